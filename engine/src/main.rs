@@ -1,0 +1,5 @@
+//! The `engine` CLI (OWNER: cli). Stub.
+fn main() {
+    eprintln!("engine: not built yet");
+    std::process::exit(2);
+}

@@ -1,0 +1,1 @@
+//! Runner for the integration-test format (OWNER: cli). Stub.

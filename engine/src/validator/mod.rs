@@ -1,0 +1,1 @@
+//! Strict validation (OWNER: validator). Stub.

@@ -1,0 +1,1 @@
+//! Input generators (OWNER: harness). Stub.

@@ -1,0 +1,1 @@
+//! Client for the model-runner binary (OWNER: model). Stub.
