@@ -21,6 +21,16 @@ use serde_json::{json, Map, Value as Json};
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
+/// Deepest value nesting read from JSON. Text read by `json::parse_strict`
+/// cannot nest deeper than `json::MAX_DEPTH`; this guards JSON values built
+/// in memory.
+pub const MAX_VALUE_DEPTH: usize = 256;
+
+#[cold]
+fn too_deep(path: &Path) -> DataError {
+    path.err(format!("value nested more than {MAX_VALUE_DEPTH} levels deep"))
+}
+
 /// Identifiers that may not be a component of an entity type name.
 const RESERVED: &[&str] = &["true", "false", "if", "then", "else", "in", "is", "has", "like", "__cedar"];
 
@@ -91,13 +101,16 @@ pub fn describe(j: &Json) -> String {
 /// Read a value, schema-directed if `expected` is given.
 pub fn value_from_json(j: &Json, expected: Option<&SchemaType>, path: &Path) -> Result<Value, DataError> {
     match expected {
-        None => generic(j, path),
-        Some(t) => typed(j, t, path),
+        None => generic(j, path, 0),
+        Some(t) => typed(j, t, path, 0),
     }
 }
 
 /// Read a value with no expected type (§5.1 table).
-fn generic(j: &Json, path: &Path) -> Result<Value, DataError> {
+fn generic(j: &Json, path: &Path, depth: usize) -> Result<Value, DataError> {
+    if depth > MAX_VALUE_DEPTH {
+        return Err(too_deep(path));
+    }
     match j {
         Json::Bool(b) => Ok(Value::Bool(*b)),
         Json::Number(n) => n
@@ -109,17 +122,17 @@ fn generic(j: &Json, path: &Path) -> Result<Value, DataError> {
         Json::Array(items) => {
             let mut out = BTreeSet::new();
             for (i, it) in items.iter().enumerate() {
-                out.insert(generic(it, &path.index(i))?);
+                out.insert(generic(it, &path.index(i), depth + 1)?);
             }
             Ok(Value::Set(Arc::new(out)))
         }
         Json::Object(o) => {
-            if let Some(v) = escape(o, path)? {
+            if let Some(v) = escape(o, path, depth)? {
                 return Ok(v);
             }
             let mut out = BTreeMap::new();
             for (k, v) in o {
-                out.insert(k.clone(), generic(v, &path.key(k))?);
+                out.insert(k.clone(), generic(v, &path.key(k), depth + 1)?);
             }
             Ok(Value::Record(Arc::new(out)))
         }
@@ -129,7 +142,7 @@ fn generic(j: &Json, path: &Path) -> Result<Value, DataError> {
 /// Recognise `__entity` / `__extn` escapes structurally: exactly one key,
 /// whose value is an object with at least two keys of the right shape.
 /// Anything else (`Ok(None)`) is an ordinary record.
-fn escape(o: &Map<String, Json>, path: &Path) -> Result<Option<Value>, DataError> {
+fn escape(o: &Map<String, Json>, path: &Path, depth: usize) -> Result<Option<Value>, DataError> {
     if o.len() != 1 {
         return Ok(None);
     }
@@ -137,7 +150,7 @@ fn escape(o: &Map<String, Json>, path: &Path) -> Result<Option<Value>, DataError
     let p = path.key(k);
     match (k.as_str(), v) {
         ("__entity", Json::Object(inner)) if inner.len() >= 2 => Ok(type_and_id(inner, &p)?.map(Value::EntityUid)),
-        ("__extn", Json::Object(inner)) if inner.len() >= 2 => extn_call(inner, &p),
+        ("__extn", Json::Object(inner)) if inner.len() >= 2 => extn_call(inner, &p, depth),
         ("__expr", _) => Err(p.err("`__expr` escapes are not supported")),
         _ => Ok(None),
     }
@@ -146,17 +159,17 @@ fn escape(o: &Map<String, Json>, path: &Path) -> Result<Option<Value>, DataError
 /// Evaluate an `__extn` body `{"fn": F, "arg": A}` / `{"fn": F, "args": [A…]}`
 /// (`Ok(None)` if it does not have that shape). Arguments are themselves
 /// values in JSON, so `offset` can take two `__extn` arguments.
-fn extn_call(inner: &Map<String, Json>, path: &Path) -> Result<Option<Value>, DataError> {
+fn extn_call(inner: &Map<String, Json>, path: &Path, depth: usize) -> Result<Option<Value>, DataError> {
     let Some(Json::String(f)) = inner.get("fn") else {
         return Ok(None);
     };
     let args = match (inner.get("arg"), inner.get("args")) {
-        (Some(a), _) => vec![generic(a, &path.key("arg"))?],
+        (Some(a), _) => vec![generic(a, &path.key("arg"), depth + 1)?],
         (None, Some(Json::Array(items))) => {
             let p = path.key("args");
             let mut out = Vec::with_capacity(items.len());
             for (i, it) in items.iter().enumerate() {
-                out.push(generic(it, &p.index(i))?);
+                out.push(generic(it, &p.index(i), depth + 1)?);
             }
             out
         }
@@ -186,7 +199,10 @@ fn ext_type_of(v: &ExtValue) -> ExtType {
 }
 
 /// Schema-directed reading.
-fn typed(j: &Json, t: &SchemaType, path: &Path) -> Result<Value, DataError> {
+fn typed(j: &Json, t: &SchemaType, path: &Path, depth: usize) -> Result<Value, DataError> {
+    if depth > MAX_VALUE_DEPTH {
+        return Err(too_deep(path));
+    }
     let mismatch = |want: &str| path.err(format!("expected {want}, found {}", describe(j)));
     match t {
         SchemaType::Bool => match j {
@@ -194,7 +210,7 @@ fn typed(j: &Json, t: &SchemaType, path: &Path) -> Result<Value, DataError> {
             _ => Err(mismatch("a boolean")),
         },
         SchemaType::Long => match j {
-            Json::Number(_) => generic(j, path),
+            Json::Number(_) => generic(j, path, depth),
             _ => Err(mismatch("a long (integer)")),
         },
         SchemaType::String => match j {
@@ -215,13 +231,13 @@ fn typed(j: &Json, t: &SchemaType, path: &Path) -> Result<Value, DataError> {
                     .map_err(|e| path.err(format!("invalid {} `{s}`: {}", et.name(), e.message)))?,
                 Json::Object(o) => {
                     let explicit = match o.get("__extn") {
-                        Some(Json::Object(inner)) if o.len() == 1 => extn_call(inner, &path.key("__extn"))?,
+                        Some(Json::Object(inner)) if o.len() == 1 => extn_call(inner, &path.key("__extn"), depth)?,
                         _ => None,
                     };
                     match explicit {
                         Some(v) => v,
                         // Bare `{"fn": F, "arg": A}`.
-                        None => extn_call(o, path)?.ok_or_else(|| mismatch(&format!("a {} value", et.name())))?,
+                        None => extn_call(o, path, depth)?.ok_or_else(|| mismatch(&format!("a {} value", et.name())))?,
                     }
                 }
                 _ => return Err(mismatch(&format!("a {} value", et.name()))),
@@ -235,14 +251,14 @@ fn typed(j: &Json, t: &SchemaType, path: &Path) -> Result<Value, DataError> {
             Json::Array(items) => {
                 let mut out = BTreeSet::new();
                 for (i, it) in items.iter().enumerate() {
-                    out.insert(typed(it, elem, &path.index(i))?);
+                    out.insert(typed(it, elem, &path.index(i), depth + 1)?);
                 }
                 Ok(Value::Set(Arc::new(out)))
             }
             _ => Err(mismatch("a set (JSON array)")),
         },
         SchemaType::Record(rt) => match j {
-            Json::Object(o) => record_from_json(o, rt, path),
+            Json::Object(o) => Ok(Value::Record(Arc::new(record_map(o, rt, path, depth + 1)?))),
             _ => Err(mismatch("a record (JSON object)")),
         },
     }
@@ -260,13 +276,22 @@ pub fn record_map_from_json(
     rt: &RecordType,
     path: &Path,
 ) -> Result<BTreeMap<String, Value>, DataError> {
+    record_map(o, rt, path, 0)
+}
+
+fn record_map(
+    o: &Map<String, Json>,
+    rt: &RecordType,
+    path: &Path,
+    depth: usize,
+) -> Result<BTreeMap<String, Value>, DataError> {
     let mut out = BTreeMap::new();
     for (k, v) in o {
         let p = path.key(k);
         let Some(at) = rt.attrs.get(k) else {
             return Err(p.err(format!("attribute `{k}` is not declared in the schema")));
         };
-        out.insert(k.clone(), typed(v, &at.ty, &p)?);
+        out.insert(k.clone(), typed(v, &at.ty, &p, depth + 1)?);
     }
     for (k, at) in &rt.attrs {
         if at.required && !o.contains_key(k) {
@@ -281,7 +306,7 @@ pub fn record_map_from_json(
 pub fn map_from_json(o: &Map<String, Json>, path: &Path) -> Result<BTreeMap<String, Value>, DataError> {
     let mut out = BTreeMap::new();
     for (k, v) in o {
-        out.insert(k.clone(), generic(v, &path.key(k))?);
+        out.insert(k.clone(), generic(v, &path.key(k), 1)?);
     }
     Ok(out)
 }
@@ -407,6 +432,20 @@ mod tests {
         assert!(read_t(r#"{"b": {"type": "User", "id": "x"}}"#, &rec).unwrap_err().message.contains("required"));
         assert_eq!(read_t(r#"{"a": 1, "c": 2}"#, &rec).unwrap_err().path, "c");
         assert_eq!(read_t(r#"{"a": "1"}"#, &rec).unwrap_err().path, "a");
+    }
+
+    #[test]
+    fn deep_in_memory_json_is_an_error() {
+        let mut j = Json::from(1);
+        for _ in 0..10_000 {
+            j = Json::Array(vec![j]);
+        }
+        let e = value_from_json(&j, None, &Path::ROOT).unwrap_err();
+        assert!(e.message.contains("nested"), "{e}");
+        let t = (0..300).fold(SchemaType::Long, |t, _| SchemaType::Set(Box::new(t)));
+        assert!(value_from_json(&j, Some(&t), &Path::ROOT).is_err());
+        // Dropping a 10,000-deep serde_json value recurses; leak it instead.
+        std::mem::forget(j);
     }
 
     #[test]
