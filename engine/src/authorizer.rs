@@ -6,7 +6,7 @@
 //! Allow iff some permit is satisfied and no forbid is.
 use crate::ast::{Effect, Expr, PolicyId, PolicySet};
 use crate::entities::Entities;
-use crate::eval::evaluate;
+use crate::eval::Evaluator;
 use crate::request::Request;
 use crate::value::Value;
 use serde_json::{json, Value as Json};
@@ -92,8 +92,9 @@ impl Authorizer {
         let mut permits = BTreeSet::new();
         let mut forbids = BTreeSet::new();
         let mut errors = Vec::new();
+        let ev = Evaluator::new(req, es);
         for p in &self.policies {
-            match evaluate(&p.condition, req, es) {
+            match ev.evaluate(&p.condition) {
                 Ok(Value::Bool(true)) => {
                     match p.effect {
                         Effect::Permit => permits.insert(p.id.clone()),
