@@ -26,31 +26,31 @@ module Est {
     else FindOp(ops[1..], k)
   }
 
-  function method ExprFromEst(j: Json, path: string, slots: Slots, fuel: nat): Conv<Expr>
+  function method ExprFromEst(j: Json, path: Path, slots: Slots, fuel: Fuel): Conv<Expr>
     decreases fuel, 0
   {
-    if fuel == 0 then Fail(path + ": nested too deeply")
-    else if !j.JObject? || |j.members| != 1 then Fail(path + ": an expression is an object with one key")
+    if fuel == 0 then Fail(Show(path) + ": nested too deeply")
+    else if !j.JObject? || |j.members| != 1 then Fail(Show(path) + ": an expression is an object with one key")
     else
       var (k, body) := j.members[0];
-      var at := path + "." + k;
+      var at := Member(path, k);
       if k == "Value" then
         var v := ValueFromJson(body, at, true, fuel - 1);
         if v.Fail? then Fail(v.why) else Done(Lit(v.val))
       else if k == "Var" then VarFromEst(body, at)
       else if k == "Slot" then
         if body.JString? && body.s in slots then Done(Lit(Entity(slots[body.s])))
-        else Fail(at + ": unbound slot")
-      else if k in {"!", "neg", "isEmpty"} then
+        else Fail(Show(at) + ": unbound slot")
+      else if k in ["!", "neg", "isEmpty"] then
         var a := Child(body, "arg", at, slots, fuel - 1);
         if a.Fail? then a
         else Done(UnaryApp(if k == "!" then Not else if k == "neg" then Neg else IsEmpty, a.val))
-      else if k in {"==", "!=", "in", "<", "<=", ">", ">=", "&&", "||", "+", "-", "*",
-                    "contains", "containsAll", "containsAny", "hasTag", "getTag"} then
+      else if k in ["==", "!=", "in", "<", "<=", ">", ">=", "&&", "||", "+", "-", "*",
+                    "contains", "containsAll", "containsAny", "hasTag", "getTag"] then
         var l := Child(body, "left", at, slots, fuel - 1);
         var r := Child(body, "right", at, slots, fuel - 1);
         if l.Fail? then l else if r.Fail? then r else Done(Binary(k, l.val, r.val))
-      else if k in {".", "has"} then
+      else if k == "." || k == "has" then
         var l := Child(body, "left", at, slots, fuel - 1);
         var attr := Field(body, "attr");
         if l.Fail? then l
@@ -59,7 +59,7 @@ module Est {
         else if k == "has" && attr.Some? && attr.value.JArray? && |attr.value.items| > 0
                 && forall a :: a in attr.value.items ==> a.JString? then
           Done(HasPath(l.val, StringsOf(attr.value.items)))
-        else Fail(at + ": expected \"attr\"")
+        else Fail(Show(at) + ": expected \"attr\"")
       else if k == "like" then
         var l := Child(body, "left", at, slots, fuel - 1);
         var p := PatternFromEst(Field(body, "pattern"), at);
@@ -77,12 +77,12 @@ module Est {
       else if k == "Record" && body.JObject? then
         var fs := FieldsFromEst(body.members, at, slots, fuel - 1);
         if fs.Fail? then Fail(fs.why)
-        else if HasDuplicateKey(fs.val) then Fail(at + ": duplicate key")
+        else if HasDuplicateKey(fs.val) then Fail(Show(at) + ": duplicate key")
         else Done(RecordE(SortByKey(fs.val)))
       else if ExtFun.IsExtFun(k) && body.JArray? then
         var xs := ExprsFromEst(body.items, at, slots, fuel - 1);
         if xs.Fail? then Fail(xs.why) else Done(Call(k, xs.val))
-      else Fail(at + ": unknown expression form")
+      else Fail(Show(at) + ": unknown expression form")
   }
 
   function method Binary(k: string, l: Expr, r: Expr): Expr {
@@ -96,25 +96,25 @@ module Est {
       BinaryApp(if op.Some? then op.value else Eq, l, r)
   }
 
-  function method VarFromEst(body: Json, at: string): Conv<Expr> {
+  function method VarFromEst(body: Json, at: Path): Conv<Expr> {
     if body == JString("principal") then Done(Var(Principal))
     else if body == JString("action") then Done(Var(Action))
     else if body == JString("resource") then Done(Var(Resource))
     else if body == JString("context") then Done(Var(Context))
-    else Fail(at + ": unknown variable")
+    else Fail(Show(at) + ": unknown variable")
   }
 
   // The sub-expression in member `k` of `body`.
-  function method Child(body: Json, k: string, at: string, slots: Slots, fuel: nat): Conv<Expr>
+  function method Child(body: Json, k: string, at: Path, slots: Slots, fuel: Fuel): Conv<Expr>
     decreases fuel, 1
   {
     var f := Field(body, k);
-    if f.None? then Fail(at + ": missing \"" + k + "\"")
-    else ExprFromEst(f.value, at + "." + k, slots, fuel)
+    if f.None? then Fail(Show(at) + ": missing \"" + k + "\"")
+    else ExprFromEst(f.value, Member(at, k), slots, fuel)
   }
 
   // `e is T` and `e is T in x`, the latter as (e is T) && (e in x).
-  function method IsFromEst(body: Json, at: string, slots: Slots, fuel: nat): Conv<Expr>
+  function method IsFromEst(body: Json, at: Path, slots: Slots, fuel: Fuel): Conv<Expr>
     decreases fuel, 2
   {
     var l := Child(body, "left", at, slots, fuel);
@@ -122,7 +122,7 @@ module Est {
     var inE := if Field(body, "in").Some? then Child(body, "in", at, slots, fuel) else Done(Lit(Bool(true)));
     if l.Fail? then l
     else if ty.Fail? then Fail(ty.why)
-    else if !IsName(ty.val) then Fail(at + ": invalid entity type")
+    else if !IsName(ty.val) then Fail(Show(at) + ": invalid entity type")
     else if inE.Fail? then inE
     else if Field(body, "in").None? then Done(UnaryApp(Is(ty.val), l.val))
     else Done(And(UnaryApp(Is(ty.val), l.val), BinaryApp(Mem, l.val, inE.val)))
@@ -148,12 +148,12 @@ module Est {
   }
 
   // [ "Wildcard" | {"Literal": "text"} ... ]
-  function method PatternFromEst(p: Option<Json>, at: string): Conv<Pattern> {
-    if p.None? || !p.value.JArray? then Fail(at + ": expected a pattern array")
+  function method PatternFromEst(p: Option<Json>, at: Path): Conv<Pattern> {
+    if p.None? || !p.value.JArray? then Fail(Show(at) + ": expected a pattern array")
     else PatternItems(p.value.items, at)
   }
 
-  function method PatternItems(items: seq<Json>, at: string): Conv<Pattern> {
+  function method PatternItems(items: seq<Json>, at: Path): Conv<Pattern> {
     if |items| == 0 then Done([])
     else
       var rest := PatternItems(items[1..], at);
@@ -161,7 +161,7 @@ module Est {
       var head :=
         if items[0] == JString("Wildcard") then Done([Star])
         else if lit.Some? && lit.value.JString? then Done(Chars(lit.value.s))
-        else Fail(at + ": bad pattern element");
+        else Fail(Show(at) + ": bad pattern element");
       if head.Fail? then head else if rest.Fail? then rest else Done(head.val + rest.val)
   }
 
@@ -169,7 +169,7 @@ module Est {
     if |s| == 0 then [] else [JustChar(s[0])] + Chars(s[1..])
   }
 
-  function method ExprsFromEst(items: seq<Json>, at: string, slots: Slots, fuel: nat): Conv<seq<Expr>>
+  function method ExprsFromEst(items: seq<Json>, at: Path, slots: Slots, fuel: Fuel): Conv<seq<Expr>>
     decreases fuel, |items| + 1
   {
     if |items| == 0 then Done([])
@@ -179,13 +179,13 @@ module Est {
       if head.Fail? then Fail(head.why) else if tail.Fail? then tail else Done([head.val] + tail.val)
   }
 
-  function method FieldsFromEst(ms: seq<(string, Json)>, at: string, slots: Slots, fuel: nat)
+  function method FieldsFromEst(ms: seq<(string, Json)>, at: Path, slots: Slots, fuel: Fuel)
     : Conv<seq<(string, Expr)>>
     decreases fuel, |ms| + 1
   {
     if |ms| == 0 then Done([])
     else
-      var head := ExprFromEst(ms[0].1, at + "." + ms[0].0, slots, fuel);
+      var head := ExprFromEst(ms[0].1, Member(at, ms[0].0), slots, fuel);
       var tail := FieldsFromEst(ms[1..], at, slots, fuel);
       if head.Fail? then Fail(head.why) else if tail.Fail? then tail
       else Done([(ms[0].0, head.val)] + tail.val)
@@ -214,17 +214,17 @@ module Est {
 
   // ---- policies ----
 
-  function method PolicyFromEst(id: string, j: Json, slots: Slots, fuel: nat): Conv<Policy> {
-    var at := "policy " + id;
+  function method PolicyFromEst(id: string, j: Json, slots: Slots, fuel: Fuel): Conv<Policy> {
+    var at := Member(Root("policy"), id);
     var effect := Field(j, "effect");
-    var p := ScopeFromEst(Field(j, "principal"), Principal, at + ".principal", slots);
-    var a := ScopeFromEst(Field(j, "action"), Action, at + ".action", slots);
-    var r := ScopeFromEst(Field(j, "resource"), Resource, at + ".resource", slots);
+    var p := ScopeFromEst(Field(j, "principal"), Principal, Member(at, "principal"), slots);
+    var a := ScopeFromEst(Field(j, "action"), Action, Member(at, "action"), slots);
+    var r := ScopeFromEst(Field(j, "resource"), Resource, Member(at, "resource"), slots);
     var conds := Field(j, "conditions");
     var c := if conds.None? then Done(Lit(Bool(true)))
              else if conds.value.JArray? then ConditionsFromEst(conds.value.items, at, slots, fuel)
-             else Fail(at + ": conditions must be an array");
-    if effect != Some(JString("permit")) && effect != Some(JString("forbid")) then Fail(at + ": bad effect")
+             else Fail(Show(at) + ": conditions must be an array");
+    if effect != Some(JString("permit")) && effect != Some(JString("forbid")) then Fail(Show(at) + ": bad effect")
     else if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
     else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
     else
@@ -233,22 +233,22 @@ module Est {
   }
 
   // c1 && (c2 && ... cn); `unless {e}` is `!e`; no conditions is `true`.
-  function method ConditionsFromEst(cs: seq<Json>, at: string, slots: Slots, fuel: nat): Conv<Expr> {
+  function method ConditionsFromEst(cs: seq<Json>, at: Path, slots: Slots, fuel: Fuel): Conv<Expr> {
     if |cs| == 0 then Done(Lit(Bool(true)))
     else
       var kind := Field(cs[0], "kind");
-      var body := Child(cs[0], "body", at + ".conditions", slots, fuel);
+      var body := Child(cs[0], "body", Member(at, "conditions"), slots, fuel);
       var rest := ConditionsFromEst(cs[1..], at, slots, fuel);
       var c := if kind == Some(JString("unless")) && body.Done? then Done(UnaryApp(Not, body.val)) else body;
-      if kind != Some(JString("when")) && kind != Some(JString("unless")) then Fail(at + ": bad condition kind")
+      if kind != Some(JString("when")) && kind != Some(JString("unless")) then Fail(Show(at) + ": bad condition kind")
       else if c.Fail? then c else if rest.Fail? then rest
       else if |cs| == 1 then c else Done(And(c.val, rest.val))
   }
 
   // {"op": "All" | "==" | "in" | "is", "entity" | "slot" | "entities", "entity_type", "in"}
-  function method ScopeFromEst(s: Option<Json>, v: Var, at: string, slots: Slots): Conv<Expr> {
+  function method ScopeFromEst(s: Option<Json>, v: Var, at: Path, slots: Slots): Conv<Expr> {
     var op := if s.Some? then Field(s.value, "op") else None;
-    if s.None? || op.None? then Fail(at + ": missing scope")
+    if s.None? || op.None? then Fail(Show(at) + ": missing scope")
     else if op.value == JString("All") then Done(Lit(Bool(true)))
     else if op.value == JString("==") || op.value == JString("in") then
       var target := ScopeTarget(s.value, at, slots);
@@ -259,15 +259,15 @@ module Est {
       var inner := Field(s.value, "in");
       var target := if inner.Some? then ScopeTarget(inner.value, at, slots) else Done(Lit(Bool(true)));
       if ty.Fail? then Fail(ty.why)
-      else if !IsName(ty.val) then Fail(at + ": invalid entity type")
+      else if !IsName(ty.val) then Fail(Show(at) + ": invalid entity type")
       else if target.Fail? then target
       else if inner.None? then Done(UnaryApp(Is(ty.val), Var(v)))
       else Done(And(UnaryApp(Is(ty.val), Var(v)), BinaryApp(Mem, Var(v), target.val)))
-    else Fail(at + ": bad scope op")
+    else Fail(Show(at) + ": bad scope op")
   }
 
   // "entity": uid, "slot": "?principal", or (actions) "entities": [uid...]
-  function method ScopeTarget(s: Json, at: string, slots: Slots): Conv<Expr> {
+  function method ScopeTarget(s: Json, at: Path, slots: Slots): Conv<Expr> {
     var entity := Field(s, "entity");
     var slot := Field(s, "slot");
     var entities := Field(s, "entities");
@@ -276,14 +276,14 @@ module Est {
       if uid.Fail? then Fail(uid.why) else Done(Lit(Entity(uid.val)))
     else if slot.Some? then
       if slot.value.JString? && slot.value.s in slots then Done(Lit(Entity(slots[slot.value.s])))
-      else Fail(at + ": unbound slot")
+      else Fail(Show(at) + ": unbound slot")
     else if entities.Some? && entities.value.JArray? then
       var uids := UidsFromJson(entities.value.items, at);
       if uids.Fail? then Fail(uids.why) else Done(SetE(uids.val))
-    else Fail(at + ": expected entity, slot or entities")
+    else Fail(Show(at) + ": expected entity, slot or entities")
   }
 
-  function method UidsFromJson(items: seq<Json>, at: string): Conv<seq<Expr>> {
+  function method UidsFromJson(items: seq<Json>, at: Path): Conv<seq<Expr>> {
     if |items| == 0 then Done([])
     else
       var head := UidFromJson(items[0], at);

@@ -11,7 +11,7 @@ module Input {
   import opened Text
   import Est
 
-  const Fuel: nat := 1_000_000
+  const MaxDepth: Fuel := 1_000_000
 
   // ---- entities ----
 
@@ -38,31 +38,31 @@ module Input {
   {
     if |items| == 0 then Done(map[])
     else
-      var at := "entities[" + NatToString(index) + "]";
+      var at := Item(Root("entities"), index);
       var e := EntityFromJson(items[0], at);
       var rest := EntityList(items[1..], index + 1);
       if e.Fail? then Fail(e.why)
       else if rest.Fail? then rest
       else
         var (uid, data) := e.val;
-        if uid in rest.val && rest.val[uid] != data then Fail(at + ": a different entity with the same uid")
+        if uid in rest.val && rest.val[uid] != data then Fail(Show(at) + ": a different entity with the same uid")
         else Done(rest.val[uid := data])
   }
 
-  function method EntityFromJson(j: Json, at: string): Conv<(EntityUID, EntityData)> {
-    var uid := if Field(j, "uid").Some? then UidFromJson(Field(j, "uid").value, at + ".uid")
-               else Fail(at + ": missing uid");
+  function method EntityFromJson(j: Json, at: Path): Conv<(EntityUID, EntityData)> {
+    var uid := if Field(j, "uid").Some? then UidFromJson(Field(j, "uid").value, Member(at, "uid"))
+               else Fail(Show(at) + ": missing uid");
     var attrs := Field(j, "attrs");
     var parents := Field(j, "parents");
     var tags := if Field(j, "tags").Some? then Field(j, "tags").value else JObject([]);
     var attrMap := if attrs.Some? && attrs.value.JObject?
-                   then RecordFromJson(attrs.value.members, at + ".attrs", true, Fuel)
-                   else Fail(at + ": attrs must be an object");
-    var tagMap := if tags.JObject? then RecordFromJson(tags.members, at + ".tags", true, Fuel)
-                  else Fail(at + ": tags must be an object");
+                   then RecordFromJson(attrs.value.members, Member(at, "attrs"), true, MaxDepth)
+                   else Fail(Show(at) + ": attrs must be an object");
+    var tagMap := if tags.JObject? then RecordFromJson(tags.members, Member(at, "tags"), true, MaxDepth)
+                  else Fail(Show(at) + ": tags must be an object");
     var parentList := if parents.Some? && parents.value.JArray?
-                      then UidList(parents.value.items, at + ".parents")
-                      else Fail(at + ": parents must be an array");
+                      then UidList(parents.value.items, Member(at, "parents"))
+                      else Fail(Show(at) + ": parents must be an array");
     if uid.Fail? then Fail(uid.why)
     else if attrMap.Fail? then Fail(attrMap.why)
     else if tagMap.Fail? then Fail(tagMap.why)
@@ -70,7 +70,7 @@ module Input {
     else Done((uid.val, EntityData(attrMap.val, SeqToSet(parentList.val), tagMap.val)))
   }
 
-  function method UidList(items: seq<Json>, at: string): Conv<seq<EntityUID>> {
+  function method UidList(items: seq<Json>, at: Path): Conv<seq<EntityUID>> {
     if |items| == 0 then Done([])
     else
       var head := UidFromJson(items[0], at);
@@ -114,13 +114,13 @@ module Input {
   // ---- requests ----
 
   // {"principal", "action", "resource": uid, "context": {...}}
-  function method RequestFromJson(j: Json, at: string): Conv<Request> {
-    var p := if Field(j, "principal").Some? then UidFromJson(Field(j, "principal").value, at + ".principal") else Fail(at + ": missing principal");
-    var a := if Field(j, "action").Some? then UidFromJson(Field(j, "action").value, at + ".action") else Fail(at + ": missing action");
-    var r := if Field(j, "resource").Some? then UidFromJson(Field(j, "resource").value, at + ".resource") else Fail(at + ": missing resource");
+  function method RequestFromJson(j: Json, at: Path): Conv<Request> {
+    var p := if Field(j, "principal").Some? then UidFromJson(Field(j, "principal").value, Member(at, "principal")) else Fail(Show(at) + ": missing principal");
+    var a := if Field(j, "action").Some? then UidFromJson(Field(j, "action").value, Member(at, "action")) else Fail(Show(at) + ": missing action");
+    var r := if Field(j, "resource").Some? then UidFromJson(Field(j, "resource").value, Member(at, "resource")) else Fail(Show(at) + ": missing resource");
     var cj := if Field(j, "context").Some? then Field(j, "context").value else JObject([]);
-    var c := if cj.JObject? then RecordFromJson(cj.members, at + ".context", false, Fuel)
-             else Fail(at + ".context: expected an object");
+    var c := if cj.JObject? then RecordFromJson(cj.members, Member(at, "context"), false, MaxDepth)
+             else Fail(Show(at) + ".context: expected an object");
     if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
     else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
     else Done(Request(p.val, a.val, r.val, c.val))
@@ -150,7 +150,7 @@ module Input {
   function method Statics(ms: seq<(string, Json)>): Conv<seq<Policy>> {
     if |ms| == 0 then Done([])
     else
-      var p := Est.PolicyFromEst(ms[0].0, ms[0].1, map[], Fuel);
+      var p := Est.PolicyFromEst(ms[0].0, ms[0].1, map[], MaxDepth);
       var rest := Statics(ms[1..]);
       if p.Fail? then Fail(p.why) else if rest.Fail? then rest else Done([p.val] + rest.val)
   }
@@ -164,8 +164,8 @@ module Input {
   }
 
   function method Link(l: Json, templates: seq<(string, Json)>): Conv<Policy> {
-    var tid := StringField(l, "templateId", "templateLinks");
-    var newId := StringField(l, "newId", "templateLinks");
+    var tid := StringField(l, "templateId", Root("templateLinks"));
+    var newId := StringField(l, "newId", Root("templateLinks"));
     var values := ObjectOrEmpty(Field(l, "values"));
     var slots := SlotValues(values);
     if tid.Fail? then Fail(tid.why)
@@ -174,13 +174,13 @@ module Input {
     else
       var t := Lookup(templates, tid.val);
       if t.None? then Fail("templateLinks: unknown template " + tid.val)
-      else Est.PolicyFromEst(newId.val, t.value, slots.val, Fuel)
+      else Est.PolicyFromEst(newId.val, t.value, slots.val, MaxDepth)
   }
 
   function method SlotValues(ms: seq<(string, Json)>): Conv<map<string, EntityUID>> {
     if |ms| == 0 then Done(map[])
     else
-      var uid := UidFromJson(ms[0].1, "templateLinks.values." + ms[0].0);
+      var uid := UidFromJson(ms[0].1, Member(Member(Root("templateLinks"), "values"), ms[0].0));
       var rest := SlotValues(ms[1..]);
       if uid.Fail? then Fail(uid.why) else if rest.Fail? then rest
       else Done(rest.val[ms[0].0 := uid.val])

@@ -17,6 +17,27 @@ module JsonData {
   // A conversion either succeeds or says what was wrong and where.
   datatype Conv<T> = Done(val: T) | Fail(why: string)
 
+  // Bounds the nesting depth of conversions (a native integer in Go).
+  newtype Fuel = x: int | 0 <= x < 0x8000_0000
+
+  // Where in the input a value sits, for error messages; built lazily (only
+  // rendered when a conversion fails).
+  datatype Path = Root(name: string) | Member(parent: Path, key: string) | Item(parent: Path, index: nat)
+
+  function method Show(p: Path): string {
+    match p
+    case Root(n) => n
+    case Member(q, k) => Show(q) + "." + k
+    case Item(q, i) => Show(q) + "[" + NatString(i) + "]"
+  }
+
+  function method NatString(n: nat): string
+    decreases n
+  {
+    var d := [('0' as int + n % 10) as char];
+    if n < 10 then d else NatString(n / 10) + d
+  }
+
   datatype Option<T> = None | Some(value: T)
 
   // The first member named k.
@@ -30,10 +51,10 @@ module JsonData {
     if j.JObject? then Lookup(j.members, k) else None
   }
 
-  function method StringField(j: Json, k: string, path: string): Conv<string> {
+  function method StringField(j: Json, k: string, path: Path): Conv<string> {
     var f := Field(j, k);
     if f.Some? && f.value.JString? then Done(f.value.s)
-    else Fail(path + ": expected a string field \"" + k + "\"")
+    else Fail(Show(path) + ": expected a string field \"" + k + "\"")
   }
 
   function method ObjectJson(members: seq<(string, Json)>): Json { JObject(members) }

@@ -13,12 +13,18 @@ module JsonValues {
   import Decimal
   import IPAddress
 
-  const Reserved: seq<string> := ["true", "false", "if", "then", "else", "in", "is", "like", "has", "__cedar"]
+  predicate method IsReserved(s: string) {
+    s == "true" || s == "false" || s == "if" || s == "then" || s == "else" ||
+    s == "in" || s == "is" || s == "like" || s == "has" || s == "__cedar"
+  }
 
   predicate method IsIdent(s: string) {
-    |s| > 0 && (IsLetter(s[0]) || s[0] == '_') &&
-    (forall i :: 0 <= i < |s| ==> IsLetter(s[i]) || IsDigit(s[i]) || s[i] == '_') &&
-    s !in Reserved
+    |s| > 0 && (IsLetter(s[0]) || s[0] == '_') && IdentChars(s) &&
+    !(|s| <= 7 && IsReserved(s))
+  }
+
+  predicate method IdentChars(s: string) {
+    |s| == 0 || ((IsLetter(s[0]) || IsDigit(s[0]) || s[0] == '_') && IdentChars(s[1..]))
   }
 
   predicate method IsLetter(c: char) { 'a' <= c <= 'z' || 'A' <= c <= 'Z' }
@@ -26,19 +32,22 @@ module JsonValues {
   // A normalized entity type name: identifiers joined by "::" (no spaces).
   // Splitting at ':' gives identifiers at even positions, "" at odd ones.
   predicate method IsName(s: string) {
-    var parts := Split(s, ':');
-    |parts| % 2 == 1 &&
-    forall i :: 0 <= i < |parts| ==> if i % 2 == 0 then IsIdent(parts[i]) else parts[i] == ""
+    if ':' in s then NameParts(Split(s, ':')) else IsIdent(s)
+  }
+
+  predicate method NameParts(parts: seq<string>) {
+    |parts| > 0 && IsIdent(parts[0]) &&
+    (|parts| == 1 || (|parts| >= 3 && parts[1] == "" && NameParts(parts[2..])))
   }
 
   // {"type": T, "id": I}, or the same wrapped in {"__entity": ...}.
-  function method UidFromJson(j: Json, path: string): Conv<EntityUID> {
+  function method UidFromJson(j: Json, path: Path): Conv<EntityUID> {
     var inner := if Field(j, "__entity").Some? then Field(j, "__entity").value else j;
     var ty := StringField(inner, "type", path);
     var id := StringField(inner, "id", path);
     if ty.Fail? then Fail(ty.why)
     else if id.Fail? then Fail(id.why)
-    else if !IsName(ty.val) then Fail(path + ": invalid entity type name \"" + ty.val + "\"")
+    else if !IsName(ty.val) then Fail(Show(path) + ": invalid entity type name \"" + ty.val + "\"")
     else Done(EntityUID(ty.val, id.val))
   }
 
@@ -61,44 +70,45 @@ module JsonValues {
 
   // strictKeys: a duplicate key is an error (entity data); otherwise the last
   // occurrence wins (context).
-  function method ValueFromJson(j: Json, path: string, strictKeys: bool, fuel: nat): Conv<Value>
+  function method ValueFromJson(j: Json, path: Path, strictKeys: bool, fuel: Fuel): Conv<Value>
     decreases fuel, 0
   {
-    if fuel == 0 then Fail(path + ": nested too deeply")
+    if fuel == 0 then Fail(Show(path) + ": nested too deeply")
     else match j
-    case JNull => Fail(path + ": null is not a Cedar value")
+    case JNull => Fail(Show(path) + ": null is not a Cedar value")
     case JBool(b) => Done(Bool(b))
     case JInt(i) => Done(Long(i))
-    case JNumber(t) => Fail(path + ": number " + t + " is not a 64-bit integer")
+    case JNumber(t) => Fail(Show(path) + ": number " + t + " is not a 64-bit integer")
     case JString(s) => Done(Str(s))
     case JArray(items) =>
-      var vs := ValuesFromJson(items, path, strictKeys, fuel - 1);
+      var vs := ValuesFromJson(items, path, 0, strictKeys, fuel - 1);
       if vs.Fail? then Fail(vs.why) else Done(Set(SeqToSet(vs.val)))
     case JObject(ms) =>
       if IsEscape(j, "__entity") then
         var uid := UidFromJson(j, path);
         if uid.Fail? then Fail(uid.why) else Done(Entity(uid.val))
       else if IsEscape(j, "__extn") then ExtnFromJson(ms[0].1, path, fuel - 1)
-      else if |ms| == 1 && ms[0].0 == "__expr" then Fail(path + ": __expr is not supported")
+      else if |ms| == 1 && ms[0].0 == "__expr" then Fail(Show(path) + ": __expr is not supported")
       else
         var m := RecordFromJson(ms, path, strictKeys, fuel - 1);
         if m.Fail? then Fail(m.why) else Done(Record(m.val))
   }
 
-  function method ValuesFromJson(items: seq<Json>, path: string, strictKeys: bool, fuel: nat)
+  // items are the elements from position `index` on.
+  function method ValuesFromJson(items: seq<Json>, path: Path, index: nat, strictKeys: bool, fuel: Fuel)
     : Conv<seq<Value>>
     decreases fuel, |items|
   {
     if |items| == 0 then Done([])
     else
-      var head := ValueFromJson(items[0], path + "[" + NatToString(0) + "]", strictKeys, fuel);
-      var tail := ValuesFromJson(items[1..], path, strictKeys, fuel);
+      var head := ValueFromJson(items[0], Item(path, index), strictKeys, fuel);
+      var tail := ValuesFromJson(items[1..], path, index + 1, strictKeys, fuel);
       if head.Fail? then Fail(head.why)
       else if tail.Fail? then tail
       else Done([head.val] + tail.val)
   }
 
-  function method RecordFromJson(ms: seq<(string, Json)>, path: string, strictKeys: bool, fuel: nat)
+  function method RecordFromJson(ms: seq<(string, Json)>, path: Path, strictKeys: bool, fuel: Fuel)
     : Conv<map<string, Value>>
     decreases fuel, |ms|
   {
@@ -106,15 +116,15 @@ module JsonValues {
     else
       var init := RecordFromJson(ms[..|ms| - 1], path, strictKeys, fuel);
       var (k, vj) := ms[|ms| - 1];
-      var v := ValueFromJson(vj, path + "." + k, strictKeys, fuel);
+      var v := ValueFromJson(vj, Member(path, k), strictKeys, fuel);
       if init.Fail? then init
       else if v.Fail? then Fail(v.why)
-      else if strictKeys && k in init.val then Fail(path + ": duplicate key \"" + k + "\"")
+      else if strictKeys && k in init.val then Fail(Show(path) + ": duplicate key \"" + k + "\"")
       else Done(init.val[k := v.val])
   }
 
   // {"fn": F, "arg": A} or {"fn": F, "args": [A...]}: the value of F(A...).
-  function method ExtnFromJson(body: Json, path: string, fuel: nat): Conv<Value>
+  function method ExtnFromJson(body: Json, path: Path, fuel: Fuel): Conv<Value>
     decreases fuel
   {
     var fn := StringField(body, "fn", path);
@@ -122,14 +132,14 @@ module JsonValues {
     var argsJson := if arg.Some? then [arg.value]
                     else if Field(body, "args").Some? && Field(body, "args").value.JArray?
                     then Field(body, "args").value.items else [];
-    var args := if fuel == 0 then Fail(path + ": nested too deeply")
-                else ValuesFromJson(argsJson, path + ".__extn", true, fuel - 1);
+    var args := if fuel == 0 then Fail(Show(path) + ": nested too deeply")
+                else ValuesFromJson(argsJson, Member(path, "__extn"), 0, true, fuel - 1);
     if fn.Fail? then Fail(fn.why)
-    else if !ExtFun.IsExtFun(fn.val) then Fail(path + ": unknown extension function " + fn.val)
+    else if !ExtFun.IsExtFun(fn.val) then Fail(Show(path) + ": unknown extension function " + fn.val)
     else if args.Fail? then Fail(args.why)
     else
       var v := ExtFun.Call(fn.val, args.val);
-      if v.Err? then Fail(path + ": extension call " + fn.val + " failed")
+      if v.Err? then Fail(Show(path) + ": extension call " + fn.val + " failed")
       else Done(v.value)
   }
 

@@ -51,7 +51,7 @@ module Protocol {
   {
     if |rs| == 0 then Done([])
     else
-      var r := Input.RequestFromJson(rs[0], "requests[" + NatToString(index) + "]");
+      var r := Input.RequestFromJson(rs[0], Item(Root("requests"), index));
       var rest := Answers(rs[1..], index + 1, ps, es);
       if r.Fail? then Fail(r.why)
       else if rest.Fail? then rest
@@ -71,9 +71,9 @@ module Protocol {
   }
 
   method HandleEvaluate(request: Json) returns (reply: Json) {
-    var e := Est.ExprFromEst(Required(request, "expr"), "expr", map[], Input.Fuel);
+    var e := Est.ExprFromEst(Required(request, "expr"), Root("expr"), map[], Input.MaxDepth);
     var es := Input.StoreFromJson(Required(request, "entities"));
-    var r := Input.RequestFromJson(Required(request, "request"), "request");
+    var r := Input.RequestFromJson(Required(request, "request"), Root("request"));
     if e.Fail? { return ErrorReply("input", e.why); }
     if es.Fail? { return ErrorReply("input", es.why); }
     if r.Fail? { return ErrorReply("input", r.why); }

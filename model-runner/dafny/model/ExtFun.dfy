@@ -13,16 +13,16 @@ module ExtFun {
   import Datetime
 
   predicate method IsExtFun(name: string) {
-    name in {"decimal", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual",
+    name in ["decimal", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual",
              "ip", "isIpv4", "isIpv6", "isLoopback", "isMulticast", "isInRange",
              "datetime", "duration", "offset", "durationSince", "toDate", "toTime",
-             "toMilliseconds", "toSeconds", "toMinutes", "toHours", "toDays"}
+             "toMilliseconds", "toSeconds", "toMinutes", "toHours", "toDays"]
   }
 
   function method Arity(name: string): nat {
-    if name in {"decimal", "ip", "datetime", "duration", "isIpv4", "isIpv6", "isLoopback",
+    if name in ["decimal", "ip", "datetime", "duration", "isIpv4", "isIpv6", "isLoopback",
                 "isMulticast", "toDate", "toTime", "toMilliseconds", "toSeconds",
-                "toMinutes", "toHours", "toDays"} then 1
+                "toMinutes", "toHours", "toDays"] then 1
     else 2
   }
 
@@ -33,11 +33,11 @@ module ExtFun {
   }
 
   function method Call1(name: string, a: Value): Result<Value> {
-    if name in {"decimal", "ip", "datetime", "duration"} then
+    if name in ["decimal", "ip", "datetime", "duration"] then
       if a.Str? then Construct(name, a.s) else Err(TypeError)
-    else if name in {"isIpv4", "isIpv6", "isLoopback", "isMulticast"} then
+    else if name in ["isIpv4", "isIpv6", "isLoopback", "isMulticast"] then
       if a.Ext? && a.x.IP? then Ok(Bool(IPTest(name, a.x.ip))) else Err(TypeError)
-    else if name in {"toDate", "toTime"} then
+    else if name in ["toDate", "toTime"] then
       if !(a.Ext? && a.x.Datetime?) then Err(TypeError)
       else if name == "toTime" then Ok(Ext(Duration(Datetime.ToTime(a.x.epochMs))))
       else Wrap(Datetime.ToDate(a.x.epochMs), (ms: i64) => Ext(Datetime(ms)))
@@ -77,7 +77,7 @@ module ExtFun {
   }
 
   function method Call2(name: string, a: Value, b: Value): Result<Value> {
-    if name in {"lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"} then
+    if name in ["lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"] then
       if a.Ext? && a.x.Decimal? && b.Ext? && b.x.Decimal? then
         Ok(Bool(CompareDecimals(name, a.x.scaled, b.x.scaled)))
       else Err(TypeError)

@@ -5,7 +5,7 @@ module Text {
   predicate method IsDigit(c: char) { '0' <= c <= '9' }
 
   predicate method AllDigits(s: string) {
-    forall i :: 0 <= i < |s| ==> IsDigit(s[i])
+    |s| == 0 || (IsDigit(s[0]) && AllDigits(s[1..]))
   }
 
   // Value of a string of decimal digits (callers check AllDigits first).
@@ -26,7 +26,7 @@ module Text {
   }
 
   predicate method AllHex(s: string) {
-    forall i :: 0 <= i < |s| ==> HexDigit(s[i]) >= 0
+    |s| == 0 || (HexDigit(s[0]) >= 0 && AllHex(s[1..]))
   }
 
   // Value of a string of hex digits (callers check AllHex first).
