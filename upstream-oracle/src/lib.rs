@@ -5,3 +5,4 @@
 //! (`expect`), and the benchmark runs both engines on the same inputs.
 
 pub mod expect;
+pub mod bench_data;
