@@ -437,3 +437,63 @@ mod pending {
         (false, vec![NOT_YET.into()], vec![])
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tmp(name: &str, bytes: &[u8]) -> PathBuf {
+        let p = std::env::temp_dir().join(format!("engine-testing-{}-{name}", std::process::id()));
+        std::fs::write(&p, bytes).unwrap();
+        p
+    }
+
+    #[test]
+    fn line_col_counts_characters() {
+        assert_eq!(line_col(""), (1, 1));
+        assert_eq!(line_col("ab"), (1, 3));
+        assert_eq!(line_col("ab\nc"), (2, 2));
+        assert_eq!(line_col("é\n\néé"), (3, 3));
+    }
+
+    #[test]
+    fn read_utf8_names_file_and_position() {
+        let p = tmp("bad.cedar", b"permit(\n  pr\xc3incipal");
+        let e = read_utf8(&p).unwrap_err();
+        assert!(e.starts_with(&format!("{}:2:5: invalid UTF-8", p.display())), "{e}");
+        let e = read_utf8(Path::new("/no/such/file.json")).unwrap_err();
+        assert!(e.starts_with("/no/such/file.json: cannot read"), "{e}");
+        let ok = tmp("ok.cedar", "é".as_bytes());
+        assert_eq!(read_utf8(&ok).unwrap(), "é");
+    }
+
+    #[test]
+    fn load_test_reports_json_syntax_with_position_and_shape_errors() {
+        let p = tmp("broken.json", b"{\n  \"policies\": ,\n}");
+        let e = load_test(&p, None).unwrap_err();
+        assert!(e.contains("broken.json:2:"), "{e}");
+        let p = tmp("array.json", b"[]");
+        let e = load_test(&p, None).unwrap_err();
+        assert!(e.contains("must be a JSON object"), "{e}");
+        let p = tmp("nopol.json", b"{\"entities\": \"e.json\"}");
+        let e = load_test(&p, None).unwrap_err();
+        assert!(e.contains("no `policies`"), "{e}");
+        let e = load_test_json(&json!({"policies": "/no/such.cedar"}), "t", Path::new(".")).unwrap_err();
+        assert!(e.contains("/no/such.cedar"), "{e}");
+    }
+
+    #[test]
+    fn format_fields_are_checked() {
+        assert_eq!(format_field(&json!({}), "policyFormat"), Ok(Format::Cedar));
+        assert_eq!(format_field(&json!({"policyFormat": "json"}), "policyFormat"), Ok(Format::Json));
+        assert!(format_field(&json!({"schemaFormat": "yaml"}), "schemaFormat").unwrap_err().contains("schemaFormat"));
+    }
+
+    #[test]
+    fn id_sets_are_checked() {
+        let r = json!({"reason": ["policy1", "policy0", "policy1"], "errors": [1]});
+        assert_eq!(id_set(&r, "reason", "requests[0]").unwrap().len(), 2);
+        assert_eq!(id_set(&r, "errors", "requests[0]").unwrap_err(), "requests[0].errors[0]: expected a string");
+        assert!(id_set(&r, "missing", "requests[0]").is_err());
+    }
+}
