@@ -265,8 +265,9 @@ fn bad_json_names_the_path_or_position() {
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("e2.json") && err.contains("2:"), "{err}");
     // A request without a principal.
+    let good = write(&dir, "good.json", "[]");
     let r = write(&dir, "r2.json", r#"{"action": {"type": "Action", "id": "go"}, "resource": {"type": "T", "id": "x"}, "context": {}}"#);
-    let (code, _, err) = engine(&["authorize", "--policies", &p, "--entities", &e, "--request", &r]);
+    let (code, _, err) = engine(&["authorize", "--policies", &p, "--entities", &good, "--request", &r]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("r2.json") && err.contains("principal"), "{err}");
     // Bad JSON policies: the path inside the policy set.
