@@ -383,8 +383,8 @@ fn pretty(j: &Json) -> String {
     s
 }
 
-/// Run many tests; one line per failing test (and per difference), then
-/// `N passed, M failed`. Returns (report, passed, failed).
+/// Run many tests: one line per failing test (its differences separated by
+/// `; `), then `N passed, M failed`. Returns (report, passed, failed).
 pub fn run_files(files: &[PathBuf], root: Option<&Path>) -> (String, usize, usize) {
     let (mut passed, mut failed) = (0, 0);
     let mut out = String::new();
@@ -392,7 +392,7 @@ pub fn run_files(files: &[PathBuf], root: Option<&Path>) -> (String, usize, usiz
         match load_test(f, root) {
             Err(e) => {
                 failed += 1;
-                let _ = writeln!(out, "FAIL {}: cannot load: {}", f.display(), e.replace('\n', "\n    "));
+                let _ = writeln!(out, "FAIL {}: cannot load: {}", f.display(), e.replace('\n', "; "));
             }
             Ok(t) => {
                 let o = run_test(&t);
@@ -400,7 +400,7 @@ pub fn run_files(files: &[PathBuf], root: Option<&Path>) -> (String, usize, usiz
                     passed += 1;
                 } else {
                     failed += 1;
-                    let _ = writeln!(out, "FAIL {}: {}", f.display(), o.failures.join("\n    "));
+                    let _ = writeln!(out, "FAIL {}: {}", f.display(), o.failures.join("; "));
                 }
             }
         }
