@@ -166,12 +166,12 @@ fn run(cmd: Command) -> Outcome {
         }
         Command::Format { file, policy_format } => {
             let ps = load_policies(&file, policy_format)?;
-            Ok((engine::printer::policy_set_to_text(&ps), 0))
+            Ok((to_text(&ps, &file), 0))
         }
         Command::PolicyJson { file, reverse } => {
             if reverse || has_json_ext(&file) {
                 let ps = load_policies(&file, Some(SyntaxArg::Json))?;
-                Ok((engine::printer::policy_set_to_text(&ps), 0))
+                Ok((to_text(&ps, &file), 0))
             } else {
                 let ps = load_policies(&file, Some(SyntaxArg::Cedar))?;
                 Ok((pretty(&engine::est::policy_set_to_json(&ps)), 0))
@@ -236,6 +236,19 @@ fn authorize(
         "errors": resp.errors.iter().map(|e| json!({ "policy": e.id.0, "message": e.message })).collect::<Vec<_>>(),
     });
     Ok((pretty(&out), 0))
+}
+
+/// Cedar text for a policy set. Template links have no text form, so say on
+/// stderr that they were left out rather than dropping them silently.
+fn to_text(ps: &PolicySet, file: &Path) -> String {
+    if !ps.links.is_empty() {
+        eprintln!(
+            "engine: note: {}: {} template link(s) have no Cedar text form and are not printed (use the JSON format to keep them)",
+            file_name(file),
+            ps.links.len()
+        );
+    }
+    engine::printer::policy_set_to_text(ps)
 }
 
 fn pretty(j: &serde_json::Value) -> String {
