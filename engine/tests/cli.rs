@@ -139,6 +139,7 @@ fn policy_json_converts_both_ways() {
     let (code, text, err) = engine(&["format", &data("sample-data/photoapp/policies.json")]);
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("?principal"), "{text}");
+    assert!(err.contains("3 template link(s)"), "the dropped links are not mentioned: {err}");
 }
 
 #[test]
