@@ -107,7 +107,8 @@ impl Parser {
         Ok((s, at))
     }
     /// Annotations are accepted and checked (no duplicate keys) but not kept.
-    fn annotations(&mut self) -> R<()> {
+    /// Returns whether there were any.
+    fn annotations(&mut self) -> R<bool> {
         let mut keys = BTreeSet::new();
         while self.is_punct("@") {
             self.bump();
@@ -127,15 +128,22 @@ impl Parser {
                 self.expect_punct(")")?;
             }
         }
-        Ok(())
+        Ok(!keys.is_empty())
+    }
+
+    fn dangling<T>(&self) -> R<T> {
+        self.err("an annotation must be followed by a declaration")
     }
 
     fn schema(&mut self) -> R<Vec<RawNamespace>> {
         let mut top = RawNamespace { name: String::new(), at: Where::Loc(Loc { line: 1, col: 1 }), entities: vec![], actions: vec![], commons: vec![] };
         let mut named: Vec<RawNamespace> = Vec::new();
         loop {
-            self.annotations()?;
+            let annotated = self.annotations()?;
             if matches!(self.peek(), Tok::Eof) {
+                if annotated {
+                    return self.dangling();
+                }
                 break;
             }
             if self.is_word("namespace") {
@@ -145,8 +153,12 @@ impl Parser {
                 self.expect_punct("{")?;
                 let mut ns = RawNamespace { name, at, entities: vec![], actions: vec![], commons: vec![] };
                 loop {
-                    self.annotations()?;
-                    if self.eat_punct("}") {
+                    let annotated = self.annotations()?;
+                    if self.is_punct("}") {
+                        if annotated {
+                            return self.dangling();
+                        }
+                        self.bump();
                         break;
                     }
                     self.decl(&mut ns)?;
@@ -404,8 +416,12 @@ impl Parser {
         if self.eat_punct("{") {
             let mut attrs = Vec::new();
             loop {
-                self.annotations()?;
-                if self.eat_punct("}") {
+                let annotated = self.annotations()?;
+                if self.is_punct("}") {
+                    if annotated {
+                        return self.dangling();
+                    }
+                    self.bump();
                     break;
                 }
                 let (name, at) = self.name()?;

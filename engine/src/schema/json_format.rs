@@ -44,9 +44,12 @@ fn array<'a>(v: &'a Json, path: &str) -> R<&'a Vec<Json>> {
 
 /// Validate a (possibly `::`-qualified) name: every component an identifier.
 fn check_name(s: &str, path: &str, what: &str) -> R<()> {
+    const RESERVED: &[&str] = &["true", "false", "if", "then", "else", "in", "is", "has", "like"];
     let ok = s.split("::").all(|c| {
         let mut ch = c.chars();
-        matches!(ch.next(), Some(f) if f == '_' || f.is_ascii_alphabetic()) && ch.all(|c| c == '_' || c.is_ascii_alphanumeric())
+        matches!(ch.next(), Some(f) if f == '_' || f.is_ascii_alphabetic())
+            && ch.all(|c| c == '_' || c.is_ascii_alphanumeric())
+            && !RESERVED.contains(&c)
     });
     if ok {
         Ok(())

@@ -197,6 +197,9 @@ fn cedar_syntax_rejections() {
         ("@a @a entity A;", "duplicate annotation"),
         ("entity A; action \"x\" appliesTo { principal: A, resource: A, context: { x: Unknown } };", "Unknown"),
         ("entity A in [__cedar::Long];", "unknown"),
+        ("entity A; @doc(\"x\")", "annotation"),
+        ("namespace N { entity A; @doc }", "annotation"),
+        ("entity A { x: Long, @doc };", "annotation"),
     ] {
         let e = parse_err(src);
         assert!(e.message.contains(what), "{src}: {e}");
@@ -291,6 +294,7 @@ fn json_errors_carry_paths() {
         (r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Long"}}}, "actions": {}}}"#, "N.entityTypes.A", "record"),
         (r#"{"N": {"entityTypes": {"A": {}}, "actions": {}, "commonTypes": {"T": {"type": "A"}}}}"#, "N.commonTypes.T", "common type"),
         (r#"{"N": {"entityTypes": {"A": {"enum": []}}, "actions": {}}}"#, "N.entityTypes.A.enum", "at least one"),
+        (r#"{"N": {"entityTypes": {"if": {}}, "actions": {}}}"#, "N.entityTypes.if", "not a valid"),
     ];
     for (src, path, what) in cases {
         let e = Schema::from_json_str(src).expect_err(src);
