@@ -222,7 +222,7 @@ fn authorize(
     let ps = load_policies(policies, policy_format)?;
     let es: Entities = testing::parse_entities(&testing::read_utf8(entities)?, schema.as_ref(), &file_name(entities))?;
     let rsrc = testing::read_utf8(request)?;
-    let rj = engine::json::parse_strict(&rsrc).map_err(|e| format!("{}: {e}", file_name(request)))?;
+    let rj = engine::json::parse_last_wins(&rsrc).map_err(|e| format!("{}: {e}", file_name(request)))?;
     let req = Request::from_json(&rj, schema.as_ref()).map_err(|e| format!("{}: {e}", file_name(request)))?;
     if let Some(s) = &schema {
         testing::check_request(s, &req)
