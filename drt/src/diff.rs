@@ -184,3 +184,93 @@ impl Differ {
         Verdict::Agree
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::answer::EngineResult;
+    use crate::known::Known;
+    use engine::authorizer::Decision;
+    use serde_json::json;
+
+    /// An engine with canned outcomes, so the core is testable alone.
+    struct Fake {
+        name: &'static str,
+        auth: EngineResult<Vec<AuthAnswer>>,
+    }
+    impl Engine for Fake {
+        fn name(&self) -> &str {
+            self.name
+        }
+        fn authorize(&mut self, _: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
+            self.auth.clone()
+        }
+        fn evaluate(&mut self, _: &EvalCase) -> EngineResult<EvalAnswer> {
+            Ok(Outcome::Answer(EvalAnswer::Error("typeError".into())))
+        }
+    }
+
+    fn case() -> AuthCase {
+        AuthCase {
+            schema: Some("entity User;".into()),
+            policies_text: "permit(principal, action, resource) when { context.x };".into(),
+            policies_json: json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
+            entities: json!([]),
+            requests: vec![json!({"principal": {"type": "User", "id": "a"}})],
+        }
+    }
+
+    fn allow(reason: &[&str]) -> EngineResult<Vec<AuthAnswer>> {
+        Ok(Outcome::Answer(vec![AuthAnswer {
+            decision: if reason.is_empty() { Decision::Deny } else { Decision::Allow },
+            reason: reason.iter().map(|s| s.to_string()).collect(),
+            errors: Default::default(),
+        }]))
+    }
+
+    fn differ(a: EngineResult<Vec<AuthAnswer>>, b: EngineResult<Vec<AuthAnswer>>) -> Differ {
+        Differ::new(vec![Box::new(Fake { name: "engine", auth: a }), Box::new(Fake { name: "model", auth: b })])
+    }
+
+    #[test]
+    fn agreement_finding_fault_and_known() {
+        assert!(matches!(differ(allow(&["policy0"]), allow(&["policy0"])).check_auth("t", &case()), Verdict::Agree));
+
+        let v = differ(allow(&["policy0"]), allow(&[])).check_auth("t", &case());
+        let Verdict::Finding(f) = v else { panic!("expected a finding, got {v:?}") };
+        assert_eq!(f.kind, FindingKind::Disagreement(Bucket::Decision));
+        assert!(f.report.contains("when { context.x }"), "{}", f.report);
+        assert!(f.report.contains("entity User;"), "{}", f.report);
+        assert!(f.report.contains("<-- DIFFERS"), "{}", f.report);
+        assert!(f.report.contains("differs: decision, reason"), "{}", f.report);
+
+        let fault = Err(Fault { engine: "model".into(), message: "timed out".into() });
+        assert!(matches!(differ(allow(&[]), fault).check_auth("t", &case()), Verdict::Fault(_)));
+
+        // A wrong number of answers is a fault of that engine, not a disagreement.
+        let v = differ(allow(&[]), Ok(Outcome::Answer(vec![]))).check_auth("t", &case());
+        assert!(matches!(v, Verdict::Fault(f) if f.engine == "model"));
+
+        let mut d = differ(allow(&["policy0"]), allow(&[]));
+        d.known.entries.push(Known {
+            id: "k1".into(),
+            case_hash: case().hash(),
+            bucket: Bucket::Decision,
+            note: String::new(),
+        });
+        assert!(matches!(d.check_auth("t", &case()), Verdict::Known(id) if id == "k1"));
+        // Exact match only: another case is still reported.
+        let mut other = case();
+        other.policies_text.push(' ');
+        assert!(matches!(d.check_auth("t", &other), Verdict::Finding(_)));
+    }
+
+    #[test]
+    fn rejection_by_one_side_is_a_disagreement() {
+        let v = differ(Ok(Outcome::Rejected("bad".into())), allow(&[])).check_auth("t", &case());
+        assert!(matches!(v, Verdict::Finding(f) if f.kind == FindingKind::Disagreement(Bucket::Rejection)));
+        let mut d = differ(Ok(Outcome::Rejected("bad".into())), Ok(Outcome::Rejected("also".into())));
+        assert!(matches!(d.check_auth("t", &case()), Verdict::Agree));
+        assert_eq!(d.counters.rejected_by_all, 1);
+    }
+}

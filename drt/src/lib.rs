@@ -29,6 +29,7 @@ pub mod like;
 #[cfg(feature = "model")]
 pub mod model;
 pub mod ours;
+pub mod regress;
 pub mod report;
 pub mod repro;
 pub mod schema_text;

@@ -35,7 +35,7 @@ enum Cmd {
         #[arg(long)]
         engine_only: bool,
         /// Save findings as case files here.
-        #[arg(long, default_value = "drt-artifacts")]
+        #[arg(long, default_value = "target/drt-artifacts")]
         artifacts: PathBuf,
         /// Write the per-target table as JSON here.
         #[arg(long)]

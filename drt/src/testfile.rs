@@ -116,8 +116,11 @@ pub fn write_case(
     test.insert("requests".into(), Json::Array(reqs));
     let test_json = dir.join(format!("{name}.json"));
     std::fs::write(&test_json, serde_json::to_string_pretty(&Json::Object(test))?)?;
+    // The side that looks wrong: the first whose answer differs from the expectation.
+    let wrong = answers.iter().find(|(n, a)| n != expected && !same_outcome(a, &exp)).map(|(n, _)| n.clone());
     let drt = json!({
         "case": case.to_json(),
+        "wrong": wrong,
         "answers": answers.iter().map(|(n, a)| (n.clone(), a.clone())).collect::<serde_json::Map<_, _>>(),
         "expected": expected,
         "status": "open",
