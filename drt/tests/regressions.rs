@@ -10,6 +10,9 @@ fn saved_findings_replay() {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("regressions");
     let mut d = match Differ::with_model() {
         Ok(d) => d,
+        Err(e) if std::env::var_os("MODEL_RUNNER_REQUIRED").is_some() => {
+            panic!("MODEL_RUNNER_REQUIRED is set but the model cannot be started: {e}")
+        }
         Err(e) => {
             eprintln!("regressions: model not available ({e}); replaying through our engine only");
             Differ::engine_only()
