@@ -165,9 +165,13 @@ fn entity_candidates(es: &Entities) -> Vec<Entities> {
             c.map.get_mut(u).unwrap().attrs.remove(k);
             out.push(c);
         }
-        for par in &e.parents {
+        // Entities JSON lists the closed ancestor set as `parents`, so an
+        // edge is gone only when it leaves both sets.
+        for par in e.parents.union(&e.ancestors) {
             let mut c = es.clone();
-            c.map.get_mut(u).unwrap().parents.remove(par);
+            let ent = c.map.get_mut(u).unwrap();
+            ent.parents.remove(par);
+            ent.ancestors.remove(par);
             out.push(c);
         }
         for k in e.tags.keys() {

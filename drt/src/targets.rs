@@ -204,7 +204,7 @@ fn json_roundtrip(i: &generators::AuthInput) -> Verdict {
     Verdict::Agree
 }
 
-/// Entities → JSON → entities keeps uids, attributes, parents and tags.
+/// Entities → JSON → entities keeps uids, attributes, ancestors and tags.
 fn entities_roundtrip(es: &Entities) -> Verdict {
     let j = es.to_json();
     let report = |msg: String| {
@@ -221,7 +221,8 @@ fn entities_roundtrip(es: &Entities) -> Verdict {
     for (uid, e) in &es.map {
         match back.get(uid) {
             None => return report(format!("entity {uid} lost")),
-            Some(b) if (b.attrs.clone(), b.parents.clone(), b.tags.clone()) != (e.attrs.clone(), e.parents.clone(), e.tags.clone()) => {
+            // The JSON lists ancestors as parents, so compare the closure.
+            Some(b) if (&b.attrs, &b.ancestors, &b.tags) != (&e.attrs, &e.ancestors, &e.tags) => {
                 return report(format!("entity {uid} changed:\n  before: {e:?}\n  after:  {b:?}"))
             }
             _ => {}
