@@ -855,3 +855,167 @@ mod bench {
         );
     }
 }
+
+/// Corner cases written in Cedar syntax (language doc §3, §4, §10); each
+/// expectation was also checked against cedar-policy 4.14.1.
+#[cfg(test)]
+mod text_tests {
+    use super::*;
+    use crate::parser::parse_expr;
+    use crate::value_text::value_to_cedar;
+
+    const ENTITIES: &str = r#"[
+     {"uid": {"type": "User", "id": "alice"}, "attrs": {"age": 30, "rec": {"x": 1}, "boss": {"__entity": {"type": "User", "id": "bob"}}},
+      "parents": [{"type": "Group", "id": "staff"}], "tags": {"color": "red"}},
+     {"uid": {"type": "User", "id": "bob"}, "attrs": {}, "parents": []},
+     {"uid": {"type": "Group", "id": "staff"}, "attrs": {}, "parents": [{"type": "Group", "id": "all"}]}
+    ]"#;
+
+    /// `Ok(text)`: evaluates to the value `text` evaluates to; `Err(kind)`.
+    fn check(cases: &[(&str, Result<&str, ErrorKind>)]) {
+        let es = Entities::from_json_str(ENTITIES, None).unwrap();
+        let mut req = Request::new(
+            EntityUid::new("User", "alice"),
+            EntityUid::new("Action", "view"),
+            EntityUid::new("Photo", "p"),
+        );
+        req.context = Value::record([("n".into(), Value::Long(5))]);
+        let run = |src: &str| {
+            let e = parse_expr(src).unwrap_or_else(|e| panic!("`{src}` does not parse: {e}"));
+            evaluate(&e, &req, &es)
+        };
+        for (src, want) in cases {
+            let got = run(src);
+            match want {
+                Ok(v) => {
+                    let want_v = run(v).unwrap_or_else(|e| panic!("expected value `{v}` errs: {e}"));
+                    match &got {
+                        Ok(g) => assert_eq!(g, &want_v, "`{src}` gave {}", value_to_cedar(g)),
+                        Err(e) => panic!("`{src}`: expected {v}, got error {e}"),
+                    }
+                }
+                Err(k) => match &got {
+                    Err(e) => assert_eq!(e.kind, *k, "`{src}`: {e}"),
+                    Ok(g) => panic!("`{src}`: expected {k:?}, got {}", value_to_cedar(g)),
+                },
+            }
+        }
+    }
+
+    use ErrorKind::*;
+
+    #[test]
+    fn core_corner_cases() {
+        check(&[
+            ("true || 1", Ok("true")),
+            ("false || 1", Err(TypeError)),
+            ("true && 1", Err(TypeError)),
+            ("1 && false", Err(TypeError)),
+            ("if true then 2 else 1 + \"a\"", Ok("2")),
+            ("principal is Photo in 1", Ok("false")),
+            ("resource is Photo in 1", Err(TypeError)),
+            ("[1, 2] == [2, 1, 1]", Ok("true")),
+            ("\"a\" == 1", Ok("false")),
+            ("{a: 1, b: 2} == {b: 2, a: 1}", Ok("true")),
+            ("9223372036854775807 + 1", Err(ArithOverflow)),
+            ("-9223372036854775808", Ok("-9223372036854775807 - 1")),
+            ("--9223372036854775808", Err(ArithOverflow)),
+            ("1 != 2", Ok("true")),
+            ("3 > 2 && 2 >= 2", Ok("true")),
+            ("\"a\" < \"b\"", Err(TypeError)),
+            ("User::\"alice\" in [Group::\"staff\", 1]", Err(TypeError)),
+            ("User::\"alice\" in Group::\"all\"", Ok("true")),
+            ("User::\"nobody\" in User::\"nobody\"", Ok("true")),
+            ("User::\"nobody\" in Group::\"all\"", Ok("false")),
+            ("User::\"a\" in Photo::\"p\"", Ok("false")),
+            ("[1].containsAny([])", Ok("false")),
+            ("[1, \"a\"].contains(\"a\")", Ok("true")),
+            ("[1, 2].containsAll([2])", Ok("true")),
+            ("[].isEmpty()", Ok("true")),
+        ]);
+    }
+
+    #[test]
+    fn attributes_and_tags() {
+        check(&[
+            ("principal has age", Ok("true")),
+            ("User::\"ghost\" has age", Ok("false")),
+            ("User::\"ghost\".age", Err(EntityDoesNotExist)),
+            ("principal.nope", Err(AttrDoesNotExist)),
+            ("principal[\"age\"]", Ok("30")),
+            ("principal has age.x", Err(TypeError)),
+            ("principal has rec.x", Ok("true")),
+            ("principal has rec.y", Ok("false")),
+            ("principal has boss.age", Ok("false")),
+            ("principal.boss.age", Err(AttrDoesNotExist)),
+            ("context has n", Ok("true")),
+            ("context.m", Err(AttrDoesNotExist)),
+            ("1 has a", Err(TypeError)),
+            ("{\"if\": 1}[\"if\"]", Ok("1")),
+            ("principal.hasTag(\"color\")", Ok("true")),
+            ("principal.getTag(\"color\")", Ok("\"red\"")),
+            ("principal.getTag(\"nope\")", Err(TagDoesNotExist)),
+            ("User::\"ghost\".hasTag(\"color\")", Ok("false")),
+            ("User::\"ghost\".getTag(\"color\")", Err(EntityDoesNotExist)),
+            ("principal.color", Err(AttrDoesNotExist)),
+            ("principal.getTag(1)", Err(TypeError)),
+        ]);
+    }
+
+    #[test]
+    fn like_patterns() {
+        check(&[
+            ("\"\" like \"\"", Ok("true")),
+            ("\"\" like \"*\"", Ok("true")),
+            ("\"ab\" like \"a**b\"", Ok("true")),
+            ("\"a\nb\" like \"a*b\"", Ok("true")),
+            ("\"abc\" like \"a?c\"", Ok("false")),
+            ("\"a*c\" like \"a\\*c\"", Ok("true")),
+            ("\"abc\" like \"a\\*c\"", Ok("false")),
+            ("\"abc\" like \"a\\u{2a}\"", Ok("true")),
+            ("\"Ab\" like \"ab\"", Ok("false")),
+            ("1 like \"*\"", Err(TypeError)),
+        ]);
+    }
+
+    #[test]
+    fn extensions() {
+        check(&[
+            ("decimal(\"1.0\") == decimal(\"1.0000\")", Ok("true")),
+            ("decimal(\"-0.0\") == decimal(\"0.0\")", Ok("true")),
+            ("decimal(\"1.00001\")", Err(ExtensionError)),
+            ("decimal(\"01.0\").lessThan(decimal(\"1.5\"))", Ok("true")),
+            ("decimal(\"1.0\") < decimal(\"2.0\")", Err(TypeError)),
+            ("decimal(\"1.0\") == \"1.0\"", Ok("false")),
+            ("decimal(1)", Err(TypeError)),
+            ("decimal(\"1.0\", \"2.0\")", Err(TypeError)),
+            ("ip(\"10.0.0.1/24\") == ip(\"10.0.0.0/24\")", Ok("false")),
+            ("ip(\"1.2.3.4\") == ip(\"1.2.3.4/32\")", Ok("true")),
+            ("ip(\"10.0.0.1/24\").isInRange(ip(\"10.0.0.0/24\"))", Ok("true")),
+            ("ip(\"10.0.0.0/24\").isInRange(ip(\"10.0.0.1/32\"))", Ok("false")),
+            ("ip(\"127.0.0.1/7\").isLoopback()", Ok("false")),
+            ("ip(\"224.0.0.1/3\").isMulticast()", Ok("false")),
+            ("ip(\"::ffff:1.2.3.4\")", Err(ExtensionError)),
+            ("ip(\"1.2.3.4\").isInRange(ip(\"::/0\"))", Ok("false")),
+            ("ip(\"1.2.3.4\").isInRange(ip(\"::/0\"), ip(\"::/0\"))", Err(TypeError)),
+            ("ip(\"1.2.3.4\") < ip(\"1.2.3.5\")", Err(TypeError)),
+            ("datetime(\"2024-10-15T01:00:00+0100\") == datetime(\"2024-10-15T00:00:00Z\")", Ok("true")),
+            ("datetime(\"1970-01-01\") == duration(\"0ms\")", Ok("false")),
+            ("datetime(\"2023-02-29\")", Err(ExtensionError)),
+            ("datetime(\"2024-10-15T11:38:02\")", Err(ExtensionError)),
+            ("datetime(\"1969-12-31T23:59:59Z\").toDate() == datetime(\"1969-12-31\")", Ok("true")),
+            ("datetime(\"1969-12-31T23:59:59Z\").toTime()", Ok("duration(\"86399s\")")),
+            ("datetime(\"2024-01-01\") < datetime(\"2024-01-02\")", Ok("true")),
+            ("datetime(\"2024-01-01\") < duration(\"1d\")", Err(TypeError)),
+            ("datetime(\"2024-01-01\").offset(duration(\"1d\")) == datetime(\"2024-01-02\")", Ok("true")),
+            ("datetime(\"2024-01-02\").durationSince(datetime(\"2024-01-01\"))", Ok("duration(\"24h\")")),
+            ("datetime(\"1970-01-01\").offset(duration(\"9223372036854775807ms\")).offset(duration(\"1ms\"))", Err(ExtensionError)),
+            ("duration(\"1d\") == duration(\"24h\")", Ok("true")),
+            ("duration(\"-1ms\").toSeconds()", Ok("0")),
+            ("duration(\"-90m\").toHours()", Ok("-1")),
+            ("duration(\"1m1ms\").toMilliseconds()", Ok("60001")),
+            ("duration(\"9223372036854775808ms\")", Err(ExtensionError)),
+            ("duration(\"1h\") <= duration(\"60m\")", Ok("true")),
+        ]);
+    }
+}
