@@ -493,3 +493,77 @@ mod tests {
         assert!(Entities::from_json_str(ok, Some(&s)).is_ok());
     }
 }
+
+/// Loading against a schema read from Cedar schema text.
+#[cfg(test)]
+mod schema_text_tests {
+    use super::*;
+    use crate::value::ExtValue;
+
+    const SCHEMA: &str = r#"
+        namespace App {
+            entity Group;
+            entity User in [Group] {
+                name: String,
+                ip?: ipaddr,
+                since?: datetime,
+                manager?: User,
+                prefs?: { theme: String, sizes?: Set<Long> },
+            } tags decimal;
+            entity Doc;
+            action all;
+            action read in [all] appliesTo { principal: [User], resource: [Doc], context: { ip: ipaddr } };
+            action view in [read] appliesTo { principal: [User], resource: [Doc] };
+        }
+    "#;
+
+    fn schema() -> Schema {
+        Schema::from_cedar_str(SCHEMA).unwrap_or_else(|e| panic!("{e}"))
+    }
+
+    #[test]
+    fn namespaced_schema_directed_loading() {
+        let s = schema();
+        let es = Entities::from_json_str(
+            r#"[{"uid": {"type": "App::User", "id": "a"},
+                 "attrs": {"name": "A", "ip": "10.0.0.1", "since": "2024-01-01", "manager": {"type": "App::User", "id": "b"},
+                           "prefs": {"theme": "dark", "sizes": [1, 2, 2]}},
+                 "parents": [{"type": "App::Group", "id": "g"}], "tags": {"w": {"fn": "decimal", "arg": "0.5"}}}]"#,
+            Some(&s),
+        )
+        .unwrap();
+        let a = es.get(&EntityUid::new("App::User", "a")).unwrap();
+        assert_eq!(a.attrs["since"], Value::Ext(ExtValue::Datetime(1_704_067_200_000)));
+        assert_eq!(a.tags["w"], Value::Ext(ExtValue::Decimal(5000)));
+        let view = es.get(&EntityUid::new("App::Action", "view")).unwrap();
+        assert_eq!(
+            view.ancestors,
+            [EntityUid::new("App::Action", "read"), EntityUid::new("App::Action", "all")].into_iter().collect()
+        );
+        for (attrs, path) in [
+            (r#"{"name": "A", "prefs": {"theme": 1}}"#, "[0].attrs.prefs.theme"),
+            (r#"{"name": "A", "prefs": {"sizes": []}}"#, "[0].attrs.prefs"),
+            (r#"{"name": "A", "manager": {"type": "App::Doc", "id": "d"}}"#, "[0].attrs.manager"),
+            (r#"{"name": "A", "since": "2024-01-01T00:00:00"}"#, "[0].attrs.since"),
+        ] {
+            let src = format!(r#"[{{"uid": {{"type": "App::User", "id": "a"}}, "attrs": {attrs}, "parents": []}}]"#);
+            let e = Entities::from_json_str(&src, Some(&s)).unwrap_err();
+            assert_eq!(e.path, path, "{attrs}: {e}");
+        }
+    }
+
+    #[test]
+    fn request_context_against_schema() {
+        let s = schema();
+        let j = crate::json::parse_strict(
+            r#"{"principal": {"type": "App::User", "id": "a"}, "action": {"type": "App::Action", "id": "read"},
+                "resource": {"type": "App::Doc", "id": "d"}, "context": {"ip": "192.168.0.1/16"}}"#,
+        )
+        .unwrap();
+        let r = crate::request::Request::from_json(&j, Some(&s)).unwrap();
+        assert!(matches!(&r.context, Value::Record(m) if matches!(m["ip"], Value::Ext(ExtValue::IpAddr(_)))));
+        let mut bad = j.clone();
+        bad["context"] = serde_json::json!({});
+        assert!(crate::request::Request::from_json(&bad, Some(&s)).is_err());
+    }
+}
