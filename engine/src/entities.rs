@@ -95,6 +95,18 @@ impl Entities {
         build(es, schema)
     }
 
+    /// What Cedar does when loading with a schema: [`Entities::from_json`]
+    /// followed by the schema-conformance check of every entity (§8.7,
+    /// `validator::validate_entities`), so a non-conforming file is rejected.
+    pub fn from_json_conforming(
+        j: &serde_json::Value,
+        schema: &Schema,
+    ) -> Result<Entities, DataError> {
+        let es = Entities::from_json(j, Some(schema))?;
+        crate::validator::validate_entities(schema, &es)?;
+        Ok(es)
+    }
+
     /// Entities JSON with explicit `__entity`/`__extn` escapes (no schema needed to read it back).
     /// Sorted by UID; `parents` lists the full (closed) ancestor set, which
     /// reads back to the same store whether or not the reader computes the
@@ -742,6 +754,16 @@ mod schema_text_tests {
     }
 
     #[test]
+    fn conforming_load_rejects_what_parsing_allows() {
+        let s = schema();
+        // Parses (attribute types fine) but the parent type is not allowed.
+        let src = r#"[{"uid": {"type": "App::User", "id": "a"}, "attrs": {"name": "A"}, "parents": [{"type": "App::Doc", "id": "d"}]}]"#;
+        let j = crate::json::parse_strict(src).unwrap();
+        assert!(Entities::from_json(&j, Some(&s)).is_ok());
+        assert!(Entities::from_json_conforming(&j, &s).is_err());
+    }
+
+    #[test]
     fn request_context_against_schema() {
         let s = schema();
         let j = crate::json::parse_strict(
@@ -756,5 +778,11 @@ mod schema_text_tests {
         let mut bad = j.clone();
         bad["context"] = serde_json::json!({});
         assert!(crate::request::Request::from_json(&bad, Some(&s)).is_err());
+        // Parses, but a Doc principal is not in `read`'s appliesTo.
+        assert!(crate::request::Request::from_json_validated(&j, &s).is_ok());
+        let mut wrong = j.clone();
+        wrong["principal"] = serde_json::json!({"type": "App::Doc", "id": "d"});
+        assert!(crate::request::Request::from_json(&wrong, Some(&s)).is_ok());
+        assert!(crate::request::Request::from_json_validated(&wrong, &s).is_err());
     }
 }

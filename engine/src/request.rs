@@ -72,6 +72,18 @@ impl Request {
         })
     }
 
+    /// [`Request::from_json`] with a schema, then request validation
+    /// (§8.7, `validator::validate_request`): declared types, the action's
+    /// `appliesTo`, and the context's type.
+    pub fn from_json_validated(
+        j: &serde_json::Value,
+        schema: &Schema,
+    ) -> Result<Request, DataError> {
+        let r = Request::from_json(j, Some(schema))?;
+        crate::validator::validate_request(schema, &r)?;
+        Ok(r)
+    }
+
     pub fn to_json(&self) -> serde_json::Value {
         json!({
             "principal": uid_to_json(&self.principal),
