@@ -305,7 +305,7 @@ impl<'a, 's> Checker<'a, 's> {
                     }
                 }
                 if typed {
-                    Ans::ok(Type::Record(out)).and_ok(ok)
+                    Ans::ok(Type::Record(std::sync::Arc::new(out))).and_ok(ok)
                 } else {
                     Ans::fail(None)
                 }
