@@ -1,0 +1,1 @@
+//! Differential core (OWNER: harness). Stub.

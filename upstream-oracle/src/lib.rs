@@ -1,0 +1,1 @@
+//! Upstream comparisons (OWNER: cli). Stub.
