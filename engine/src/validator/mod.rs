@@ -134,7 +134,7 @@ fn validate_here(schema: &Schema, policies: &PolicySet) -> ValidationResult {
             Err(msg) => errs.push(ValidationError { policy_id: link.new_id.clone(), loc: None, kind: "InvalidTemplateLink".into(), message: msg }),
             Ok(p) => {
                 for (slot, uid) in &link.values {
-                    if !idx.is_entity_type(&uid.ty) {
+                    if !uid.ty.is_action() && !idx.is_entity_type(&uid.ty) {
                         errs.push(ValidationError {
                             policy_id: p.id.clone(),
                             loc: None,
