@@ -56,7 +56,8 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SchemaError> {
             advance(&mut i, j, &mut line, &mut col);
         } else if c == '/' && chars.get(i + 1) == Some(&'/') {
             let mut j = i;
-            while j < chars.len() && chars[j] != '\n' {
+            // A comment ends at a line feed or a carriage return.
+            while j < chars.len() && chars[j] != '\n' && chars[j] != '\r' {
                 j += 1;
             }
             advance(&mut i, j, &mut line, &mut col);

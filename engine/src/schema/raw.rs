@@ -374,7 +374,10 @@ impl<'a> Resolver<'a> {
 
     fn entity_ref(&self, ns: &str, name: &str, at: &Where) -> Result<EntityType, SchemaError> {
         match self.lookup(ns, name, RefKind::Entity, at)? {
-            Target::Entity(e) => Ok(EntityType(e)),
+            // Action types may be attribute types, but not parents or
+            // principal/resource types.
+            Target::Entity(e) if self.defs.entities.contains(&e) => Ok(EntityType(e)),
+            Target::Entity(e) => Err(SchemaError::new(at.clone(), format!("undeclared entity type `{e}`"))),
             _ => Err(SchemaError::new(at.clone(), format!("`{name}` is not an entity type"))),
         }
     }
@@ -430,9 +433,7 @@ impl<'a> Resolver<'a> {
                 let mut out = RecordType::default();
                 for a in attrs {
                     let ty = self.ty(ns, &a.ty, depth + 1)?;
-                    if out.attrs.insert(a.name.clone(), AttributeType { ty, required: a.required }).is_some() {
-                        return Err(SchemaError::new(a.at.clone(), format!("attribute `{}` is declared twice", a.name)));
-                    }
+                    out.attrs.insert(a.name.clone(), AttributeType { ty, required: a.required });
                 }
                 SchemaType::Record(out)
             }

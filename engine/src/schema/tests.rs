@@ -199,7 +199,9 @@ fn cedar_syntax_rejections() {
         ("entity A; action a appliesTo { principal: A, resource: A, context: Long };", "record"),
         ("entity A; type C = Long; action a appliesTo { principal: A, resource: A, context: C };", "record"),
         ("entity A; action a attributes { x: Long };", "attributes"),
-        ("entity A { x: Long, x: String };", "twice"),
+        ("entity A; entity B in [A,];", "identifier"),
+        ("action A; entity U; action b appliesTo { principal: [Action], resource: U };", "undeclared entity type"),
+        ("action A; entity U in [Action];", "undeclared entity type"),
         ("entity A enum [];", "string"),
         ("entity A { x: Long } tags;", "identifier"),
         ("entity A = Long;", "record"),
@@ -226,7 +228,7 @@ fn schema_accepts() {
         "",
         "// only a comment",
         "entity A; action a appliesTo { principal: A, resource: A, context: {} };",
-        "entity A; action a appliesTo { context: {}, resource: [A], principal: [A,], };",
+        "entity A; action a appliesTo { context: {}, resource: [A], principal: [A], };",
         "entity A; action a attributes {};",
         "entity A in [A];", // entity hierarchies may be cyclic
         "entity A in [B]; entity B in [A];",
@@ -240,6 +242,11 @@ fn schema_accepts() {
         let s = parse(src);
         round_trip(&s);
     }
+    // A comment ends at a carriage return too.
+    assert!(parse("entity A; // x\rentity B;").entity_type(&et("B")).is_some());
+    // A repeated attribute replaces the earlier one.
+    let s = parse("entity A { x: Long, x: String };");
+    assert_eq!(s.entity_type(&et("A")).unwrap().attrs.attrs["x"].ty, SchemaType::String);
     // duplicates in an enum are tolerated (and dropped)
     let s = parse("entity E enum [\"a\", \"b\", \"a\"];");
     assert_eq!(s.entity_type(&et("E")).unwrap().enum_ids.as_ref().unwrap().len(), 2);
