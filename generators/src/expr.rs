@@ -208,7 +208,8 @@ impl<C: Choices> Gen<'_, C> {
     /// A literal (no data access) of type `ty`.
     fn literal_leaf(&mut self, env: &Env, ty: &SchemaType) -> Expr {
         match ty {
-            SchemaType::Bool => Expr::bool(self.c.flip(0.5)),
+            // Leaning true keeps conjunctions from being almost always false.
+            SchemaType::Bool => Expr::bool(self.c.flip(0.65)),
             SchemaType::Long => Expr::long(self.pool.int(self.c)),
             SchemaType::String => Expr::string(self.pool.string(self.c)),
             SchemaType::Entity(t) => Expr::entity(self.uid_of(t, false)),
@@ -491,7 +492,7 @@ impl<C: Choices> Gen<'_, C> {
         let ext = s.extensions;
         let weights = [
             1,                                      // 0 leaf
-            3,                                      // 1 &&
+            2,                                      // 1 &&
             3,                                      // 2 ||
             2,                                      // 3 !
             on(s.if_then_else, 1),                  // 4 if

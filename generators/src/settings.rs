@@ -133,11 +133,11 @@ impl Default for Settings {
             namespace: true,
             enums: true,
             annotations: true,
-            missing_entities: 0.12,
-            ill_typed: 0.10,
-            bad_ext_strings: 0.04,
-            unsafe_access: 0.08,
-            forbid: 0.3,
+            missing_entities: 0.15,
+            ill_typed: 0.25,
+            bad_ext_strings: 0.06,
+            unsafe_access: 0.2,
+            forbid: 0.2,
         }
     }
 }
@@ -173,7 +173,7 @@ impl Settings {
                 ..d
             },
             // For `abac`: no schema, more ill-typed operands.
-            "untyped" => Settings { ill_typed: 0.05, unsafe_access: 0.3, ..d },
+            "untyped" => Settings { ill_typed: 0.04, unsafe_access: 0.3, ..d },
             // No error injection at all: for validation soundness.
             "clean" => Settings {
                 missing_entities: 0.0,
