@@ -19,7 +19,7 @@ use engine::ast::{
 };
 use engine::entities::Entities;
 use engine::request::Request;
-use engine::schema::{AppliesTo, RecordType, SchemaType};
+use engine::schema::{AppliesTo, SchemaType};
 use std::rc::Rc;
 use engine::value::Value;
 use std::collections::BTreeMap;
@@ -215,7 +215,7 @@ impl<C: Choices> Gen<'_, C> {
         } else {
             !typed
         };
-        let env = self.env(a, pt, rt, if use_ctx { ctx.context.clone() } else { RecordType::default() });
+        let env = self.env(a, pt, rt, if use_ctx { Some(ctx.context.clone()) } else { None });
 
         let mut conditions = Vec::new();
         if let Some(g) = guards.into_iter().reduce(Expr::and) {
@@ -370,7 +370,7 @@ impl<C: Choices> Gen<'_, C> {
             resource: self.uid_of(&rt, false),
             context: Value::record(self.gen_record_value(&ctx.context, 2)),
         };
-        let env = self.env(a, pt, rt, ctx.context.clone());
+        let env = self.env(a, pt, rt, Some(ctx.context.clone()));
         let ty = if self.c.flip(0.5) { SchemaType::Bool } else { self.gen_schema_type(1) };
         self.ill_budget = u32::from(self.c.flip(self.s.ill_typed));
         let depth = self.c.range(1, self.s.max_depth.max(1) as usize) as u32;
