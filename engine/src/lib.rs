@@ -12,6 +12,8 @@ pub mod est;
 pub mod eval;
 pub mod ext;
 pub mod json;
+pub mod json_value;
+pub mod like;
 pub mod parser;
 pub mod printer;
 pub mod request;
