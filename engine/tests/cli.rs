@@ -468,3 +468,44 @@ fn usage_errors_exit_2() {
     assert_eq!(code, 0);
     assert!(out.contains("authorize") && out.contains("run-tests"));
 }
+
+#[test]
+fn requests_are_checked_against_the_schema() {
+    let dir = scratch("request-schema");
+    let run = |req: &str| {
+        let r = write(&dir, "r.json", req);
+        engine(&[
+            "authorize",
+            "--policies",
+            &data("sample-data/photoapp/policies.json"),
+            "--entities",
+            &data("sample-data/photoapp/entities.json"),
+            "--schema",
+            &data("sample-data/photoapp/schema.json"),
+            "--request",
+            &r,
+        ])
+    };
+    let (code, _, err) = run(
+        r#"{"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "view"},
+        "resource": {"type": "Photo", "id": "cat.jpg"}, "context": {"authenticated": "yes"}}"#,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(
+        err.contains("r.json") && err.contains("context.authenticated"),
+        "{err}"
+    );
+    let (code, _, err) = run(
+        r#"{"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "fly"},
+        "resource": {"type": "Photo", "id": "cat.jpg"}, "context": {"authenticated": true}}"#,
+    );
+    assert_eq!(code, 2, "{err}");
+    assert!(err.contains("r.json") && err.contains("fly"), "{err}");
+    // A template link decides (JSON policy set with links, JSON schema).
+    let (code, out, err) = run(
+        r#"{"principal": {"type": "User", "id": "eve"}, "action": {"type": "Action", "id": "view"},
+        "resource": {"type": "Photo", "id": "colosseum.jpg"}, "context": {"authenticated": true}}"#,
+    );
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["reason"], serde_json::json!(["eve-italy"]));
+}
