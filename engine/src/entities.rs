@@ -284,15 +284,11 @@ fn build(es: Vec<(String, Entity)>, schema: Option<&Schema>) -> Result<Entities,
     if let Some(s) = schema {
         let actions = schema_actions(s)?;
         for (uid, ancestors) in &actions {
-            // The file may list only direct parents or the closed set; close
-            // what it gives through the schema's hierarchy before comparing.
-            let given_closed = map.get(uid).map(|given| {
-                let mut c = given.ancestors.clone();
-                for p in &given.ancestors {
-                    c.extend(actions.get(p).into_iter().flatten().cloned());
-                }
-                c
-            });
+            // Cedar compares the ancestors computed from the file alone (its
+            // closure runs before the schema actions are added): listing only
+            // `view in read` without `read`'s own entry (or `all`) is a
+            // mismatch, checked against cedar-policy 4.14.1.
+            let given_closed = map.get(uid).map(|given| given.ancestors.clone());
             match given_closed {
                 Some(given) if &given != ancestors => {
                     return Err(DataError::new(
@@ -664,12 +660,17 @@ mod tests {
             let e = Entities::from_json_str(src, Some(&s)).unwrap_err();
             assert_eq!(e.path, path, "{src}: {e}");
         }
-        // An action given with the schema's hierarchy (direct or closed) is fine.
+        // An action given with the schema's full hierarchy is fine; direct
+        // parents alone are not (as in Cedar), unless the file also gives the
+        // parents' own entries.
         let ok = r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {},
                       "parents": [{"type": "Action", "id": "view"}, {"type": "Action", "id": "all"}]}]"#;
         assert!(Entities::from_json_str(ok, Some(&s)).is_ok());
-        let ok = r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": [{"type": "Action", "id": "view"}]}]"#;
-        assert!(Entities::from_json_str(ok, Some(&s)).is_ok());
+        let direct = r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": [{"type": "Action", "id": "view"}]}]"#;
+        assert!(Entities::from_json_str(direct, Some(&s)).is_err());
+        let both = r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": [{"type": "Action", "id": "view"}]},
+                       {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": [{"type": "Action", "id": "all"}]}]"#;
+        assert!(Entities::from_json_str(both, Some(&s)).is_ok());
     }
 }
 

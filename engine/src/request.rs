@@ -2,7 +2,7 @@
 use crate::ast::EntityUid;
 use crate::json::{DataError, Path};
 use crate::json_value::{self, describe, uid_from_json, uid_to_json};
-use crate::schema::Schema;
+use crate::schema::{RecordType, Schema};
 use crate::value::Value;
 use serde_json::{json, Value as Json};
 
@@ -56,13 +56,21 @@ impl Request {
                 describe(cj)
             )));
         };
-        let ctx_type = schema
-            .and_then(|s| s.actions.get(&action))
-            .and_then(|a| a.applies_to.as_ref())
-            .map(|a| &a.context);
-        let context = match ctx_type {
-            Some(rt) => json_value::record_from_json(co, rt, &cp)?,
+        // With a schema the context is read against the action's context
+        // type, as Cedar does: an undeclared action is an error, and an
+        // action without `appliesTo` takes the empty record type.
+        let context = match schema {
             None => Value::Record(std::sync::Arc::new(json_value::map_from_json(co, &cp)?)),
+            Some(s) => {
+                let Some(def) = s.actions.get(&action) else {
+                    return Err(root
+                        .key("action")
+                        .err(format!("action {action} is not declared in the schema")));
+                };
+                let empty = RecordType::default();
+                let rt = def.applies_to.as_ref().map_or(&empty, |a| &a.context);
+                json_value::record_from_json(co, rt, &cp)?
+            }
         };
         Ok(Request {
             principal,
@@ -161,6 +169,25 @@ mod tests {
             "context.m"
         );
         assert_eq!(Request::from_json(&r.to_json(), Some(&s)).unwrap(), r);
+        // Undeclared action: error; declared without appliesTo: empty context only.
+        let unknown = REQ.replace(r#""id": "read""#, r#""id": "nope""#);
+        assert_eq!(
+            Request::from_json(&parse_strict(&unknown).unwrap(), Some(&s))
+                .unwrap_err()
+                .path,
+            "action"
+        );
+        s.actions
+            .insert(EntityUid::new("Action", "none"), ActionDef::default());
+        let none = REQ.replace(r#""id": "read""#, r#""id": "none""#);
+        assert_eq!(
+            Request::from_json(&parse_strict(&none).unwrap(), Some(&s))
+                .unwrap_err()
+                .path,
+            "context.ip"
+        );
+        let none_empty = none.replace(r#"{"ip": "1.2.3.4", "n": 1}"#, "{}");
+        assert!(Request::from_json(&parse_strict(&none_empty).unwrap(), Some(&s)).is_ok());
     }
 
     #[test]
