@@ -1,1 +1,38 @@
-//! Differential core (OWNER: harness). Stub.
+//! The differential core.
+//!
+//! Every engine implements [`engine::Engine`] and reads a [`case`] — one
+//! generated input rendered in Cedar's public formats — through its own
+//! front end: our engine parses the Cedar text, the model reads the JSON
+//! policy format. [`diff::Differ`] runs all engines on a case and compares
+//! ([`compare`]): authorization by decision, reason set and erroring-policy
+//! set; evaluation by semantic value or error class. A disagreement becomes a
+//! [`diff::Finding`] with a readable [`report`] and a triage bucket; an engine
+//! crash or hang is a [`answer::Fault`], never a disagreement. Known
+//! discrepancies are listed case by case in [`known`].
+//!
+//! [`targets`] are shared by the libFuzzer targets (`fuzz/`, via [`fuzzing`])
+//! and the seeded driver (`drt run`); [`repro`] turns a crash file into a
+//! report and an integration-format test, with structural [`shrink`]ing.
+
+pub mod answer;
+pub mod case;
+pub mod compare;
+pub mod conformance;
+pub mod diff;
+pub mod display;
+pub mod driver;
+pub mod engine;
+pub mod fuzzing;
+pub mod gen;
+pub mod known;
+pub mod like;
+#[cfg(feature = "model")]
+pub mod model;
+pub mod ours;
+pub mod regress;
+pub mod report;
+pub mod repro;
+pub mod schema_text;
+pub mod shrink;
+pub mod targets;
+pub mod testfile;

@@ -1,1 +1,338 @@
-//! Client for the model-runner binary (OWNER: model). Stub.
+//! Client for the `model-runner` binary: the Dafny reference model of Cedar,
+//! verified and compiled to Go (see `model-runner/README.md`).
+//!
+//! The binary speaks newline-delimited JSON over stdin/stdout using only
+//! Cedar's public JSON formats, so this crate deliberately knows nothing about
+//! the `engine` crate. A [`ModelClient`] spawns the binary once, checks its
+//! version, and then sends one request line per call. A call that takes
+//! longer than the configured timeout, or a process that dies, yields a
+//! [`ModelFault`] and the process is restarted on the next call; a fault is
+//! never reported as an ordinary answer, so a harness can tell "the model is
+//! broken" apart from "the model disagrees".
+
+use serde_json::json;
+use std::collections::BTreeSet;
+use std::fmt;
+use std::io::{BufRead, BufReader, Write};
+use std::path::PathBuf;
+use std::process::{Child, ChildStdin, Command, Stdio};
+use std::sync::mpsc::{self, Receiver, RecvTimeoutError};
+use std::thread;
+use std::time::Duration;
+
+/// A JSON value in Cedar's public formats (policies, entities, requests, values).
+pub type Json = serde_json::Value;
+
+/// Where the binary is and how long one call may take.
+#[derive(Debug, Clone)]
+pub struct ClientConfig {
+    pub binary: PathBuf,
+    pub timeout: Duration,
+}
+
+impl ClientConfig {
+    /// `MODEL_RUNNER_BIN` (default `<workspace>/model-runner/build/model-runner`)
+    /// and `MODEL_RUNNER_TIMEOUT_MS` (default 10000).
+    pub fn from_env() -> Self {
+        let binary = std::env::var_os("MODEL_RUNNER_BIN")
+            .map(PathBuf::from)
+            .unwrap_or_else(default_binary);
+        let timeout_ms = std::env::var("MODEL_RUNNER_TIMEOUT_MS")
+            .ok()
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .unwrap_or(10_000);
+        ClientConfig { binary, timeout: Duration::from_millis(timeout_ms) }
+    }
+}
+
+/// `<workspace>/model-runner/build/model-runner`, where `scripts/build-model` puts it.
+pub fn default_binary() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("build").join("model-runner")
+}
+
+/// What went wrong with the model process itself (as opposed to an answer).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FaultKind {
+    /// The binary could not be started, or its version check failed.
+    Spawn,
+    /// The process died or closed its output.
+    Crash,
+    /// No reply within the configured timeout (the process was killed).
+    Timeout,
+    /// The reply was not the JSON the protocol promises.
+    BadReply,
+    /// The model caught an internal panic (`{"ok":false,"kind":"fault"}`).
+    Internal,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModelFault {
+    pub kind: FaultKind,
+    pub message: String,
+}
+
+impl ModelFault {
+    fn new(kind: FaultKind, message: impl Into<String>) -> Self {
+        ModelFault { kind, message: message.into() }
+    }
+}
+
+impl fmt::Display for ModelFault {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "model fault ({:?}): {}", self.kind, self.message)
+    }
+}
+
+impl std::error::Error for ModelFault {}
+
+/// A normal reply: an answer, or the model's statement that the input is
+/// invalid (`{"ok":false,"kind":"input"}`, e.g. an entity cycle).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ModelReply<T> {
+    Answer(T),
+    InputRejected(String),
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Decision {
+    Allow,
+    Deny,
+}
+
+/// One authorization answer: decision, reason policy ids, erroring policy ids.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct AuthAnswer {
+    pub decision: Decision,
+    pub reason: BTreeSet<String>,
+    pub errors: BTreeSet<String>,
+}
+
+/// The result of evaluating one expression: a Cedar JSON value (with
+/// `__entity`/`__extn` escapes) or an error class such as `"typeError"`.
+#[derive(Debug, Clone, PartialEq)]
+pub enum EvalAnswer {
+    Value(Json),
+    Error(String),
+}
+
+/// The running process: its stdin, and a channel fed by a reader thread
+/// with its stdout lines (the channel is what gives us a timeout).
+struct Process {
+    child: Child,
+    stdin: ChildStdin,
+    lines: Receiver<Result<String, String>>,
+}
+
+impl Process {
+    fn spawn(cfg: &ClientConfig) -> Result<Process, ModelFault> {
+        let mut child = Command::new(&cfg.binary)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::inherit())
+            .spawn()
+            .map_err(|e| {
+                ModelFault::new(FaultKind::Spawn, format!("cannot start {}: {e}", cfg.binary.display()))
+            })?;
+        let stdin = child.stdin.take().expect("stdin is piped");
+        let stdout = child.stdout.take().expect("stdout is piped");
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            let mut reader = BufReader::new(stdout);
+            loop {
+                let mut line = String::new();
+                let msg = match reader.read_line(&mut line) {
+                    Ok(0) => Err("the model closed its output".to_string()),
+                    Ok(_) => Ok(line),
+                    Err(e) => Err(format!("reading the model's output: {e}")),
+                };
+                let stop = msg.is_err();
+                if tx.send(msg).is_err() || stop {
+                    return;
+                }
+            }
+        });
+        Ok(Process { child, stdin, lines: rx })
+    }
+
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+/// A connection to one model process (restarted transparently after a fault).
+pub struct ModelClient {
+    cfg: ClientConfig,
+    process: Option<Process>,
+    version: String,
+}
+
+impl ModelClient {
+    /// Starts the binary and checks that it answers `version`.
+    pub fn spawn(cfg: ClientConfig) -> Result<ModelClient, ModelFault> {
+        let mut client = ModelClient { cfg, process: None, version: String::new() };
+        client.version = client.version()?;
+        Ok(client)
+    }
+
+    /// The version string the binary reports.
+    pub fn version(&mut self) -> Result<String, ModelFault> {
+        let reply = self.request(&json!({"op": "version"}))?;
+        match reply.get("version").and_then(Json::as_str) {
+            Some(v) if reply.get("ok") == Some(&Json::Bool(true)) => Ok(v.to_string()),
+            _ => Err(ModelFault::new(FaultKind::BadReply, format!("bad version reply: {reply}"))),
+        }
+    }
+
+    /// The version seen when the process was (last) started.
+    pub fn cached_version(&self) -> &str {
+        &self.version
+    }
+
+    /// Authorizes each request against one policy set and entity store.
+    pub fn authorize(
+        &mut self,
+        policies: &Json,
+        entities: &Json,
+        requests: &[Json],
+    ) -> Result<ModelReply<Vec<AuthAnswer>>, ModelFault> {
+        let reply = self.request(&json!({
+            "op": "authorize", "policies": policies, "entities": entities, "requests": requests,
+        }))?;
+        if let Some(msg) = input_rejection(&reply)? {
+            return Ok(ModelReply::InputRejected(msg));
+        }
+        let answers = reply
+            .get("answers")
+            .and_then(Json::as_array)
+            .ok_or_else(|| bad_reply("missing \"answers\"", &reply))?;
+        if answers.len() != requests.len() {
+            return Err(bad_reply("wrong number of answers", &reply));
+        }
+        let parsed = answers.iter().map(parse_answer).collect::<Option<Vec<_>>>();
+        parsed.map(ModelReply::Answer).ok_or_else(|| bad_reply("malformed answer", &reply))
+    }
+
+    /// Evaluates one expression (EST JSON) against entities and a request.
+    pub fn evaluate(
+        &mut self,
+        expr: &Json,
+        entities: &Json,
+        request: &Json,
+    ) -> Result<ModelReply<EvalAnswer>, ModelFault> {
+        let reply = self.request(&json!({
+            "op": "evaluate", "expr": expr, "entities": entities, "request": request,
+        }))?;
+        if let Some(msg) = input_rejection(&reply)? {
+            return Ok(ModelReply::InputRejected(msg));
+        }
+        if let Some(v) = reply.get("value") {
+            Ok(ModelReply::Answer(EvalAnswer::Value(v.clone())))
+        } else if let Some(e) = reply.get("error").and_then(Json::as_str) {
+            Ok(ModelReply::Answer(EvalAnswer::Error(e.to_string())))
+        } else {
+            Err(bad_reply("neither \"value\" nor \"error\"", &reply))
+        }
+    }
+
+    /// Sends one raw protocol request and returns the parsed reply line.
+    /// `{"ok":false,"kind":"fault"}` comes back as a fault, not a reply.
+    pub fn request(&mut self, request: &Json) -> Result<Json, ModelFault> {
+        let line = self.round_trip(&request.to_string())?;
+        let reply: Json = serde_json::from_str(&line).map_err(|e| {
+            ModelFault::new(FaultKind::BadReply, format!("unparsable reply ({e}): {}", line.trim_end()))
+        })?;
+        if !reply.is_object() || reply.get("ok").and_then(Json::as_bool).is_none() {
+            return Err(bad_reply("no boolean \"ok\"", &reply));
+        }
+        if reply.get("kind").and_then(Json::as_str) == Some("fault") {
+            let msg = reply.get("error").and_then(Json::as_str).unwrap_or("(no message)");
+            return Err(ModelFault::new(FaultKind::Internal, msg));
+        }
+        Ok(reply)
+    }
+
+    /// Sends one raw request line (without the newline) and returns the raw
+    /// reply line, for requests that cannot be built as a [`Json`] value.
+    pub fn raw_line(&mut self, line: &str) -> Result<String, ModelFault> {
+        self.round_trip(line).map(|l| l.trim_end().to_string())
+    }
+
+    /// The process id of the running model process, if one is running.
+    pub fn process_id(&self) -> Option<u32> {
+        self.process.as_ref().map(|p| p.child.id())
+    }
+
+    /// Writes one line and waits (up to the timeout) for one line back.
+    /// Any failure kills the process so that the next call starts afresh.
+    fn round_trip(&mut self, line: &str) -> Result<String, ModelFault> {
+        if self.process.is_none() {
+            self.process = Some(Process::spawn(&self.cfg)?);
+        }
+        let timeout = self.cfg.timeout;
+        let proc = self.process.as_mut().expect("just spawned");
+        let sent = proc
+            .stdin
+            .write_all(line.as_bytes())
+            .and_then(|_| proc.stdin.write_all(b"\n"))
+            .and_then(|_| proc.stdin.flush());
+        let result = match sent {
+            Err(e) => Err(ModelFault::new(FaultKind::Crash, format!("writing to the model: {e}"))),
+            Ok(()) => match proc.lines.recv_timeout(timeout) {
+                Ok(Ok(reply)) => Ok(reply),
+                Ok(Err(msg)) => Err(ModelFault::new(FaultKind::Crash, msg)),
+                Err(RecvTimeoutError::Timeout) => Err(ModelFault::new(
+                    FaultKind::Timeout,
+                    format!("no reply within {} ms", timeout.as_millis()),
+                )),
+                Err(RecvTimeoutError::Disconnected) => {
+                    Err(ModelFault::new(FaultKind::Crash, "the model's output reader stopped"))
+                }
+            },
+        };
+        if result.is_err() {
+            if let Some(mut p) = self.process.take() {
+                p.kill();
+            }
+        }
+        result
+    }
+}
+
+impl Drop for ModelClient {
+    fn drop(&mut self) {
+        if let Some(mut p) = self.process.take() {
+            drop(p.stdin);
+            let _ = p.child.kill();
+            let _ = p.child.wait();
+        }
+    }
+}
+
+fn bad_reply(what: &str, reply: &Json) -> ModelFault {
+    ModelFault::new(FaultKind::BadReply, format!("{what}: {reply}"))
+}
+
+/// `Some(message)` for `{"ok":false,"kind":"input"}`; a fault for any other
+/// `ok:false` shape.
+fn input_rejection(reply: &Json) -> Result<Option<String>, ModelFault> {
+    if reply.get("ok") == Some(&Json::Bool(true)) {
+        return Ok(None);
+    }
+    match (reply.get("kind").and_then(Json::as_str), reply.get("error").and_then(Json::as_str)) {
+        (Some("input"), Some(msg)) => Ok(Some(msg.to_string())),
+        _ => Err(bad_reply("unexpected error reply", reply)),
+    }
+}
+
+fn parse_answer(a: &Json) -> Option<AuthAnswer> {
+    let decision = match a.get("decision")?.as_str()? {
+        "allow" => Decision::Allow,
+        "deny" => Decision::Deny,
+        _ => return None,
+    };
+    let ids = |k: &str| -> Option<BTreeSet<String>> {
+        a.get(k)?.as_array()?.iter().map(|v| v.as_str().map(str::to_string)).collect()
+    };
+    Some(AuthAnswer { decision, reason: ids("reason")?, errors: ids("errors")? })
+}

@@ -1,0 +1,234 @@
+//! Cases: one input rendered in Cedar's public formats. Each engine reads
+//! the form its own front end takes (ours: policy text; the model: policy
+//! JSON), so printer, parser and JSON-format bugs show up as disagreements.
+//! A case is also what we save beside a crash file: it survives generator
+//! changes because it names no generator internals.
+
+use engine::ast::{Expr, PolicyId, PolicySet};
+use engine::entities::Entities;
+use engine::request::Request;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+
+/// An authorization input in public formats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuthCase {
+    /// The schema in Cedar syntax (`None` in untyped mode); only for reports
+    /// and exported tests: both engines get fully escaped data.
+    pub schema: Option<String>,
+    /// Policies and templates as Cedar text (ids `policy0`, … by position).
+    pub policies_text: String,
+    /// The same policy set in Cedar's policy-set JSON (with template links).
+    pub policies_json: Json,
+    /// Entities JSON with explicit `__entity`/`__extn` escapes.
+    pub entities: Json,
+    /// `{"principal","action","resource","context"}` each.
+    pub requests: Vec<Json>,
+}
+
+/// An evaluation input in public formats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct EvalCase {
+    pub schema: Option<String>,
+    /// The expression as Cedar text.
+    pub expr_text: String,
+    /// The same expression as EST JSON.
+    pub expr_json: Json,
+    pub entities: Json,
+    pub request: Json,
+}
+
+/// An authorization input as syntax trees, the form shrinking works on.
+#[derive(Debug, Clone)]
+pub struct AuthParts {
+    pub schema: Option<String>,
+    pub policies: PolicySet,
+    pub entities: Entities,
+    pub requests: Vec<Request>,
+}
+
+#[derive(Debug, Clone)]
+pub struct EvalParts {
+    pub schema: Option<String>,
+    pub expr: Expr,
+    pub entities: Entities,
+    pub request: Request,
+}
+
+impl AuthParts {
+    pub fn from_input(i: &generators::AuthInput) -> AuthParts {
+        AuthParts {
+            schema: i.schema.as_ref().map(crate::schema_text::schema_to_text),
+            policies: i.policies.clone(),
+            entities: i.entities.clone(),
+            requests: i.requests.clone(),
+        }
+    }
+    pub fn render(&self) -> AuthCase {
+        let ps = renumber(&self.policies);
+        AuthCase {
+            schema: self.schema.clone(),
+            policies_text: engine::printer::policy_set_to_text(&ps),
+            policies_json: engine::est::policy_set_to_json(&ps),
+            entities: engine_entities_json(&self.entities),
+            requests: self.requests.iter().map(|r| r.to_json()).collect(),
+        }
+    }
+}
+
+impl EvalParts {
+    pub fn from_input(i: &generators::EvalInput) -> EvalParts {
+        EvalParts {
+            schema: i.schema.as_ref().map(crate::schema_text::schema_to_text),
+            expr: i.expr.clone(),
+            entities: i.entities.clone(),
+            request: i.request.clone(),
+        }
+    }
+    pub fn render(&self) -> EvalCase {
+        EvalCase {
+            schema: self.schema.clone(),
+            expr_text: engine::printer::expr_to_text(&self.expr),
+            expr_json: engine::est::expr_to_json(&self.expr),
+            entities: engine_entities_json(&self.entities),
+            request: self.request.to_json(),
+        }
+    }
+}
+
+/// Entities JSON in a deterministic order (the store is a hash map), so that
+/// the same input always renders to the same text and case hash.
+fn engine_entities_json(es: &Entities) -> Json {
+    match es.to_json() {
+        Json::Array(mut v) => {
+            v.sort_by_key(|e| e.get("uid").map(|u| u.to_string()).unwrap_or_default());
+            Json::Array(v)
+        }
+        other => other,
+    }
+}
+
+/// Give policies the ids a text parser assigns (`policyN` by position), so
+/// both engines name the same policy the same way; links follow their
+/// templates, and a link id that collides with a new policy id is renamed.
+pub fn renumber(ps: &PolicySet) -> PolicySet {
+    let map: BTreeMap<PolicyId, PolicyId> = ps
+        .policies
+        .iter()
+        .enumerate()
+        .map(|(i, p)| (p.id.clone(), PolicyId(format!("policy{i}"))))
+        .collect();
+    let mut out = ps.clone();
+    for (i, p) in out.policies.iter_mut().enumerate() {
+        p.id = PolicyId(format!("policy{i}"));
+    }
+    let taken: std::collections::BTreeSet<PolicyId> = out.policies.iter().map(|p| p.id.clone()).collect();
+    for (j, l) in out.links.iter_mut().enumerate() {
+        if let Some(t) = map.get(&l.template_id) {
+            l.template_id = t.clone();
+        }
+        if taken.contains(&l.new_id) {
+            l.new_id = PolicyId(format!("link{j}"));
+        }
+    }
+    out
+}
+
+impl AuthCase {
+    pub fn to_json(&self) -> Json {
+        json!({
+            "kind": "authorize",
+            "schema": self.schema,
+            "policies": self.policies_text,
+            "policiesJson": self.policies_json,
+            "entities": self.entities,
+            "requests": self.requests,
+        })
+    }
+    pub fn from_json(j: &Json) -> Result<AuthCase, String> {
+        Ok(AuthCase {
+            schema: opt_str(j, "schema")?,
+            policies_text: req_str(j, "policies")?,
+            policies_json: field(j, "policiesJson")?.clone(),
+            entities: field(j, "entities")?.clone(),
+            requests: field(j, "requests")?.as_array().ok_or("`requests` must be an array")?.clone(),
+        })
+    }
+    /// A short stable fingerprint of the rendered case (FNV-1a of its JSON),
+    /// used to name files and to match known discrepancies exactly.
+    pub fn hash(&self) -> String {
+        fnv_hex(self.to_json().to_string().as_bytes())
+    }
+}
+
+impl EvalCase {
+    pub fn to_json(&self) -> Json {
+        json!({
+            "kind": "evaluate",
+            "schema": self.schema,
+            "expr": self.expr_text,
+            "exprJson": self.expr_json,
+            "entities": self.entities,
+            "request": self.request,
+        })
+    }
+    pub fn from_json(j: &Json) -> Result<EvalCase, String> {
+        Ok(EvalCase {
+            schema: opt_str(j, "schema")?,
+            expr_text: req_str(j, "expr")?,
+            expr_json: field(j, "exprJson")?.clone(),
+            entities: field(j, "entities")?.clone(),
+            request: field(j, "request")?.clone(),
+        })
+    }
+    pub fn hash(&self) -> String {
+        fnv_hex(self.to_json().to_string().as_bytes())
+    }
+}
+
+/// Either kind of case, as saved in a `.json` file.
+#[derive(Debug, Clone)]
+pub enum AnyCase {
+    Auth(AuthCase),
+    Eval(EvalCase),
+}
+
+impl AnyCase {
+    pub fn from_json(j: &Json) -> Result<AnyCase, String> {
+        match j.get("kind").and_then(Json::as_str) {
+            Some("authorize") => AuthCase::from_json(j).map(AnyCase::Auth),
+            Some("evaluate") => EvalCase::from_json(j).map(AnyCase::Eval),
+            other => Err(format!("`kind` must be \"authorize\" or \"evaluate\", found {other:?}")),
+        }
+    }
+    pub fn to_json(&self) -> Json {
+        match self {
+            AnyCase::Auth(c) => c.to_json(),
+            AnyCase::Eval(c) => c.to_json(),
+        }
+    }
+}
+
+fn field<'a>(j: &'a Json, k: &str) -> Result<&'a Json, String> {
+    j.get(k).ok_or_else(|| format!("case is missing `{k}`"))
+}
+fn req_str(j: &Json, k: &str) -> Result<String, String> {
+    field(j, k)?.as_str().map(str::to_string).ok_or_else(|| format!("`{k}` must be a string"))
+}
+fn opt_str(j: &Json, k: &str) -> Result<Option<String>, String> {
+    match j.get(k) {
+        None | Some(Json::Null) => Ok(None),
+        Some(Json::String(s)) => Ok(Some(s.clone())),
+        Some(_) => Err(format!("`{k}` must be a string or null")),
+    }
+}
+
+/// 64-bit FNV-1a as 16 hex digits.
+pub fn fnv_hex(bytes: &[u8]) -> String {
+    let mut h: u64 = 0xcbf29ce484222325;
+    for b in bytes {
+        h ^= *b as u64;
+        h = h.wrapping_mul(0x100000001b3);
+    }
+    format!("{h:016x}")
+}

@@ -1,0 +1,146 @@
+//! `drt`: the seeded driver, repro, minimisation and conformance runner.
+
+use clap::{Parser, Subcommand};
+use drt::diff::Differ;
+use drt::driver::{print_table, run_target, RunOptions};
+use drt::targets::{Target, ALL};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(name = "drt", about = "Differential random testing: our engine against the reference model")]
+struct Cli {
+    #[command(subcommand)]
+    cmd: Cmd,
+}
+
+#[derive(Subcommand)]
+enum Cmd {
+    /// Run seeded inputs of one or more targets through the engines.
+    Run {
+        /// Target names, comma-separated; `differential`, `properties` or `all` for groups.
+        #[arg(long, default_value = "abac-type-directed")]
+        target: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Index of the first input (to replay one input of a run).
+        #[arg(long, default_value_t = 0)]
+        start: u64,
+        /// Inputs per target.
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+        #[arg(long, default_value_t = 3)]
+        max_findings: u64,
+        /// Run differential targets through our engine alone (no model).
+        #[arg(long)]
+        engine_only: bool,
+        /// Save findings as case files here.
+        #[arg(long, default_value = "target/drt-artifacts")]
+        artifacts: PathBuf,
+        /// Write the per-target table as JSON here.
+        #[arg(long)]
+        json: Option<PathBuf>,
+        #[arg(long)]
+        quiet: bool,
+        /// Generator overrides `key=value,…` (after the profile and GEN_* variables).
+        #[arg(long, default_value = "")]
+        gen: String,
+    },
+    /// Print the report for a crash file or case file, optionally write it
+    /// as an integration-format test, optionally shrinking it first.
+    Repro {
+        file: PathBuf,
+        #[arg(long)]
+        target: Option<String>,
+        /// Write a self-contained integration-format test into this folder.
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Shrink structurally while the disagreement stays.
+        #[arg(long)]
+        minimize: bool,
+        /// Name of the written test (default: derived from the case hash).
+        #[arg(long)]
+        name: Option<String>,
+    },
+    /// Run integration-format tests through the engine and the model.
+    Conformance {
+        /// Folder the tests' paths are relative to (default: each test's folder).
+        #[arg(long)]
+        root: Option<PathBuf>,
+        tests: Vec<PathBuf>,
+        /// How many disagreements to print in full.
+        #[arg(long, default_value_t = 3)]
+        show: usize,
+    },
+}
+
+fn parse_targets(s: &str) -> Result<Vec<Target>, String> {
+    let mut out = Vec::new();
+    for name in s.split(',').map(str::trim).filter(|n| !n.is_empty()) {
+        match name {
+            "all" => out.extend(ALL.iter().copied()),
+            "differential" => out.extend(ALL.iter().copied().filter(|t| t.is_differential())),
+            "properties" => out.extend(ALL.iter().copied().filter(|t| !t.is_differential())),
+            n => out.push(Target::from_name(n).ok_or_else(|| {
+                format!("unknown target `{n}`; known: {}", ALL.iter().map(|t| t.name()).collect::<Vec<_>>().join(", "))
+            })?),
+        }
+    }
+    Ok(out)
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    match cli.cmd {
+        Cmd::Run { target, seed, start, count, max_findings, engine_only, artifacts, json, quiet, gen } => {
+            drt::gen::set_overrides(&gen);
+            let targets = match parse_targets(&target) {
+                Ok(t) => t,
+                Err(e) => {
+                    eprintln!("drt: {e}");
+                    return ExitCode::from(2);
+                }
+            };
+            let needs_model = !engine_only && targets.iter().any(|t| t.is_differential());
+            let mut with_model = if needs_model {
+                match Differ::with_model() {
+                    Ok(d) => Some(d),
+                    Err(e) => {
+                        eprintln!("drt: the differential targets need the model: {e}\n(build it with scripts/build-model, or pass --engine-only)");
+                        return ExitCode::from(2);
+                    }
+                }
+            } else {
+                None
+            };
+            let mut alone = Differ::engine_only();
+            let o = RunOptions { seed, start, count, max_findings, artifacts: Some(artifacts), quiet };
+            let mut rows = Vec::new();
+            for t in targets {
+                let d = match (&mut with_model, t.is_differential()) {
+                    (Some(d), true) => d,
+                    _ => &mut alone,
+                };
+                rows.push(run_target(t, d, &o));
+            }
+            print_table(&rows);
+            let bad: u64 = rows.iter().map(|r| r.findings + r.faults).sum();
+            if let Some(p) = json {
+                let j = serde_json::Value::Array(rows.iter().map(|r| r.to_json()).collect());
+                if let Err(e) = std::fs::write(&p, serde_json::to_string_pretty(&j).unwrap()) {
+                    eprintln!("drt: cannot write {}: {e}", p.display());
+                }
+            }
+            let findings: u64 = rows.iter().map(|r| r.findings).sum();
+            let faults: u64 = rows.iter().map(|r| r.faults).sum();
+            println!("disagreements/property failures: {findings}, faults: {faults}");
+            if bad > 0 {
+                ExitCode::FAILURE
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        Cmd::Repro { file, target, out, minimize, name } => drt::repro::main(&file, target.as_deref(), out.as_deref(), minimize, name.as_deref()),
+        Cmd::Conformance { root, tests, show } => drt::conformance::main(root.as_deref(), &tests, show),
+    }
+}

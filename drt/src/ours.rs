@@ -1,0 +1,112 @@
+//! Our engine behind the `Engine` trait. It reads policies from the Cedar
+//! text (its own parser in the loop), template links from the policy-set
+//! JSON (text cannot express links), entities and requests from their JSON.
+
+use crate::answer::{error_class_name, AuthAnswer, EngineResult, EvalAnswer, Outcome};
+use crate::case::{AuthCase, EvalCase};
+use crate::engine::Engine;
+use engine::ast::{EntityUid, PolicyId, SlotId, TemplateLink};
+use engine::authorizer::Authorizer;
+use engine::entities::Entities;
+use engine::request::Request;
+use engine::value::Value;
+use serde_json::{json, Value as Json};
+use std::collections::BTreeMap;
+
+#[derive(Default)]
+pub struct OurEngine;
+
+impl OurEngine {
+    pub fn new() -> Self {
+        OurEngine
+    }
+}
+
+/// Early return of a rejection (`Outcome::Rejected`) with a prefix.
+macro_rules! reject {
+    ($e:expr, $what:expr) => {
+        match $e {
+            Ok(v) => v,
+            Err(err) => return Ok(Outcome::Rejected(format!("{}: {}", $what, err))),
+        }
+    };
+}
+
+impl Engine for OurEngine {
+    fn name(&self) -> &str {
+        "engine"
+    }
+
+    fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
+        let mut ps = reject!(engine::parser::parse_policy_set(&case.policies_text), "policy text");
+        ps.links = reject!(read_links(&case.policies_json), "template links");
+        let es = reject!(Entities::from_json(&case.entities, None), "entities");
+        let auth = reject!(Authorizer::new(&ps), "policy set");
+        let mut out = Vec::with_capacity(case.requests.len());
+        for (i, r) in case.requests.iter().enumerate() {
+            let req = reject!(Request::from_json(r, None), format!("request {i}"));
+            let resp = auth.is_authorized(&req, &es);
+            out.push(AuthAnswer {
+                decision: resp.decision,
+                reason: resp.reason.iter().map(|p| p.0.clone()).collect(),
+                errors: resp.errors.iter().map(|e| e.id.0.clone()).collect(),
+            });
+        }
+        Ok(Outcome::Answer(out))
+    }
+
+    fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
+        let e = reject!(engine::parser::parse_expr(&case.expr_text), "expression text");
+        let es = reject!(Entities::from_json(&case.entities, None), "entities");
+        let req = reject!(Request::from_json(&case.request, None), "request");
+        Ok(Outcome::Answer(match engine::eval::evaluate(&e, &req, &es) {
+            Ok(v) => EvalAnswer::Value(v),
+            Err(err) => EvalAnswer::Error(error_class_name(err.kind).to_string()),
+        }))
+    }
+}
+
+/// Template links from Cedar's policy-set JSON (`templateLinks`).
+pub fn read_links(ps: &Json) -> Result<Vec<TemplateLink>, String> {
+    let Some(links) = ps.get("templateLinks") else { return Ok(vec![]) };
+    let links = links.as_array().ok_or("`templateLinks` must be an array")?;
+    let mut out = Vec::new();
+    for (i, l) in links.iter().enumerate() {
+        let s = |k: &str| {
+            l.get(k).and_then(Json::as_str).map(str::to_string).ok_or(format!("templateLinks[{i}].{k} must be a string"))
+        };
+        let mut values = BTreeMap::new();
+        let vals = l.get("values").and_then(Json::as_object).ok_or(format!("templateLinks[{i}].values must be an object"))?;
+        for (k, v) in vals {
+            let slot = match k.as_str() {
+                "?principal" => SlotId::Principal,
+                "?resource" => SlotId::Resource,
+                _ => return Err(format!("templateLinks[{i}].values: unknown slot `{k}`")),
+            };
+            values.insert(slot, read_uid(v).ok_or(format!("templateLinks[{i}].values.{k}: not an entity reference"))?);
+        }
+        out.push(TemplateLink { new_id: PolicyId(s("newId")?), template_id: PolicyId(s("templateId")?), values });
+    }
+    Ok(out)
+}
+
+fn read_uid(v: &Json) -> Option<EntityUid> {
+    let v = v.get("__entity").unwrap_or(v);
+    Some(EntityUid::new(v.get("type")?.as_str()?, v.get("id")?.as_str()?))
+}
+
+/// Read a Cedar JSON value with the engine's own value reader: it is wrapped
+/// as the one field of a request context, the engine's public way in.
+pub fn read_value(j: &Json) -> Result<Value, String> {
+    let req = json!({
+        "principal": {"type": "P", "id": "p"},
+        "action": {"type": "Action", "id": "a"},
+        "resource": {"type": "R", "id": "r"},
+        "context": {"v": j},
+    });
+    let r = Request::from_json(&req, None).map_err(|e| e.to_string())?;
+    match r.context {
+        Value::Record(m) => m.get("v").cloned().ok_or_else(|| "value lost in context".to_string()),
+        _ => Err("context is not a record".into()),
+    }
+}

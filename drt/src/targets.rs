@@ -1,0 +1,330 @@
+//! The targets: each turns one source of randomness (fuzzer bytes or a
+//! seed) into an input and checks it. libFuzzer targets and the seeded
+//! driver call the same functions.
+
+use crate::case::{AuthParts, EvalParts};
+use crate::diff::{Differ, Finding, FindingKind, Verdict};
+use crate::gen::{self, Source};
+use engine::ast::{Expr, Pattern, PatternElem};
+use engine::entities::Entities;
+use engine::eval::ErrorKind;
+use engine::value::Value;
+use std::fmt::Write;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Target {
+    Abac,
+    AbacTypeDirected,
+    Rbac,
+    EvalTypeDirected,
+    ValidationSoundness,
+    PolicyTextRoundtrip,
+    PolicyJsonRoundtrip,
+    EntitiesJsonRoundtrip,
+    ParserBytes,
+    LikeMatching,
+}
+
+pub const ALL: &[Target] = &[
+    Target::Abac,
+    Target::AbacTypeDirected,
+    Target::Rbac,
+    Target::EvalTypeDirected,
+    Target::ValidationSoundness,
+    Target::PolicyTextRoundtrip,
+    Target::PolicyJsonRoundtrip,
+    Target::EntitiesJsonRoundtrip,
+    Target::ParserBytes,
+    Target::LikeMatching,
+];
+
+impl Target {
+    pub fn name(self) -> &'static str {
+        match self {
+            Target::Abac => "abac",
+            Target::AbacTypeDirected => "abac-type-directed",
+            Target::Rbac => "rbac",
+            Target::EvalTypeDirected => "eval-type-directed",
+            Target::ValidationSoundness => "validation-soundness",
+            Target::PolicyTextRoundtrip => "policy-text-roundtrip",
+            Target::PolicyJsonRoundtrip => "policy-json-roundtrip",
+            Target::EntitiesJsonRoundtrip => "entities-json-roundtrip",
+            Target::ParserBytes => "parser-bytes",
+            Target::LikeMatching => "like-matching",
+        }
+    }
+    pub fn from_name(s: &str) -> Option<Target> {
+        ALL.iter().copied().find(|t| t.name() == s)
+    }
+    /// Compares engines (needs the model); the others check properties of
+    /// our engine alone.
+    pub fn is_differential(self) -> bool {
+        matches!(self, Target::Abac | Target::AbacTypeDirected | Target::Rbac | Target::EvalTypeDirected)
+    }
+
+    /// Generate one input from `src` and check it.
+    pub fn run(self, src: Source<'_>, d: &mut Differ) -> Verdict {
+        let v = match self {
+            Target::Abac | Target::AbacTypeDirected | Target::Rbac => match gen::auth_input(self, src) {
+                Some(i) => {
+                    let case = AuthParts::from_input(&i).render();
+                    d.check_auth(self.name(), &case)
+                }
+                None => Verdict::Skipped,
+            },
+            Target::EvalTypeDirected => match gen::eval_input(self, src) {
+                Some(i) => {
+                    let case = EvalParts::from_input(&i).render();
+                    d.check_eval(self.name(), &case)
+                }
+                None => Verdict::Skipped,
+            },
+            Target::ValidationSoundness => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| {
+                let (v, validated) = soundness(&i);
+                d.counters.validated += validated as u64;
+                v
+            }),
+            Target::PolicyTextRoundtrip => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| text_roundtrip(&i)),
+            Target::PolicyJsonRoundtrip => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| json_roundtrip(&i)),
+            Target::EntitiesJsonRoundtrip => {
+                gen::auth_input(self, src).map_or(Verdict::Skipped, |i| entities_roundtrip(&i.entities))
+            }
+            Target::ParserBytes => gen::with_bytes(src, parser_bytes),
+            Target::LikeMatching => gen::with_bytes(src, like_matching),
+        };
+        d.counters.count(&v);
+        v
+    }
+}
+
+fn property(target: Target, what: &'static str, report: String) -> Verdict {
+    Verdict::Finding(Box::new(Finding {
+        target: target.name().to_string(),
+        kind: FindingKind::Property(what),
+        case: None,
+        report: format!(
+            "==================== DRT PROPERTY FAILURE ====================\ntarget: {}   property: {what}\n{report}\n",
+            target.name()
+        ),
+    }))
+}
+
+/// Validation soundness (language doc §8.8): if the policies validate
+/// against the schema and the data conforms to it, no policy evaluates to a
+/// non-boolean or to a type / missing-attribute / missing-tag error.
+/// Also says whether the policies validated (the share is reported: a
+/// target whose inputs never validate tests nothing).
+fn soundness(i: &generators::AuthInput) -> (Verdict, bool) {
+    let Some(schema) = &i.schema else { return (Verdict::Skipped, false) };
+    let res = engine::validator::validate(schema, &i.policies);
+    if !res.passed() {
+        if std::env::var_os("DRT_SHOW_VALIDATION").is_some() {
+            for e in &res.errors {
+                eprintln!("validation: {e:?}");
+            }
+        }
+        return (Verdict::Agree, false);
+    }
+    (soundness_of_valid(i, schema), true)
+}
+
+fn soundness_of_valid(i: &generators::AuthInput, schema: &engine::schema::Schema) -> Verdict {
+    // Read the data back *with* the schema: input that does not conform
+    // (error injection) is outside the theorem's premise.
+    let Ok(es) = Entities::from_json(&i.entities.to_json(), Some(schema)) else { return Verdict::Skipped };
+    let Ok(policies) = i.policies.effective_policies() else { return Verdict::Skipped };
+    for (ri, r) in i.requests.iter().enumerate() {
+        let Ok(req) = engine::request::Request::from_json(&r.to_json(), Some(schema)) else { continue };
+        for p in &policies {
+            let bad = match engine::eval::evaluate(&p.condition(), &req, &es) {
+                Ok(Value::Bool(_)) => None,
+                Ok(v) => Some(format!("evaluated to a non-boolean: {}", crate::display::value(&v))),
+                Err(e) if matches!(e.kind, ErrorKind::TypeError | ErrorKind::AttrDoesNotExist | ErrorKind::TagDoesNotExist) => {
+                    Some(format!("{:?}: {}", e.kind, e.message))
+                }
+                Err(_) => None,
+            };
+            if let Some(bad) = bad {
+                let mut r = String::new();
+                writeln!(r, "policy {} validated but {bad}", p.id).unwrap();
+                writeln!(r, "--- schema ---\n{}", crate::schema_text::schema_to_text(schema)).unwrap();
+                writeln!(r, "--- policy ---\n{}", engine::printer::policy_to_text(p)).unwrap();
+                writeln!(r, "--- entities ---\n{}", serde_json::to_string_pretty(&es.to_json()).unwrap_or_default()).unwrap();
+                writeln!(r, "--- request {ri} ---\n{}", req.to_json()).unwrap();
+                return property(Target::ValidationSoundness, "validation-soundness", r);
+            }
+        }
+    }
+    Verdict::Agree
+}
+
+/// print → parse gives the same policies (ids are positional in text).
+fn text_roundtrip(i: &generators::AuthInput) -> Verdict {
+    let ps = crate::case::renumber(&i.policies);
+    let text = engine::printer::policy_set_to_text(&ps);
+    let report = |msg: String| property(Target::PolicyTextRoundtrip, "policy-text-roundtrip", format!("{msg}\n--- printed text ---\n{text}"));
+    let back = match engine::parser::parse_policy_set(&text) {
+        Ok(b) => b,
+        Err(e) => return report(format!("printed text does not parse: {e}")),
+    };
+    if back.policies.len() != ps.policies.len() {
+        return report(format!("{} policies printed, {} parsed", ps.policies.len(), back.policies.len()));
+    }
+    for (a, b) in ps.policies.iter().zip(&back.policies) {
+        if a != b {
+            return report(format!("policy {} changed:\n  before: {a:?}\n  after:  {b:?}", a.id));
+        }
+    }
+    let again = engine::printer::policy_set_to_text(&back);
+    if again != text {
+        return report(format!("printing is not stable; second print:\n{again}"));
+    }
+    Verdict::Agree
+}
+
+/// AST → policy-set JSON → (JSON text →) AST is the identity, links included.
+fn json_roundtrip(i: &generators::AuthInput) -> Verdict {
+    let ps = crate::case::renumber(&i.policies);
+    let j = engine::est::policy_set_to_json(&ps);
+    let report = |msg: String| {
+        property(
+            Target::PolicyJsonRoundtrip,
+            "policy-json-roundtrip",
+            format!("{msg}\n--- policy text ---\n{}\n--- JSON ---\n{}", engine::printer::policy_set_to_text(&ps), serde_json::to_string_pretty(&j).unwrap_or_default()),
+        )
+    };
+    let reread = match serde_json::from_str::<serde_json::Value>(&j.to_string()) {
+        Ok(r) => r,
+        Err(e) => return report(format!("JSON text does not re-read: {e}")),
+    };
+    let back = match engine::est::policy_set_from_json(&reread) {
+        Ok(b) => b,
+        Err(e) => return report(format!("JSON does not convert back: {e}")),
+    };
+    // The JSON keeps static policies and templates in separate maps, so
+    // compare by id, not by position.
+    let mut want: Vec<_> = ps.policies.clone();
+    let mut got: Vec<_> = back.policies.clone();
+    want.sort_by(|a, b| a.id.cmp(&b.id));
+    got.sort_by(|a, b| a.id.cmp(&b.id));
+    if want != got {
+        let first = want.iter().zip(&got).find(|(a, b)| a != b);
+        return report(match first {
+            Some((a, b)) => format!("policy {} changed:\n  before: {a:?}\n  after:  {b:?}", a.id),
+            None => format!("{} policies in, {} out", want.len(), got.len()),
+        });
+    }
+    if ps.links != back.links {
+        return report(format!("links changed:\n  before: {:?}\n  after:  {:?}", ps.links, back.links));
+    }
+    Verdict::Agree
+}
+
+/// Entities → JSON → entities keeps uids, attributes, ancestors and tags.
+fn entities_roundtrip(es: &Entities) -> Verdict {
+    let j = es.to_json();
+    let report = |msg: String| {
+        property(
+            Target::EntitiesJsonRoundtrip,
+            "entities-json-roundtrip",
+            format!("{msg}\n--- JSON ---\n{}", serde_json::to_string_pretty(&j).unwrap_or_default()),
+        )
+    };
+    let back = match Entities::from_json(&j, None) {
+        Ok(b) => b,
+        Err(e) => return report(format!("written entities do not read back: {e}")),
+    };
+    for (uid, e) in &es.map {
+        match back.get(uid) {
+            None => return report(format!("entity {uid} lost")),
+            // The JSON lists ancestors as parents, so compare the closure.
+            Some(b) if (&b.attrs, &b.ancestors, &b.tags) != (&e.attrs, &e.ancestors, &e.tags) => {
+                return report(format!("entity {uid} changed:\n  before: {e:?}\n  after:  {b:?}"))
+            }
+            _ => {}
+        }
+    }
+    if back.map.len() != es.map.len() {
+        return report(format!("{} entities written, {} read", es.map.len(), back.map.len()));
+    }
+    Verdict::Agree
+}
+
+/// Arbitrary bytes never panic any reader; accepted policy text prints back
+/// to text that parses to the same policies.
+fn parser_bytes(data: &[u8]) -> Verdict {
+    let text = String::from_utf8_lossy(data);
+    if let Ok(ps) = engine::parser::parse_policy_set(&text) {
+        let printed = engine::printer::policy_set_to_text(&ps);
+        match engine::parser::parse_policy_set(&printed) {
+            Ok(back) if back == ps => {}
+            Ok(back) => {
+                return property(
+                    Target::ParserBytes,
+                    "parse-print-parse",
+                    format!("input:\n{text}\nprinted:\n{printed}\nfirst parse: {ps:?}\nsecond parse: {back:?}"),
+                )
+            }
+            Err(e) => {
+                return property(
+                    Target::ParserBytes,
+                    "parse-print-parse",
+                    format!("input:\n{text}\nprinted (does not parse: {e}):\n{printed}"),
+                )
+            }
+        }
+    }
+    let _ = engine::parser::parse_expr(&text);
+    if let Ok(j) = engine::json::parse_strict_bytes(data) {
+        let _ = Entities::from_json(&j, None);
+        let _ = engine::est::policy_set_from_json(&j);
+        let _ = engine::est::expr_from_json(&j);
+        let _ = engine::request::Request::from_json(&j, None);
+    }
+    Verdict::Agree
+}
+
+/// `"s" like p` in the engine (evaluated directly, and after printing and
+/// re-parsing the expression) agrees with the DP matcher.
+fn like_matching(data: &[u8]) -> Verdict {
+    // Small alphabets make matches common: the first half of the bytes
+    // builds the pattern, the rest the string.
+    const CHARS: [char; 5] = ['a', 'b', '*', 'é', '\\'];
+    let split = data.first().map_or(0, |b| (*b as usize) % (data.len().max(1)));
+    let body = data.get(1..).unwrap_or(&[]);
+    let (pb, sb) = body.split_at(split.min(body.len()));
+    let pattern = Pattern(
+        pb.iter()
+            .take(24)
+            .map(|b| match b % 6 {
+                0 | 1 => PatternElem::Wildcard,
+                n => PatternElem::Char(CHARS[(n as usize - 2) % CHARS.len()]),
+            })
+            .collect(),
+    );
+    let s: String = sb.iter().take(32).map(|b| CHARS[(*b as usize) % CHARS.len()]).collect();
+    let want = crate::like::dp_match(&pattern, &s);
+    let e = Expr::like(Expr::string(s.clone()), pattern.clone());
+    let req = engine::request::Request {
+        principal: engine::ast::EntityUid::new("P", "p"),
+        action: engine::ast::EntityUid::new("Action", "a"),
+        resource: engine::ast::EntityUid::new("R", "r"),
+        context: Value::empty_record(),
+    };
+    let es = Entities::default();
+    let text = engine::printer::expr_to_text(&e);
+    let direct = engine::eval::evaluate(&e, &req, &es);
+    let reparsed = engine::parser::parse_expr(&text).map(|p| engine::eval::evaluate(&p, &req, &es));
+    let ok = |r: &Result<Value, engine::eval::EvalError>| matches!(r, Ok(Value::Bool(b)) if *b == want);
+    if ok(&direct) && matches!(&reparsed, Ok(r) if ok(r)) {
+        return Verdict::Agree;
+    }
+    property(
+        Target::LikeMatching,
+        "like-matching",
+        format!(
+            "expression: {text}\npattern elements: {:?}\nstring: {s:?}\nDP matcher: {want}\nengine on the AST: {direct:?}\nengine on the re-parsed text: {reparsed:?}",
+            pattern.0
+        ),
+    )
+}

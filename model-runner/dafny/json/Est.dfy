@@ -1,0 +1,294 @@
+include "JsonValues.dfy"
+include "../model/Authorizer.dfy"
+
+// Cedar's JSON policy format (EST) to the core syntax. The desugarings of
+// the language reference live here: != > >= `is ... in`, extended `has`, and
+// the policy scope becomes principal && (action && (resource && conditions)).
+module Est {
+  import opened Values
+  import opened Syntax
+  import opened Authorizer
+  import opened JsonData
+  import opened JsonValues
+  import opened Text
+  import ExtFun
+
+  type Slots = map<string, EntityUID>
+
+  const BinaryOps: seq<(string, BinaryOp)> := [
+    ("==", Eq), ("in", Mem), ("hasTag", HasTag), ("getTag", GetTag), ("<", Less),
+    ("<=", LessEq), ("+", Add), ("-", Sub), ("*", Mul), ("contains", Contains),
+    ("containsAll", ContainsAll), ("containsAny", ContainsAny)]
+
+  function method FindOp(ops: seq<(string, BinaryOp)>, k: string): Option<BinaryOp> {
+    if |ops| == 0 then None
+    else if ops[0].0 == k then Some(ops[0].1)
+    else FindOp(ops[1..], k)
+  }
+
+  function method ExprFromEst(j: Json, path: Path, slots: Slots, fuel: Fuel): Conv<Expr>
+    decreases fuel, 0
+  {
+    if fuel == 0 then Fail(Show(path) + ": nested too deeply")
+    else if !j.JObject? || |j.members| != 1 then Fail(Show(path) + ": an expression is an object with one key")
+    else
+      var (k, body) := j.members[0];
+      var at := Member(path, k);
+      if k == "Value" then
+        var v := ValueFromJson(body, at, true, fuel - 1);
+        if v.Fail? then Fail(v.why) else Done(Lit(v.val))
+      else if k == "Var" then VarFromEst(body, at)
+      else if k == "Slot" then
+        if body.JString? && body.s in slots then Done(Lit(Entity(slots[body.s])))
+        else Fail(Show(at) + ": unbound slot")
+      else if k in ["!", "neg", "isEmpty"] then
+        var a := Child(body, "arg", at, slots, fuel - 1);
+        if a.Fail? then a
+        else Done(UnaryApp(if k == "!" then Not else if k == "neg" then Neg else IsEmpty, a.val))
+      else if k in ["==", "!=", "in", "<", "<=", ">", ">=", "&&", "||", "+", "-", "*",
+                    "contains", "containsAll", "containsAny", "hasTag", "getTag"] then
+        var l := Child(body, "left", at, slots, fuel - 1);
+        var r := Child(body, "right", at, slots, fuel - 1);
+        if l.Fail? then l else if r.Fail? then r else Done(Binary(k, l.val, r.val))
+      else if k == "." || k == "has" then
+        var l := Child(body, "left", at, slots, fuel - 1);
+        var attr := Field(body, "attr");
+        if l.Fail? then l
+        else if attr.Some? && attr.value.JString? then
+          Done(if k == "." then GetAttr(l.val, attr.value.s) else HasAttr(l.val, attr.value.s))
+        else if k == "has" && attr.Some? && attr.value.JArray? && |attr.value.items| > 0
+                && forall a :: a in attr.value.items ==> a.JString? then
+          Done(HasPath(l.val, StringsOf(attr.value.items)))
+        else Fail(Show(at) + ": expected \"attr\"")
+      else if k == "like" then
+        var l := Child(body, "left", at, slots, fuel - 1);
+        var p := PatternFromEst(Field(body, "pattern"), at);
+        if l.Fail? then l else if p.Fail? then Fail(p.why) else Done(UnaryApp(Like(p.val), l.val))
+      else if k == "is" then IsFromEst(body, at, slots, fuel - 1)
+      else if k == "if-then-else" then
+        var c := Child(body, "if", at, slots, fuel - 1);
+        var t := Child(body, "then", at, slots, fuel - 1);
+        var e := Child(body, "else", at, slots, fuel - 1);
+        if c.Fail? then c else if t.Fail? then t else if e.Fail? then e
+        else Done(Ite(c.val, t.val, e.val))
+      else if k == "Set" && body.JArray? then
+        var xs := ExprsFromEst(body.items, at, slots, fuel - 1);
+        if xs.Fail? then Fail(xs.why) else Done(SetE(xs.val))
+      else if k == "Record" && body.JObject? then
+        var fs := FieldsFromEst(body.members, at, slots, fuel - 1);
+        if fs.Fail? then Fail(fs.why)
+        else if HasDuplicateKey(fs.val) then Fail(Show(at) + ": duplicate key")
+        else Done(RecordE(SortByKey(fs.val)))
+      else if ExtFun.IsExtFun(k) && body.JArray? then
+        var xs := ExprsFromEst(body.items, at, slots, fuel - 1);
+        if xs.Fail? then Fail(xs.why) else Done(Call(k, xs.val))
+      else Fail(Show(at) + ": unknown expression form")
+  }
+
+  function method Binary(k: string, l: Expr, r: Expr): Expr {
+    if k == "&&" then And(l, r)
+    else if k == "||" then Or(l, r)
+    else if k == "!=" then UnaryApp(Not, BinaryApp(Eq, l, r))
+    else if k == ">" then UnaryApp(Not, BinaryApp(LessEq, l, r))
+    else if k == ">=" then UnaryApp(Not, BinaryApp(Less, l, r))
+    else
+      var op := FindOp(BinaryOps, k);
+      BinaryApp(if op.Some? then op.value else Eq, l, r)
+  }
+
+  function method VarFromEst(body: Json, at: Path): Conv<Expr> {
+    if body == JString("principal") then Done(Var(Principal))
+    else if body == JString("action") then Done(Var(Action))
+    else if body == JString("resource") then Done(Var(Resource))
+    else if body == JString("context") then Done(Var(Context))
+    else Fail(Show(at) + ": unknown variable")
+  }
+
+  // The sub-expression in member `k` of `body`.
+  function method Child(body: Json, k: string, at: Path, slots: Slots, fuel: Fuel): Conv<Expr>
+    decreases fuel, 1
+  {
+    var f := Field(body, k);
+    if f.None? then Fail(Show(at) + ": missing \"" + k + "\"")
+    else ExprFromEst(f.value, Member(at, k), slots, fuel)
+  }
+
+  // `e is T` and `e is T in x`, the latter as (e is T) && (e in x).
+  function method IsFromEst(body: Json, at: Path, slots: Slots, fuel: Fuel): Conv<Expr>
+    decreases fuel, 2
+  {
+    var l := Child(body, "left", at, slots, fuel);
+    var ty := StringField(body, "entity_type", at);
+    var inE := if Field(body, "in").Some? then Child(body, "in", at, slots, fuel) else Done(Lit(Bool(true)));
+    if l.Fail? then l
+    else if ty.Fail? then Fail(ty.why)
+    else if !IsName(ty.val) then Fail(Show(at) + ": invalid entity type")
+    else if inE.Fail? then inE
+    else if Field(body, "in").None? then Done(UnaryApp(Is(ty.val), l.val))
+    else Done(And(UnaryApp(Is(ty.val), l.val), BinaryApp(Mem, l.val, inE.val)))
+  }
+
+  // e has a.b.c  ==>  (e has a && e.a has b) && e.a.b has c
+  function method HasPath(e: Expr, attrs: seq<string>): Expr
+    requires |attrs| > 0
+  {
+    if |attrs| == 1 then HasAttr(e, attrs[0])
+    else And(HasPath(e, attrs[..|attrs| - 1]), HasAttr(GetPath(e, attrs[..|attrs| - 1]), attrs[|attrs| - 1]))
+  }
+
+  function method GetPath(e: Expr, attrs: seq<string>): Expr {
+    if |attrs| == 0 then e else GetAttr(GetPath(e, attrs[..|attrs| - 1]), attrs[|attrs| - 1])
+  }
+
+  function method StringsOf(js: seq<Json>): seq<string>
+    requires forall a :: a in js ==> a.JString?
+    ensures |StringsOf(js)| == |js|
+  {
+    if |js| == 0 then [] else [js[0].s] + StringsOf(js[1..])
+  }
+
+  // [ "Wildcard" | {"Literal": "text"} ... ]
+  function method PatternFromEst(p: Option<Json>, at: Path): Conv<Pattern> {
+    if p.None? || !p.value.JArray? then Fail(Show(at) + ": expected a pattern array")
+    else PatternItems(p.value.items, at)
+  }
+
+  function method PatternItems(items: seq<Json>, at: Path): Conv<Pattern> {
+    if |items| == 0 then Done([])
+    else
+      var rest := PatternItems(items[1..], at);
+      var lit := Field(items[0], "Literal");
+      var head :=
+        if items[0] == JString("Wildcard") then Done([Star])
+        else if lit.Some? && lit.value.JString? then Done(Chars(lit.value.s))
+        else Fail(Show(at) + ": bad pattern element");
+      if head.Fail? then head else if rest.Fail? then rest else Done(head.val + rest.val)
+  }
+
+  function method Chars(s: string): Pattern {
+    if |s| == 0 then [] else [JustChar(s[0])] + Chars(s[1..])
+  }
+
+  function method ExprsFromEst(items: seq<Json>, at: Path, slots: Slots, fuel: Fuel): Conv<seq<Expr>>
+    decreases fuel, |items| + 1
+  {
+    if |items| == 0 then Done([])
+    else
+      var head := ExprFromEst(items[0], at, slots, fuel);
+      var tail := ExprsFromEst(items[1..], at, slots, fuel);
+      if head.Fail? then Fail(head.why) else if tail.Fail? then tail else Done([head.val] + tail.val)
+  }
+
+  function method FieldsFromEst(ms: seq<(string, Json)>, at: Path, slots: Slots, fuel: Fuel)
+    : Conv<seq<(string, Expr)>>
+    decreases fuel, |ms| + 1
+  {
+    if |ms| == 0 then Done([])
+    else
+      var head := ExprFromEst(ms[0].1, Member(at, ms[0].0), slots, fuel);
+      var tail := FieldsFromEst(ms[1..], at, slots, fuel);
+      if head.Fail? then Fail(head.why) else if tail.Fail? then tail
+      else Done([(ms[0].0, head.val)] + tail.val)
+  }
+
+  predicate method HasDuplicateKey(fs: seq<(string, Expr)>) {
+    exists i, j :: 0 <= i < j < |fs| && fs[i].0 == fs[j].0
+  }
+
+  // Record fields are evaluated in key order (code-point order).
+  function method SortByKey(fs: seq<(string, Expr)>): seq<(string, Expr)> {
+    if |fs| == 0 then [] else Insert(fs[0], SortByKey(fs[1..]))
+  }
+
+  function method Insert(f: (string, Expr), sorted: seq<(string, Expr)>): seq<(string, Expr)> {
+    if |sorted| == 0 || !StringLess(sorted[0].0, f.0) then [f] + sorted
+    else [sorted[0]] + Insert(f, sorted[1..])
+  }
+
+  predicate method StringLess(a: string, b: string) {
+    if |a| == 0 then |b| > 0
+    else if |b| == 0 then false
+    else if a[0] != b[0] then a[0] < b[0]
+    else StringLess(a[1..], b[1..])
+  }
+
+  // ---- policies ----
+
+  function method PolicyFromEst(id: string, j: Json, slots: Slots, fuel: Fuel): Conv<Policy> {
+    var at := Member(Root("policy"), id);
+    var effect := Field(j, "effect");
+    var p := ScopeFromEst(Field(j, "principal"), Principal, Member(at, "principal"), slots);
+    var a := ScopeFromEst(Field(j, "action"), Action, Member(at, "action"), slots);
+    var r := ScopeFromEst(Field(j, "resource"), Resource, Member(at, "resource"), slots);
+    var conds := Field(j, "conditions");
+    var c := if conds.None? then Done(Lit(Bool(true)))
+             else if conds.value.JArray? then ConditionsFromEst(conds.value.items, at, slots, fuel)
+             else Fail(Show(at) + ": conditions must be an array");
+    if effect != Some(JString("permit")) && effect != Some(JString("forbid")) then Fail(Show(at) + ": bad effect")
+    else if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
+    else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
+    else
+      var eff := if effect == Some(JString("permit")) then Permit else Forbid;
+      Done(Policy(id, eff, And(p.val, And(a.val, And(r.val, c.val)))))
+  }
+
+  // c1 && (c2 && ... cn); `unless {e}` is `!e`; no conditions is `true`.
+  function method ConditionsFromEst(cs: seq<Json>, at: Path, slots: Slots, fuel: Fuel): Conv<Expr> {
+    if |cs| == 0 then Done(Lit(Bool(true)))
+    else
+      var kind := Field(cs[0], "kind");
+      var body := Child(cs[0], "body", Member(at, "conditions"), slots, fuel);
+      var rest := ConditionsFromEst(cs[1..], at, slots, fuel);
+      var c := if kind == Some(JString("unless")) && body.Done? then Done(UnaryApp(Not, body.val)) else body;
+      if kind != Some(JString("when")) && kind != Some(JString("unless")) then Fail(Show(at) + ": bad condition kind")
+      else if c.Fail? then c else if rest.Fail? then rest
+      else if |cs| == 1 then c else Done(And(c.val, rest.val))
+  }
+
+  // {"op": "All" | "==" | "in" | "is", "entity" | "slot" | "entities", "entity_type", "in"}
+  function method ScopeFromEst(s: Option<Json>, v: Var, at: Path, slots: Slots): Conv<Expr> {
+    var op := if s.Some? then Field(s.value, "op") else None;
+    if s.None? || op.None? then Fail(Show(at) + ": missing scope")
+    else if op.value == JString("All") then Done(Lit(Bool(true)))
+    else if op.value == JString("==") || op.value == JString("in") then
+      var target := ScopeTarget(s.value, at, slots);
+      if target.Fail? then target
+      else Done(BinaryApp(if op.value == JString("==") then Eq else Mem, Var(v), target.val))
+    else if op.value == JString("is") && v != Action then
+      var ty := StringField(s.value, "entity_type", at);
+      var inner := Field(s.value, "in");
+      var target := if inner.Some? then ScopeTarget(inner.value, at, slots) else Done(Lit(Bool(true)));
+      if ty.Fail? then Fail(ty.why)
+      else if !IsName(ty.val) then Fail(Show(at) + ": invalid entity type")
+      else if target.Fail? then target
+      else if inner.None? then Done(UnaryApp(Is(ty.val), Var(v)))
+      else Done(And(UnaryApp(Is(ty.val), Var(v)), BinaryApp(Mem, Var(v), target.val)))
+    else Fail(Show(at) + ": bad scope op")
+  }
+
+  // "entity": uid, "slot": "?principal", or (actions) "entities": [uid...]
+  function method ScopeTarget(s: Json, at: Path, slots: Slots): Conv<Expr> {
+    var entity := Field(s, "entity");
+    var slot := Field(s, "slot");
+    var entities := Field(s, "entities");
+    if entity.Some? then
+      var uid := UidFromJson(entity.value, at);
+      if uid.Fail? then Fail(uid.why) else Done(Lit(Entity(uid.val)))
+    else if slot.Some? then
+      if slot.value.JString? && slot.value.s in slots then Done(Lit(Entity(slots[slot.value.s])))
+      else Fail(Show(at) + ": unbound slot")
+    else if entities.Some? && entities.value.JArray? then
+      var uids := UidsFromJson(entities.value.items, at);
+      if uids.Fail? then Fail(uids.why) else Done(SetE(uids.val))
+    else Fail(Show(at) + ": expected entity, slot or entities")
+  }
+
+  function method UidsFromJson(items: seq<Json>, at: Path): Conv<seq<Expr>> {
+    if |items| == 0 then Done([])
+    else
+      var head := UidFromJson(items[0], at);
+      var tail := UidsFromJson(items[1..], at);
+      if head.Fail? then Fail(head.why) else if tail.Fail? then tail
+      else Done([Lit(Entity(head.val))] + tail.val)
+  }
+}

@@ -1,0 +1,188 @@
+include "Est.dfy"
+
+// Entities JSON, requests and policy sets.
+module Input {
+  import opened Values
+  import opened Entities
+  import opened Evaluator
+  import opened Authorizer
+  import opened JsonData
+  import opened JsonValues
+  import opened Text
+  import Est
+
+  const MaxDepth: Fuel := 1_000_000
+
+  // ---- entities ----
+
+  // [{"uid", "attrs", "parents", "tags"?}, ...]; identical duplicates merge,
+  // differing ones are an error; ancestors are the transitive closure of
+  // parents, and a cycle is an error.
+  function method StoreFromJson(j: Json): (r: Conv<Store>)
+    ensures r.Done? ==> Closed(r.val)
+  {
+    if !j.JArray? then Fail("entities: expected an array")
+    else
+      var parents := EntityList(j.items, 0);
+      if parents.Fail? then Fail(parents.why)
+      else
+        var es := Close(parents.val, |parents.val| + 1);
+        if !IsClosed(es) then Fail("entities: ancestor closure did not converge")
+        else if HasCycle(es) then Fail("entities: the parent relation has a cycle")
+        else Done(es)
+  }
+
+  // The store with `ancestors` holding just the parents.
+  function method EntityList(items: seq<Json>, index: nat): Conv<Store>
+    decreases |items|
+  {
+    if |items| == 0 then Done(map[])
+    else
+      var at := Item(Root("entities"), index);
+      var e := EntityFromJson(items[0], at);
+      var rest := EntityList(items[1..], index + 1);
+      if e.Fail? then Fail(e.why)
+      else if rest.Fail? then rest
+      else
+        var (uid, data) := e.val;
+        if uid in rest.val && rest.val[uid] != data then Fail(Show(at) + ": a different entity with the same uid")
+        else Done(rest.val[uid := data])
+  }
+
+  function method EntityFromJson(j: Json, at: Path): Conv<(EntityUID, EntityData)> {
+    var uid := if Field(j, "uid").Some? then UidFromJson(Field(j, "uid").value, Member(at, "uid"))
+               else Fail(Show(at) + ": missing uid");
+    var attrs := Field(j, "attrs");
+    var parents := Field(j, "parents");
+    var tags := if Field(j, "tags").Some? then Field(j, "tags").value else JObject([]);
+    var attrMap := if attrs.Some? && attrs.value.JObject?
+                   then RecordFromJson(attrs.value.members, Member(at, "attrs"), true, MaxDepth)
+                   else Fail(Show(at) + ": attrs must be an object");
+    var tagMap := if tags.JObject? then RecordFromJson(tags.members, Member(at, "tags"), true, MaxDepth)
+                  else Fail(Show(at) + ": tags must be an object");
+    var parentList := if parents.Some? && parents.value.JArray?
+                      then UidList(parents.value.items, Member(at, "parents"))
+                      else Fail(Show(at) + ": parents must be an array");
+    if uid.Fail? then Fail(uid.why)
+    else if attrMap.Fail? then Fail(attrMap.why)
+    else if tagMap.Fail? then Fail(tagMap.why)
+    else if parentList.Fail? then Fail(parentList.why)
+    else Done((uid.val, EntityData(attrMap.val, SeqToSet(parentList.val), tagMap.val)))
+  }
+
+  function method UidList(items: seq<Json>, at: Path): Conv<seq<EntityUID>> {
+    if |items| == 0 then Done([])
+    else
+      var head := UidFromJson(items[0], at);
+      var tail := UidList(items[1..], at);
+      if head.Fail? then Fail(head.why) else if tail.Fail? then tail else Done([head.val] + tail.val)
+  }
+
+  // One step adds the ancestors of each ancestor; `fuel` steps (each step
+  // doubles the path length covered) reach the closure of any store.
+  function method Close(es: Store, fuel: nat): Store {
+    var next := Step(es);
+    if fuel == 0 || next == es then es else Close(next, fuel - 1)
+  }
+
+  function method Step(es: Store): Store {
+    map u | u in es :: Extend(es, u)
+  }
+
+  function method Extend(es: Store, u: EntityUID): EntityData
+    requires u in es
+  {
+    var d := es[u];
+    EntityData(d.attrs, d.ancestors + AncestorsOfAll(es, d.ancestors), d.tags)
+  }
+
+  function method AncestorsOfAll(es: Store, us: set<EntityUID>): set<EntityUID> {
+    // (u ranges over us * es.Keys so that es[u] is only read for stored u)
+    set u, a | u in us * es.Keys && a in es[u].ancestors :: a
+  }
+
+  predicate method IsClosed(es: Store)
+    ensures IsClosed(es) ==> Closed(es)
+  {
+    forall a, b :: a in es && b in es[a].ancestors && b in es ==> es[b].ancestors <= es[a].ancestors
+  }
+
+  predicate method HasCycle(es: Store) {
+    exists u :: u in es && u in es[u].ancestors
+  }
+
+  // ---- requests ----
+
+  // {"principal", "action", "resource": uid, "context": {...}}
+  function method RequestFromJson(j: Json, at: Path): Conv<Request> {
+    var p := if Field(j, "principal").Some? then UidFromJson(Field(j, "principal").value, Member(at, "principal")) else Fail(Show(at) + ": missing principal");
+    var a := if Field(j, "action").Some? then UidFromJson(Field(j, "action").value, Member(at, "action")) else Fail(Show(at) + ": missing action");
+    var r := if Field(j, "resource").Some? then UidFromJson(Field(j, "resource").value, Member(at, "resource")) else Fail(Show(at) + ": missing resource");
+    var cj := if Field(j, "context").Some? then Field(j, "context").value else JObject([]);
+    var c := if cj.JObject? then RecordFromJson(cj.members, Member(at, "context"), false, MaxDepth)
+             else Fail(Show(at) + ".context: expected an object");
+    if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
+    else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
+    else Done(Request(p.val, a.val, r.val, c.val))
+  }
+
+  // ---- policy sets ----
+
+  // {"staticPolicies": {id: est}, "templates": {id: est},
+  //  "templateLinks": [{"templateId", "newId", "values": {slot: uid}}]}
+  function method PolicySetFromJson(j: Json): Conv<seq<Policy>> {
+    var statics := ObjectOrEmpty(Field(j, "staticPolicies"));
+    var templates := ObjectOrEmpty(Field(j, "templates"));
+    var links := Field(j, "templateLinks");
+    var linkItems := if links.Some? && links.value.JArray? then links.value.items else [];
+    var ps := Statics(statics);
+    var ls := Links(linkItems, templates);
+    if !j.JObject? then Fail("policies: expected an object")
+    else if ps.Fail? then ps
+    else if ls.Fail? then ls
+    else Done(ps.val + ls.val)
+  }
+
+  function method ObjectOrEmpty(o: Option<Json>): seq<(string, Json)> {
+    if o.Some? && o.value.JObject? then o.value.members else []
+  }
+
+  function method Statics(ms: seq<(string, Json)>): Conv<seq<Policy>> {
+    if |ms| == 0 then Done([])
+    else
+      var p := Est.PolicyFromEst(ms[0].0, ms[0].1, map[], MaxDepth);
+      var rest := Statics(ms[1..]);
+      if p.Fail? then Fail(p.why) else if rest.Fail? then rest else Done([p.val] + rest.val)
+  }
+
+  function method Links(items: seq<Json>, templates: seq<(string, Json)>): Conv<seq<Policy>> {
+    if |items| == 0 then Done([])
+    else
+      var p := Link(items[0], templates);
+      var rest := Links(items[1..], templates);
+      if p.Fail? then Fail(p.why) else if rest.Fail? then rest else Done([p.val] + rest.val)
+  }
+
+  function method Link(l: Json, templates: seq<(string, Json)>): Conv<Policy> {
+    var tid := StringField(l, "templateId", Root("templateLinks"));
+    var newId := StringField(l, "newId", Root("templateLinks"));
+    var values := ObjectOrEmpty(Field(l, "values"));
+    var slots := SlotValues(values);
+    if tid.Fail? then Fail(tid.why)
+    else if newId.Fail? then Fail(newId.why)
+    else if slots.Fail? then Fail(slots.why)
+    else
+      var t := Lookup(templates, tid.val);
+      if t.None? then Fail("templateLinks: unknown template " + tid.val)
+      else Est.PolicyFromEst(newId.val, t.value, slots.val, MaxDepth)
+  }
+
+  function method SlotValues(ms: seq<(string, Json)>): Conv<map<string, EntityUID>> {
+    if |ms| == 0 then Done(map[])
+    else
+      var uid := UidFromJson(ms[0].1, Member(Member(Root("templateLinks"), "values"), ms[0].0));
+      var rest := SlotValues(ms[1..]);
+      if uid.Fail? then Fail(uid.why) else if rest.Fail? then rest
+      else Done(rest.val[ms[0].0 := uid.val])
+  }
+}

@@ -1,0 +1,97 @@
+include "Input.dfy"
+
+// One request line in, one reply out: version, authorize, evaluate.
+module Protocol {
+  import opened Values
+  import opened Syntax
+  import opened Entities
+  import opened Evaluator
+  import opened Authorizer
+  import opened JsonData
+  import opened JsonValues
+  import opened Text
+  import Est
+  import Input
+
+  const Version: string := "cedar-dafny-model 0.1 (Cedar language 4.5)"
+
+  method Handle(request: Json) returns (reply: Json) {
+    var op := Field(request, "op");
+    if op == Some(JString("version")) {
+      reply := JObject([("ok", JBool(true)), ("version", JString(Version))]);
+    } else if op == Some(JString("authorize")) {
+      reply := HandleAuthorize(request);
+    } else if op == Some(JString("evaluate")) {
+      reply := HandleEvaluate(request);
+    } else {
+      reply := ErrorReply("input", "unknown or missing \"op\"");
+    }
+  }
+
+  function method Required(request: Json, k: string): Json {
+    var f := Field(request, k);
+    if f.Some? then f.value else JNull
+  }
+
+  function method HandleAuthorize(request: Json): Json {
+    var ps := Input.PolicySetFromJson(Required(request, "policies"));
+    var es := Input.StoreFromJson(Required(request, "entities"));
+    var rs := Required(request, "requests");
+    if ps.Fail? then ErrorReply("input", ps.why)
+    else if es.Fail? then ErrorReply("input", es.why)
+    else if !rs.JArray? then ErrorReply("input", "requests: expected an array")
+    else
+      var answers := Answers(rs.items, 0, ps.val, es.val);
+      if answers.Fail? then ErrorReply("input", answers.why)
+      else JObject([("ok", JBool(true)), ("answers", JArray(answers.val))])
+  }
+
+  function method Answers(rs: seq<Json>, index: nat, ps: seq<Policy>, es: Store): Conv<seq<Json>>
+    decreases |rs|
+  {
+    if |rs| == 0 then Done([])
+    else
+      var r := Input.RequestFromJson(rs[0], Item(Root("requests"), index));
+      var rest := Answers(rs[1..], index + 1, ps, es);
+      if r.Fail? then Fail(r.why)
+      else if rest.Fail? then rest
+      else Done([ResponseToJson(Authorize(r.val, es, ps))] + rest.val)
+  }
+
+  function method ResponseToJson(resp: Response): Json {
+    JObject([
+      ("decision", JString(if resp.decision == Allow then "allow" else "deny")),
+      ("reason", Strings(resp.reason)),
+      ("errors", Strings(resp.errors))])
+  }
+
+  function method Strings(xs: seq<string>): Json {
+    if |xs| == 0 then JArray([])
+    else JArray([JString(xs[0])] + Strings(xs[1..]).items)
+  }
+
+  method HandleEvaluate(request: Json) returns (reply: Json) {
+    var e := Est.ExprFromEst(Required(request, "expr"), Root("expr"), map[], Input.MaxDepth);
+    var es := Input.StoreFromJson(Required(request, "entities"));
+    var r := Input.RequestFromJson(Required(request, "request"), Root("request"));
+    if e.Fail? { return ErrorReply("input", e.why); }
+    if es.Fail? { return ErrorReply("input", es.why); }
+    if r.Fail? { return ErrorReply("input", r.why); }
+    var result := Eval(e.val, r.val, es.val);
+    if result.Err? {
+      return JObject([("ok", JBool(true)), ("error", JString(ErrorName(result.err)))]);
+    }
+    var v := ValueToJson(result.value);
+    reply := JObject([("ok", JBool(true)), ("value", v)]);
+  }
+
+  function method ErrorName(e: Error): string {
+    match e
+    case TypeError => "typeError"
+    case EntityDoesNotExist => "entityDoesNotExist"
+    case AttrDoesNotExist => "attrDoesNotExist"
+    case TagDoesNotExist => "tagDoesNotExist"
+    case ArithBoundsError => "arithBoundsError"
+    case ExtensionError => "extensionError"
+  }
+}

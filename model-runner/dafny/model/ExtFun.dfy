@@ -1,0 +1,103 @@
+include "Decimal.dfy"
+include "IPAddr.dfy"
+include "Datetime.dfy"
+
+// Extension functions and methods (a method's receiver is its first
+// argument). The arguments are already evaluated; a wrong count or a wrong
+// argument type is a type error.
+module ExtFun {
+  import opened Int64
+  import opened Values
+  import Decimal
+  import IPAddress
+  import Datetime
+
+  predicate method IsExtFun(name: string) {
+    name in ["decimal", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual",
+             "ip", "isIpv4", "isIpv6", "isLoopback", "isMulticast", "isInRange",
+             "datetime", "duration", "offset", "durationSince", "toDate", "toTime",
+             "toMilliseconds", "toSeconds", "toMinutes", "toHours", "toDays"]
+  }
+
+  function method Arity(name: string): nat {
+    if name in ["decimal", "ip", "datetime", "duration", "isIpv4", "isIpv6", "isLoopback",
+                "isMulticast", "toDate", "toTime", "toMilliseconds", "toSeconds",
+                "toMinutes", "toHours", "toDays"] then 1
+    else 2
+  }
+
+  function method Call(name: string, args: seq<Value>): Result<Value> {
+    if !IsExtFun(name) || |args| != Arity(name) then Err(TypeError)
+    else if |args| == 1 then Call1(name, args[0])
+    else Call2(name, args[0], args[1])
+  }
+
+  function method Call1(name: string, a: Value): Result<Value> {
+    if name in ["decimal", "ip", "datetime", "duration"] then
+      if a.Str? then Construct(name, a.s) else Err(TypeError)
+    else if name in ["isIpv4", "isIpv6", "isLoopback", "isMulticast"] then
+      if a.Ext? && a.x.IP? then Ok(Bool(IPTest(name, a.x.ip))) else Err(TypeError)
+    else if name in ["toDate", "toTime"] then
+      if !(a.Ext? && a.x.Datetime?) then Err(TypeError)
+      else if name == "toTime" then Ok(Ext(Duration(Datetime.ToTime(a.x.epochMs))))
+      else Wrap(Datetime.ToDate(a.x.epochMs), (ms: i64) => Ext(Datetime(ms)))
+    else
+      if a.Ext? && a.x.Duration? then Ok(Long(DurationIn(name, a.x.ms))) else Err(TypeError)
+  }
+
+  function method Construct(name: string, s: string): Result<Value> {
+    if name == "decimal" then Wrap(Decimal.ParseDecimal(s), (d: i64) => Ext(Decimal(d)))
+    else if name == "datetime" then Wrap(Datetime.ParseDatetime(s), (ms: i64) => Ext(Datetime(ms)))
+    else if name == "duration" then Wrap(Datetime.ParseDuration(s), (ms: i64) => Ext(Duration(ms)))
+    else
+      var ip := IPAddress.ParseIP(s);
+      if ip.Err? then Err(ip.err) else Ok(Ext(IP(ip.value)))
+  }
+
+  function method Wrap(r: Result<i64>, f: i64 -> Value): Result<Value> {
+    if r.Err? then Err(r.err) else Ok(f(r.value))
+  }
+
+  function method IPTest(name: string, ip: IPAddr): bool {
+    if name == "isIpv4" then !ip.isV6
+    else if name == "isIpv6" then ip.isV6
+    else if name == "isLoopback" then IPAddress.IsLoopback(ip)
+    else IPAddress.IsMulticast(ip)
+  }
+
+  // toMilliseconds .. toDays, each truncating toward zero.
+  function method DurationIn(name: string, ms: i64): i64 {
+    var unit :=
+      if name == "toMilliseconds" then 1
+      else if name == "toSeconds" then 1000
+      else if name == "toMinutes" then 60_000
+      else if name == "toHours" then 3_600_000
+      else 86_400_000;
+    Datetime.DivTrunc(ms as int, unit) as i64
+  }
+
+  function method Call2(name: string, a: Value, b: Value): Result<Value> {
+    if name in ["lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"] then
+      if a.Ext? && a.x.Decimal? && b.Ext? && b.x.Decimal? then
+        Ok(Bool(CompareDecimals(name, a.x.scaled, b.x.scaled)))
+      else Err(TypeError)
+    else if name == "isInRange" then
+      if a.Ext? && a.x.IP? && b.Ext? && b.x.IP? then Ok(Bool(IPAddress.IsInRange(a.x.ip, b.x.ip)))
+      else Err(TypeError)
+    else if name == "offset" then
+      if a.Ext? && a.x.Datetime? && b.Ext? && b.x.Duration? then
+        Wrap(Datetime.Offset(a.x.epochMs, b.x.ms), (ms: i64) => Ext(Datetime(ms)))
+      else Err(TypeError)
+    else
+      if a.Ext? && a.x.Datetime? && b.Ext? && b.x.Datetime? then
+        Wrap(Datetime.DurationSince(a.x.epochMs, b.x.epochMs), (ms: i64) => Ext(Duration(ms)))
+      else Err(TypeError)
+  }
+
+  function method CompareDecimals(name: string, a: i64, b: i64): bool {
+    if name == "lessThan" then a < b
+    else if name == "lessThanOrEqual" then a <= b
+    else if name == "greaterThan" then a > b
+    else a >= b
+  }
+}
