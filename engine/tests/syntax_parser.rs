@@ -70,8 +70,8 @@ fn integers() {
     assert_eq!(e("---5"), Expr::unary(UnaryOp::Neg, Expr::unary(UnaryOp::Neg, Expr::long(-5))));
     // A postfix blocks the folding.
     assert_eq!(e("-5.a"), Expr::unary(UnaryOp::Neg, Expr::get_attr(Expr::long(5), "a")));
-    assert!(e_err("0x10").len() > 0);
-    assert!(e_err("1_000").len() > 0);
+    assert!(!e_err("0x10").is_empty());
+    assert!(!e_err("1_000").is_empty());
 }
 
 #[test]
@@ -284,7 +284,7 @@ fn precedence() {
     assert_eq!(e("!!!!true"), Expr::not(Expr::not(Expr::not(Expr::not(Expr::bool(true))))));
     assert!(e_err("!!!!!true").contains("four"));
     assert!(e_err("-----1").contains("four"));
-    assert!(e_err("!-1").len() > 0);
+    assert!(!e_err("!-1").is_empty());
     assert_eq!(e("!(-1)"), Expr::not(Expr::long(-1)));
 }
 

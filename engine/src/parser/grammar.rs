@@ -890,14 +890,11 @@ impl Parser {
             let a = args.pop().expect("one argument");
             return self.binary_node(loc, op, recv, a);
         }
-        match name {
-            "isEmpty" => {
-                if !args.is_empty() {
-                    return err(nloc, format!("`isEmpty` takes no arguments, found {}", args.len()));
-                }
-                return self.unary(loc, UnaryOp::IsEmpty, recv);
+        if name == "isEmpty" {
+            if !args.is_empty() {
+                return err(nloc, format!("`isEmpty` takes no arguments, found {}", args.len()));
             }
-            _ => {}
+            return self.unary(loc, UnaryOp::IsEmpty, recv);
         }
         match ext::lookup(name) {
             Some(f) if f.style == CallStyle::Method => {
