@@ -10,10 +10,6 @@ use crate::answer::{AuthAnswer, Outcome};
 use crate::case::AuthCase;
 use crate::diff::Differ;
 use crate::testfile::auth_answer_json;
-use engine::authorizer::Decision;
-use engine::entities::Entities;
-use engine::request::Request;
-use serde_json::Value as Json;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -26,90 +22,49 @@ pub struct LoadedTest {
     pub expected: Vec<AuthAnswer>,
 }
 
-/// Resolve a path named in a test: under `root` if given, else under the
-/// test's folder or the nearest ancestor where it exists.
-fn resolve(root: Option<&Path>, test: &Path, rel: &str) -> PathBuf {
-    if let Some(r) = root {
-        return r.join(rel);
-    }
-    let mut dir = test.parent();
-    while let Some(d) = dir {
-        let p = d.join(rel);
-        if p.exists() {
-            return p;
-        }
-        dir = d.parent();
-    }
-    test.parent().unwrap_or(Path::new(".")).join(rel)
-}
-
-fn read(p: &Path) -> Result<String, String> {
-    std::fs::read_to_string(p).map_err(|e| format!("{}: {e}", p.display()))
-}
-
-fn answer_from_json(j: &Json) -> Result<AuthAnswer, String> {
-    let ids = |k: &str| -> Result<_, String> {
-        Ok(j.get(k)
-            .and_then(Json::as_array)
-            .ok_or(format!("request `{k}` must be an array"))?
-            .iter()
-            .filter_map(|v| v.as_str().map(str::to_string))
-            .collect())
-    };
-    Ok(AuthAnswer {
-        decision: match j.get("decision").and_then(Json::as_str) {
-            Some("allow") | Some("Allow") => Decision::Allow,
-            Some("deny") | Some("Deny") => Decision::Deny,
-            other => return Err(format!("bad decision {other:?}")),
-        },
-        reason: ids("reason")?,
-        errors: ids("errors")?,
-    })
-}
-
-pub fn load(root: Option<&Path>, path: &Path) -> Result<LoadedTest, String> {
-    let t: Json = serde_json::from_str(&read(path)?).map_err(|e| format!("{}: {e}", path.display()))?;
-    let s = |k: &str| t.get(k).and_then(Json::as_str).ok_or(format!("test is missing `{k}`"));
-    let schema = match t.get("schema").and_then(Json::as_str) {
-        Some(rel) => {
-            let text = read(&resolve(root, path, rel))?;
-            if t.get("schemaFormat").and_then(Json::as_str) == Some("json") {
-                return Err("JSON schemas are not supported yet".into());
-            }
-            Some((crate::gen::parse_schema(&text).ok_or("the schema does not parse")?, text))
-        }
-        None => None,
-    };
-    let sch = schema.as_ref().map(|(s, _)| s);
-    let policies_src = read(&resolve(root, path, s("policies")?))?;
-    let ps = if t.get("policyFormat").and_then(Json::as_str) == Some("json") {
-        let j: Json = serde_json::from_str(&policies_src).map_err(|e| format!("policies: {e}"))?;
-        engine::est::policy_set_from_json(&j).map_err(|e| format!("policies: {e}"))?
-    } else {
-        engine::parser::parse_policy_set(&policies_src).map_err(|e| format!("policies: {e}"))?
-    };
-    let ents: Json = serde_json::from_str(&read(&resolve(root, path, s("entities")?))?).map_err(|e| format!("entities: {e}"))?;
-    let es = Entities::from_json(&ents, sch).map_err(|e| format!("entities: {e}"))?;
-    let mut requests = Vec::new();
-    let mut expected = Vec::new();
-    for (i, r) in t.get("requests").and_then(Json::as_array).ok_or("`requests` must be an array")?.iter().enumerate() {
-        let req = Request::from_json(r, sch).map_err(|e| format!("request {i}: {e}"))?;
-        requests.push(req.to_json());
-        expected.push(answer_from_json(r).map_err(|e| format!("request {i}: {e}"))?);
-    }
-    Ok(LoadedTest {
+/// Read a test with the engine's integration-test loader and render it for
+/// the engines: the model gets the policy-set JSON, the entities written back
+/// with explicit escapes (schema actions included) and the requests as read
+/// with the schema.
+pub fn load(root: Option<&Path>, path: &Path) -> Result<(LoadedTest, engine::testing::TestCase), String> {
+    let t = engine::testing::load_test(path, root)?;
+    let ps = &t.policies;
+    let loaded = LoadedTest {
         path: path.to_path_buf(),
-        validates: sch.map(|s| crate::gen::validates(s, &ps)),
-        should_validate: t.get("shouldValidate").and_then(Json::as_bool),
         case: AuthCase {
-            schema: schema.map(|(_, t)| t),
-            policies_text: engine::printer::policy_set_to_text(&ps),
-            policies_json: engine::est::policy_set_to_json(&ps),
-            entities: es.to_json(),
-            requests,
+            schema: t.schema.as_ref().map(|s| s.to_cedar_string()),
+            policies_text: engine::printer::policy_set_to_text(ps),
+            policies_json: engine::est::policy_set_to_json(ps),
+            entities: t.entities.to_json(),
+            requests: t.requests.iter().map(|r| r.request.to_json()).collect(),
         },
-        expected,
-    })
+        should_validate: t.should_validate,
+        validates: t.schema.as_ref().map(|s| crate::gen::validates(s, ps)),
+        expected: t
+            .requests
+            .iter()
+            .map(|r| AuthAnswer { decision: r.decision, reason: r.reason.clone(), errors: r.errors.clone() })
+            .collect(),
+    };
+    Ok((loaded, t))
+}
+
+/// Our engine's answers straight from the loaded test (no text round trip:
+/// conformance judges the evaluator, the fuzz targets judge the front end).
+fn engine_answers(t: &engine::testing::TestCase) -> Outcome<Vec<AuthAnswer>> {
+    match engine::authorizer::Authorizer::new(&t.policies) {
+        Err(e) => Outcome::Rejected(e),
+        Ok(a) => Outcome::Answer(
+            t.requests
+                .iter()
+                .map(|r| {
+                    let resp = a.is_authorized(&r.request, &t.entities);
+                    let (reason, errors) = engine::testing::response_sets(&resp);
+                    AuthAnswer { decision: resp.decision, reason, errors }
+                })
+                .collect(),
+        ),
+    }
 }
 
 #[derive(Default)]
@@ -132,7 +87,7 @@ pub fn main(root: Option<&Path>, tests: &[PathBuf], show: usize) -> ExitCode {
     let mut shown = 0usize;
     let mut load_errors = 0usize;
     for path in tests {
-        let t = match load(root, path) {
+        let (t, tc) = match load(root, path) {
             Ok(t) => t,
             Err(e) => {
                 println!("{}: cannot load: {e}", path.display());
@@ -143,8 +98,16 @@ pub fn main(root: Option<&Path>, tests: &[PathBuf], show: usize) -> ExitCode {
                 continue;
             }
         };
-        let outs = match d.authorize_all(&t.case) {
-            Ok(o) => o,
+        // Our engine: the integration harness's verdict (validation, request
+        // validation, answers); the model: its answers to the same data.
+        let engine_outcome = engine::testing::run_test(&tc);
+        let mut outs = vec![engine_answers(&tc)];
+        let model = d.engines.iter_mut().skip(1).map(|e| e.authorize(&t.case)).collect::<Result<Vec<_>, _>>();
+        let outs = match model {
+            Ok(m) => {
+                outs.extend(m);
+                outs
+            }
             Err(f) => {
                 println!("{}: {f}", path.display());
                 for tl in tallies.iter_mut() {
@@ -154,15 +117,14 @@ pub fn main(root: Option<&Path>, tests: &[PathBuf], show: usize) -> ExitCode {
             }
         };
         for (k, o) in outs.iter().enumerate() {
-            let mut ok = matches!(o, Outcome::Answer(a) if *a == t.expected);
-            if names[k] == "engine" {
-                if let (Some(want), Some(got)) = (t.should_validate, t.validates) {
-                    if want != got {
-                        ok = false;
-                        println!("{}: engine: validation {} but shouldValidate is {want}", path.display(), if got { "passed" } else { "failed" });
-                    }
+            let ok = if k == 0 {
+                for f in &engine_outcome.failures {
+                    println!("{}: engine: {f}", path.display());
                 }
-            }
+                engine_outcome.passed()
+            } else {
+                matches!(o, Outcome::Answer(a) if *a == t.expected)
+            };
             if ok {
                 tallies[k].passed += 1;
             } else {

@@ -58,6 +58,8 @@ pub struct Counters {
     pub known: u64,
     pub findings: u64,
     pub faults: u64,
+    /// validation-soundness: inputs whose policies validated.
+    pub validated: u64,
 }
 
 impl Counters {

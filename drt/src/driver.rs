@@ -39,6 +39,7 @@ pub struct TargetStats {
     pub known: u64,
     pub findings: u64,
     pub faults: u64,
+    pub validated: u64,
     pub seconds: f64,
 }
 
@@ -122,6 +123,7 @@ pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
         known: c.known - before.known,
         findings: c.findings - before.findings,
         faults: c.faults - before.faults,
+        validated: c.validated - before.validated,
         seconds: t0.elapsed().as_secs_f64(),
     }
 }
@@ -136,5 +138,8 @@ pub fn print_table(rows: &[TargetStats]) {
             "{:<26} {:>8} {:>9} {:>10.0} {:>8} {:>9} {:>6} {:>13} {:>7}",
             r.target, r.inputs, r.requests, r.inputs_per_s(), r.skipped, r.rejected_by_all, r.known, r.findings, r.faults
         );
+    }
+    for r in rows.iter().filter(|r| r.target == "validation-soundness") {
+        println!("validation-soundness: {} of {} inputs validated (only those test the theorem)", r.validated, r.inputs);
     }
 }

@@ -42,6 +42,9 @@ enum Cmd {
         json: Option<PathBuf>,
         #[arg(long)]
         quiet: bool,
+        /// Generator overrides `key=value,…` (after the profile and GEN_* variables).
+        #[arg(long, default_value = "")]
+        gen: String,
     },
     /// Print the report for a crash file or case file, optionally write it
     /// as an integration-format test, optionally shrinking it first.
@@ -89,7 +92,8 @@ fn parse_targets(s: &str) -> Result<Vec<Target>, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
-        Cmd::Run { target, seed, start, count, max_findings, engine_only, artifacts, json, quiet } => {
+        Cmd::Run { target, seed, start, count, max_findings, engine_only, artifacts, json, quiet, gen } => {
+            drt::gen::set_overrides(&gen);
             let targets = match parse_targets(&target) {
                 Ok(t) => t,
                 Err(e) => {

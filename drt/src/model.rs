@@ -15,13 +15,13 @@ pub struct ModelEngine {
 
 impl ModelEngine {
     pub fn spawn() -> Result<ModelEngine, String> {
-        let client = ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f:?}"))?;
+        let client = ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f}"))?;
         Ok(ModelEngine { client })
     }
 }
 
 fn fault(f: ModelFault) -> Fault {
-    Fault { engine: "model".into(), message: format!("{:?}: {}", f.kind, f.message) }
+    Fault { engine: "model".into(), message: f.to_string() }
 }
 
 impl Engine for ModelEngine {
@@ -36,10 +36,9 @@ impl Engine for ModelEngine {
                 answers
                     .into_iter()
                     .map(|a| AuthAnswer {
-                        decision: if format!("{:?}", a.decision).eq_ignore_ascii_case("allow") {
-                            Decision::Allow
-                        } else {
-                            Decision::Deny
+                        decision: match a.decision {
+                            model_runner::Decision::Allow => Decision::Allow,
+                            model_runner::Decision::Deny => Decision::Deny,
                         },
                         reason: a.reason,
                         errors: a.errors,

@@ -79,7 +79,11 @@ impl Target {
                 }
                 None => Verdict::Skipped,
             },
-            Target::ValidationSoundness => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| soundness(&i)),
+            Target::ValidationSoundness => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| {
+                let (v, validated) = soundness(&i);
+                d.counters.validated += validated as u64;
+                v
+            }),
             Target::PolicyTextRoundtrip => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| text_roundtrip(&i)),
             Target::PolicyJsonRoundtrip => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| json_roundtrip(&i)),
             Target::EntitiesJsonRoundtrip => {
@@ -108,11 +112,23 @@ fn property(target: Target, what: &'static str, report: String) -> Verdict {
 /// Validation soundness (language doc §8.8): if the policies validate
 /// against the schema and the data conforms to it, no policy evaluates to a
 /// non-boolean or to a type / missing-attribute / missing-tag error.
-fn soundness(i: &generators::AuthInput) -> Verdict {
-    let Some(schema) = &i.schema else { return Verdict::Skipped };
-    if !gen::validates(schema, &i.policies) {
-        return Verdict::Agree;
+/// Also says whether the policies validated (the share is reported: a
+/// target whose inputs never validate tests nothing).
+fn soundness(i: &generators::AuthInput) -> (Verdict, bool) {
+    let Some(schema) = &i.schema else { return (Verdict::Skipped, false) };
+    let res = engine::validator::validate(schema, &i.policies);
+    if !res.passed() {
+        if std::env::var_os("DRT_SHOW_VALIDATION").is_some() {
+            for e in &res.errors {
+                eprintln!("validation: {e:?}");
+            }
+        }
+        return (Verdict::Agree, false);
     }
+    (soundness_of_valid(i, schema), true)
+}
+
+fn soundness_of_valid(i: &generators::AuthInput, schema: &engine::schema::Schema) -> Verdict {
     // Read the data back *with* the schema: input that does not conform
     // (error injection) is outside the theorem's premise.
     let Ok(es) = Entities::from_json(&i.entities.to_json(), Some(schema)) else { return Verdict::Skipped };

@@ -98,8 +98,8 @@ pub fn parse_policies(src: &str, format: Format, file: &str) -> Result<PolicySet
 /// Parse a schema in either syntax; errors name `file` and where.
 pub fn parse_schema(src: &str, format: Format, file: &str) -> Result<Schema, String> {
     let r = match format {
-        Format::Cedar => pending::schema_from_cedar(src),
-        Format::Json => pending::schema_from_json(src),
+        Format::Cedar => adapt::schema_from_cedar(src),
+        Format::Json => adapt::schema_from_json(src),
     };
     r.map_err(|e| format!("{file}: {e}"))
 }
@@ -107,20 +107,20 @@ pub fn parse_schema(src: &str, format: Format, file: &str) -> Result<Schema, Str
 /// A schema printed in either syntax.
 pub fn schema_to_text(schema: &Schema, format: Format) -> String {
     match format {
-        Format::Cedar => pending::schema_to_cedar(schema),
-        Format::Json => pretty(&pending::schema_to_json(schema)),
+        Format::Cedar => adapt::schema_to_cedar(schema),
+        Format::Json => pretty(&adapt::schema_to_json(schema)),
     }
 }
 
 /// Check a request against the schema (principal/resource types the action
 /// applies to, context type).
 pub fn check_request(schema: &Schema, r: &Request) -> Result<(), String> {
-    pending::validate_request(schema, r)
+    adapt::validate_request(schema, r)
 }
 
 /// Strict validation: (passed, errors, warnings), each message one line.
 pub fn validation_report(schema: &Schema, ps: &PolicySet) -> (bool, Vec<String>, Vec<String>) {
-    pending::validate(schema, ps)
+    adapt::validate(schema, ps)
 }
 
 /// Load entities (schema-directed when a schema is given, then checked
@@ -128,7 +128,7 @@ pub fn validation_report(schema: &Schema, ps: &PolicySet) -> (bool, Vec<String>,
 pub fn parse_entities(src: &str, schema: Option<&Schema>, file: &str) -> Result<Entities, String> {
     let es = Entities::from_json_str(src, schema).map_err(|e| format!("{file}: {e}"))?;
     if let Some(s) = schema {
-        pending::validate_entities(s, &es).map_err(|e| format!("{file}: {e}"))?;
+        adapt::validate_entities(s, &es).map_err(|e| format!("{file}: {e}"))?;
     }
     Ok(es)
 }
@@ -409,8 +409,9 @@ pub fn run_files(files: &[PathBuf], root: Option<&Path>) -> (String, usize, usiz
     (out, passed, failed)
 }
 
-/// The schema and validator entry points this module needs, in one place.
-mod pending {
+/// The schema and validator entry points this module needs, with their
+/// errors turned into strings, in one place.
+mod adapt {
     use super::*;
     pub fn schema_from_cedar(src: &str) -> Result<Schema, String> {
         Schema::from_cedar_str(src).map_err(|e| e.to_string())
