@@ -20,7 +20,7 @@ use std::collections::BTreeMap;
 use std::rc::Rc;
 
 /// Maximum number of access paths kept per environment.
-const MAX_PATHS: usize = 48;
+const MAX_PATHS: usize = 32;
 
 /// Does `ty` contain a record type with an optional attribute?
 fn has_optional(ty: &SchemaType) -> bool {
@@ -75,7 +75,7 @@ impl<C: Choices> Gen<'_, C> {
             roots.push(Access { expr: Expr::var(Var::Context), ty: SchemaType::Record(context.clone()), guard: vec![] });
         }
         for r in roots {
-            self.expand(r, 3, &mut paths);
+            self.expand(r, 2, &mut paths);
         }
         let env = Rc::new(Env { principal, action, resource, has_context: has_ctx, paths });
         self.env_cache.push(env.clone());
