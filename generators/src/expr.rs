@@ -17,9 +17,10 @@ use crate::Mode;
 use engine::ast::{BinaryOp, EntityType, EntityUid, Expr, Pattern, PatternElem, UnaryOp, Var};
 use engine::schema::{ExtType, RecordType, SchemaType};
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// Maximum number of access paths kept per environment.
-const MAX_PATHS: usize = 48;
+const MAX_PATHS: usize = 32;
 
 /// Does `ty` contain a record type with an optional attribute?
 fn has_optional(ty: &SchemaType) -> bool {
@@ -36,6 +37,8 @@ pub(crate) struct Env {
     pub principal: EntityType,
     pub action: EntityUid,
     pub resource: EntityType,
+    /// Whether `context` is readable (its type is known).
+    pub has_context: bool,
     pub paths: Vec<Access>,
 }
 
@@ -50,19 +53,33 @@ pub(crate) struct Access {
 impl<C: Choices> Gen<'_, C> {
     /// `context` is `None` when the policy may apply to actions with
     /// different context types: then `context` is not read at all.
-    pub fn env(&self, action: EntityUid, principal: EntityType, resource: EntityType, context: Option<RecordType>) -> Env {
+    pub fn env(
+        &mut self,
+        action: EntityUid,
+        principal: EntityType,
+        resource: EntityType,
+        context: Option<&RecordType>,
+    ) -> Rc<Env> {
+        let has_ctx = context.is_some();
+        if let Some(e) = self.env_cache.iter().find(|e| {
+            e.action == action && e.principal == principal && e.resource == resource && e.has_context == has_ctx
+        }) {
+            return e.clone();
+        }
         let mut paths = Vec::new();
         let mut roots = vec![
             Access { expr: Expr::var(Var::Principal), ty: SchemaType::Entity(principal.clone()), guard: vec![] },
             Access { expr: Expr::var(Var::Resource), ty: SchemaType::Entity(resource.clone()), guard: vec![] },
         ];
         if let Some(context) = context {
-            roots.push(Access { expr: Expr::var(Var::Context), ty: SchemaType::Record(context), guard: vec![] });
+            roots.push(Access { expr: Expr::var(Var::Context), ty: SchemaType::Record(context.clone()), guard: vec![] });
         }
         for r in roots {
-            self.expand(r, 3, &mut paths);
+            self.expand(r, 2, &mut paths);
         }
-        Env { principal, action, resource, paths }
+        let env = Rc::new(Env { principal, action, resource, has_context: has_ctx, paths });
+        self.env_cache.push(env.clone());
+        env
     }
 
     fn expand(&self, base: Access, steps: u32, out: &mut Vec<Access>) {
@@ -249,9 +266,9 @@ impl<C: Choices> Gen<'_, C> {
         let lit = self.pool.ext(self.c, t);
         let text = if self.c.flip(self.s.bad_ext_strings) {
             self.counts.bad_ext_strings += 1;
-            malform(self.c, t, &lit.text)
+            malform(self.c, t, &lit.text())
         } else {
-            lit.text
+            lit.text()
         };
         let name = match t {
             ExtType::Decimal => "decimal",

@@ -60,7 +60,7 @@ impl<C: Choices> Gen<'_, C> {
             let id = PolicyId(if template { format!("template{i}") } else { format!("policy{i}") });
             let (policy, slots, target) = self.gen_policy(id.clone(), template);
             if !template {
-                self.targets.push(target.clone());
+                self.targets.push(Rc::new(target.clone()));
             }
             if template {
                 let k = self.c.range(1, (self.s.links as usize).max(1));
@@ -72,7 +72,7 @@ impl<C: Choices> Gen<'_, C> {
                     }
                     let new_id = PolicyId(format!("link{i}_{j}"));
                     if let Ok(linked) = policy.link(new_id.clone(), &values) {
-                        self.targets.push(Target { pscope: linked.principal, rscope: linked.resource, ..target.clone() });
+                        self.targets.push(Rc::new(Target { pscope: linked.principal, rscope: linked.resource, ..target.clone() }));
                     }
                     ps.links.push(TemplateLink { new_id, template_id: id.clone(), values });
                 }
@@ -215,7 +215,7 @@ impl<C: Choices> Gen<'_, C> {
         } else {
             !typed
         };
-        let env = self.env(a, pt, rt, if use_ctx { Some(ctx.context.clone()) } else { None });
+        let env = self.env(a, pt, rt, if use_ctx { Some(&ctx.context) } else { None });
 
         let mut conditions = Vec::new();
         if let Some(g) = guards.into_iter().reduce(Expr::and) {
@@ -271,7 +271,7 @@ impl<C: Choices> Gen<'_, C> {
             let t = self.targets[self.c.weighted(&weights)].clone();
             return Request {
                 principal: self.matching_uid(&t.pscope, &t.principal, store),
-                action: t.action,
+                action: t.action.clone(),
                 resource: self.matching_uid(&t.rscope, &t.resource, store),
                 context: Value::record(self.gen_record_value(&t.at.context, 2)),
             };
@@ -308,12 +308,21 @@ impl<C: Choices> Gen<'_, C> {
             ScopeConstraint::In(EntityOrSlot::Entity(u)) | ScopeConstraint::IsIn(_, EntityOrSlot::Entity(u))
                 if self.c.flip(0.9) =>
             {
-                let ids = self.universe.get(ty).cloned().unwrap_or_default();
-                let cands: Vec<EntityUid> = ids
-                    .into_iter()
-                    .map(|id| EntityUid { ty: ty.clone(), id })
-                    .filter(|x| x == u || store.get(x).is_some_and(|e| e.ancestors.contains(u)))
-                    .collect();
+                let key = (u.clone(), ty.clone());
+                let cands = match self.members_cache.get(&key) {
+                    Some(c) => c.clone(),
+                    None => {
+                        let ids = self.universe.get(ty).cloned().unwrap_or_default();
+                        let c: Vec<EntityUid> = ids
+                            .into_iter()
+                            .map(|id| EntityUid { ty: ty.clone(), id })
+                            .filter(|x| x == u || store.get(x).is_some_and(|e| e.ancestors.contains(u)))
+                            .collect();
+                        let c = Rc::new(c);
+                        self.members_cache.insert(key, c.clone());
+                        c
+                    }
+                };
                 if cands.is_empty() {
                     self.uid_of(ty, false)
                 } else {
@@ -370,7 +379,7 @@ impl<C: Choices> Gen<'_, C> {
             resource: self.uid_of(&rt, false),
             context: Value::record(self.gen_record_value(&ctx.context, 2)),
         };
-        let env = self.env(a, pt, rt, Some(ctx.context.clone()));
+        let env = self.env(a, pt, rt, Some(&ctx.context));
         let ty = if self.c.flip(0.5) { SchemaType::Bool } else { self.gen_schema_type(1) };
         self.ill_budget = u32::from(self.c.flip(self.s.ill_typed));
         let depth = self.c.range(1, self.s.max_depth.max(1) as usize) as u32;

@@ -13,12 +13,38 @@ use engine::schema::ExtType;
 use engine::value::{ExtValue, IpAddrValue};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
 
-/// One extension literal: its constructor text and semantic value.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One extension literal: its semantic value and how its constructor text
+/// is written (formatted on demand: data only needs the value).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ExtLit {
     pub ty: ExtType,
-    pub text: String,
     pub value: ExtValue,
+    shape: TextShape,
+}
+
+/// The textual choices for writing a value.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+struct TextShape {
+    /// ipaddr: write the prefix even when it is the default.
+    ip_prefix: bool,
+    /// ipaddr: compress zero groups with `::`.
+    ip_compress: bool,
+    /// datetime: which of the five accepted shapes (0 = date only).
+    dt_shape: u8,
+    /// datetime: the written zone offset in minutes (shapes 3 and 4).
+    dt_offset_min: i64,
+}
+
+impl ExtLit {
+    /// The constructor argument that denotes `value`.
+    pub fn text(&self) -> String {
+        match self.value {
+            ExtValue::Decimal(v) => format_decimal(v),
+            ExtValue::IpAddr(ip) => format_ip(ip.addr, ip.prefix, self.shape.ip_prefix, self.shape.ip_compress),
+            ExtValue::Datetime(ms) => format_datetime(ms, self.shape.dt_shape, self.shape.dt_offset_min),
+            ExtValue::Duration(ms) => format_duration(ms),
+        }
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -94,7 +120,7 @@ impl Pool {
         c.pick(&self.tag_keys).clone()
     }
     pub fn ext<C: Choices>(&self, c: &mut C, t: ExtType) -> ExtLit {
-        c.pick(&self.exts[ext_index(t)]).clone()
+        *c.pick(&self.exts[ext_index(t)])
     }
 }
 
@@ -108,16 +134,17 @@ pub fn gen_ext<C: Choices>(c: &mut C, t: ExtType) -> ExtLit {
                 1 => c.below(20_000_001) as i64 - 10_000_000,
                 _ => *c.pick(&[i64::MAX, i64::MIN, 0, 1, -1]),
             };
-            ExtLit { ty: t, text: format_decimal(v), value: ExtValue::Decimal(v) }
+            ExtLit { ty: t, value: ExtValue::Decimal(v), shape: TextShape::default() }
         }
         ExtType::IpAddr => {
             let (addr, prefix, with_prefix) = gen_ip(c);
-            let text = format_ip(addr, prefix, with_prefix, c.flip(0.5));
-            ExtLit { ty: t, text, value: ExtValue::IpAddr(IpAddrValue { addr, prefix }) }
+            let shape = TextShape { ip_prefix: with_prefix, ip_compress: c.flip(0.5), ..Default::default() };
+            ExtLit { ty: t, value: ExtValue::IpAddr(IpAddrValue { addr, prefix }), shape }
         }
         ExtType::Datetime => {
-            let (text, ms) = gen_datetime(c);
-            ExtLit { ty: t, text, value: ExtValue::Datetime(ms) }
+            let (ms, dt_shape, dt_offset_min) = gen_datetime(c);
+            let shape = TextShape { dt_shape, dt_offset_min, ..Default::default() };
+            ExtLit { ty: t, value: ExtValue::Datetime(ms), shape }
         }
         ExtType::Duration => {
             let ms: i64 = match c.weighted(&[2, 4, 3, 1]) {
@@ -126,7 +153,7 @@ pub fn gen_ext<C: Choices>(c: &mut C, t: ExtType) -> ExtLit {
                 2 => c.below(200_000_000) as i64 - 100_000_000,
                 _ => *c.pick(&[i64::MAX, i64::MIN, 86_400_000 * 365, -1]),
             };
-            ExtLit { ty: t, text: format_duration(ms), value: ExtValue::Duration(ms) }
+            ExtLit { ty: t, value: ExtValue::Duration(ms), shape: TextShape::default() }
         }
     }
 }
@@ -235,30 +262,40 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
     (if m <= 2 { y + 1 } else { y }, m, d)
 }
 
-/// A datetime between 1950 and 2050 in one of the five accepted shapes.
-fn gen_datetime<C: Choices>(c: &mut C) -> (String, i64) {
+/// A datetime between 1950 and 2050: (ms since the epoch, shape, offset).
+fn gen_datetime<C: Choices>(c: &mut C) -> (i64, u8, i64) {
     // Days clustered around a few dates so that equalities and orderings mix.
     let day: i64 = match c.weighted(&[3, 2, 2]) {
         0 => 0,
         1 => 20_000 + c.below(10) as i64, // 2024-10-04 …
         _ => c.below(36_500) as i64 - 7_300,
     };
-    let shape = c.below(5);
+    let shape = c.below(5) as u8;
     if shape == 0 {
-        let (y, m, d) = civil_from_days(day);
-        return (format!("{y:04}-{m:02}-{d:02}"), day * DAY_MS);
+        return (day * DAY_MS, 0, 0);
     }
     let time_ms = if c.flip(0.3) { 0 } else { c.below(DAY_MS as usize) as i64 };
     let with_ms = shape == 2 || shape == 4;
     let time_ms = if with_ms { time_ms } else { time_ms - time_ms % 1000 };
-    let utc = day * DAY_MS + time_ms;
     let offset_min: i64 = if shape >= 3 { c.below(24 * 60 * 2 - 1) as i64 - (24 * 60 - 1) } else { 0 };
-    let local = utc + offset_min * 60_000;
+    (day * DAY_MS + time_ms, shape, offset_min)
+}
+
+/// Write `utc` ms in one of the five accepted shapes: 0 `YYYY-MM-DD` (the
+/// value must be a whole day), 1 `…Thh:mm:ssZ`, 2 `…Thh:mm:ss.SSSZ`,
+/// 3 `…Thh:mm:ss±hhmm`, 4 `…Thh:mm:ss.SSS±hhmm` (shapes without
+/// milliseconds need a whole second; the offset must be within ±23:59).
+pub fn format_datetime(utc: i64, shape: u8, offset_min: i64) -> String {
+    if shape == 0 {
+        let (y, m, d) = civil_from_days(utc.div_euclid(DAY_MS));
+        return format!("{y:04}-{m:02}-{d:02}");
+    }
+    let local = utc + if shape >= 3 { offset_min * 60_000 } else { 0 };
     let (y, m, d) = civil_from_days(local.div_euclid(DAY_MS));
     let t = local.rem_euclid(DAY_MS);
     let (hh, mm, ss, sss) = (t / 3_600_000, (t / 60_000) % 60, (t / 1000) % 60, t % 1000);
     let mut s = format!("{y:04}-{m:02}-{d:02}T{hh:02}:{mm:02}:{ss:02}");
-    if with_ms {
+    if shape == 2 || shape == 4 {
         s.push_str(&format!(".{sss:03}"));
     }
     if shape >= 3 {
@@ -268,7 +305,7 @@ fn gen_datetime<C: Choices>(c: &mut C) -> (String, i64) {
     } else {
         s.push('Z');
     }
-    (s, utc)
+    s
 }
 
 /// Milliseconds → `"1d2h3m4s5ms"` (negative: one leading `-`).
@@ -326,6 +363,11 @@ mod tests {
         assert_eq!(civil_from_days(0), (1970, 1, 1));
         assert_eq!(civil_from_days(-1), (1969, 12, 31));
         assert_eq!(civil_from_days(19_782), (2024, 2, 29));
+        assert_eq!(format_datetime(0, 0, 0), "1970-01-01");
+        assert_eq!(format_datetime(-1000, 1, 0), "1969-12-31T23:59:59Z");
+        assert_eq!(format_datetime(1_728_992_282_000, 1, 0), "2024-10-15T11:38:02Z");
+        assert_eq!(format_datetime(1_728_992_282_005, 4, 60), "2024-10-15T12:38:02.005+0100");
+        assert_eq!(format_datetime(0, 3, -90), "1969-12-31T22:30:00-0130");
         let v6: IpAddr = "ff02::1".parse().unwrap();
         assert_eq!(format_ip(v6, 128, false, true), "ff02::1");
         assert_eq!(format_ip(v6, 8, true, false), "ff02:0:0:0:0:0:0:1/8");
@@ -340,10 +382,11 @@ mod tests {
         for _ in 0..500 {
             let l = gen_ext(&mut c, ExtType::IpAddr);
             let ExtValue::IpAddr(v) = l.value else { panic!() };
-            let addr = l.text.split('/').next().unwrap();
-            assert_eq!(addr.parse::<IpAddr>().unwrap(), v.addr, "{}", l.text);
-            let d = gen_ext(&mut c, ExtType::Datetime);
-            assert!(d.text.len() == 10 || d.text.len() >= 20, "{}", d.text);
+            let text = l.text();
+            let addr = text.split('/').next().unwrap();
+            assert_eq!(addr.parse::<IpAddr>().unwrap(), v.addr, "{text}");
+            let d = gen_ext(&mut c, ExtType::Datetime).text();
+            assert!(d.len() == 10 || d.len() >= 20, "{d}");
         }
     }
 }

@@ -47,17 +47,21 @@ pub(crate) struct Gen<'a, C: Choices> {
     pub universe: BTreeMap<EntityType, Vec<String>>,
     /// For each entity type, the types it may (transitively) be a member of, itself included.
     pub anc_or_self: BTreeMap<EntityType, Vec<EntityType>>,
+    /// Enumerated entity types.
+    pub enum_types: Vec<EntityType>,
     /// Entity types declaring tags.
     pub tagged: Vec<EntityType>,
     /// Actions with a non-empty `appliesTo` (shared, so picking one is cheap).
     pub applicable: Vec<(EntityUid, Rc<AppliesTo>)>,
-    /// Definitions of `types`, index-aligned (shared copies of the schema's).
-    pub type_defs: Vec<Rc<EntityTypeDef>>,
     /// Action groups (actions that other actions are members of).
     pub groups: Vec<EntityUid>,
     /// The environments and scopes of the generated policies (and links):
     /// requests are often aimed at them, so that policies apply.
-    pub targets: Vec<crate::policy::Target>,
+    pub targets: Vec<Rc<crate::policy::Target>>,
+    /// Environments already built (policies often share one).
+    pub env_cache: Vec<Rc<crate::expr::Env>>,
+    /// Ids of a type that are `in` a given entity (for aiming requests).
+    pub members_cache: BTreeMap<(EntityUid, EntityType), Rc<Vec<EntityUid>>>,
     /// Pending `has`/`hasTag` guards, wrapped around the nearest Boolean node.
     pub pending: Vec<Expr>,
     /// Ill-typed operands the current policy may still receive.
@@ -78,11 +82,13 @@ impl<'a, C: Choices> Gen<'a, C> {
             types: Vec::new(),
             universe: BTreeMap::new(),
             anc_or_self: BTreeMap::new(),
+            enum_types: Vec::new(),
             tagged: Vec::new(),
             applicable: Vec::new(),
-            type_defs: Vec::new(),
             groups: Vec::new(),
             targets: Vec::new(),
+            env_cache: Vec::new(),
+            members_cache: BTreeMap::new(),
             pending: Vec::new(),
             ill_budget: 0,
         };
@@ -122,6 +128,7 @@ impl<'a, C: Choices> Gen<'a, C> {
                 .insert(t.clone(), EntityTypeDef { enum_ids: Some(ids), ..Default::default() });
             enum_types.push(t);
         }
+        self.enum_types = enum_types.clone();
 
         // Parent edges: next type on the same side, sometimes itself, sometimes any later type.
         for i in 0..n {
@@ -198,7 +205,6 @@ impl<'a, C: Choices> Gen<'a, C> {
             .iter()
             .filter_map(|(a, d)| d.applies_to.as_ref().map(|at| (a.clone(), Rc::new(at.clone()))))
             .collect();
-        self.type_defs = self.types.iter().map(|t| Rc::new(self.schema.entity_types[t].clone())).collect();
     }
 
     fn gen_applies_to(&mut self, np: usize, n: usize) -> AppliesTo {
@@ -295,7 +301,7 @@ impl<'a, C: Choices> Gen<'a, C> {
     }
 
     pub fn is_enum(&self, t: &EntityType) -> bool {
-        self.schema.entity_types.get(t).is_some_and(|d| d.enum_ids.is_some())
+        self.enum_types.contains(t)
     }
 
     /// A UID of type `t`; sometimes (counted) an id that never exists. Enum
@@ -349,8 +355,11 @@ impl<'a, C: Choices> Gen<'a, C> {
     pub fn gen_entities(&mut self) -> Vec<Entity> {
         let drop_rate = if self.c.flip((self.s.missing_entities * 4.0).min(1.0)) { self.s.missing_entities } else { 0.0 };
         let mut out = Vec::new();
-        for (ti, t) in self.types.clone().into_iter().enumerate() {
-            let def = self.type_defs[ti].clone();
+        // The schema is only read here; taking it out lets the loop borrow
+        // definitions while generating values (no deep copies).
+        let schema = std::mem::take(&mut self.schema);
+        for t in self.types.clone() {
+            let def = &schema.entity_types[&t];
             let ids = self.universe[&t].clone();
             for (i, id) in ids.iter().enumerate() {
                 let uid = EntityUid { ty: t.clone(), id: id.clone() };
@@ -383,6 +392,7 @@ impl<'a, C: Choices> Gen<'a, C> {
                 out.push(Entity { uid, attrs, parents, ancestors: BTreeSet::new(), tags });
             }
         }
+        self.schema = schema;
         for (uid, def) in &self.schema.actions {
             out.push(Entity {
                 uid: uid.clone(),
@@ -400,39 +410,36 @@ impl<'a, C: Choices> Gen<'a, C> {
 /// `ancestors` (transitive closure through the entities present, parents
 /// always included) without the cost of the engine's validating loader.
 pub fn build_store(list: Vec<Entity>) -> Entities {
-    let mut map: HashMap<EntityUid, Entity> = list.into_iter().map(|e| (e.uid.clone(), e)).collect();
-    let mut memo: HashMap<EntityUid, BTreeSet<EntityUid>> = HashMap::with_capacity(map.len());
-    fn ensure(
-        uid: &EntityUid,
-        map: &HashMap<EntityUid, Entity>,
-        memo: &mut HashMap<EntityUid, BTreeSet<EntityUid>>,
-        depth: usize,
-    ) {
-        if memo.contains_key(uid) {
+    // Index-based memoised closure: one hash lookup per parent edge.
+    let index: HashMap<EntityUid, usize> = list.iter().enumerate().map(|(i, e)| (e.uid.clone(), i)).collect();
+    let mut memo: Vec<Option<BTreeSet<EntityUid>>> = vec![None; list.len()];
+    fn ensure(i: usize, list: &[Entity], index: &HashMap<EntityUid, usize>, memo: &mut [Option<BTreeSet<EntityUid>>], depth: usize) {
+        if memo[i].is_some() {
             return;
         }
         let mut out = BTreeSet::new();
-        if let Some(e) = map.get(uid) {
-            for p in &e.parents {
-                out.insert(p.clone());
-                // Depth bound: generated hierarchies are short; a cycle (never
-                // generated) cannot recurse forever.
-                if depth < 1000 && map.contains_key(p) {
-                    ensure(p, map, memo, depth + 1);
-                    if let Some(pa) = memo.get(p) {
+        for p in &list[i].parents {
+            out.insert(p.clone());
+            // Depth bound: generated hierarchies are short; a cycle (never
+            // generated) cannot recurse forever.
+            if let Some(&j) = index.get(p) {
+                if depth < 1000 && j != i {
+                    ensure(j, list, index, memo, depth + 1);
+                    if let Some(pa) = &memo[j] {
                         out.extend(pa.iter().cloned());
                     }
                 }
             }
         }
-        memo.insert(uid.clone(), out);
+        memo[i] = Some(out);
     }
-    let uids: Vec<EntityUid> = map.keys().cloned().collect();
-    for u in &uids {
-        ensure(u, &map, &mut memo, 0);
+    for i in 0..list.len() {
+        ensure(i, &list, &index, &mut memo, 0);
     }
-    for (u, e) in map.iter_mut() {
-        e.ancestors = memo.remove(u).unwrap_or_default();
+    let mut map = HashMap::with_capacity(list.len());
+    for (mut e, a) in list.into_iter().zip(memo) {
+        e.ancestors = a.unwrap_or_default();
+        map.insert(e.uid.clone(), e);
     }
     Entities { map }
 }
