@@ -63,3 +63,19 @@ fn shrinking_a_real_input_keeps_the_property_and_drops_the_rest() {
     let case = small.render();
     assert!(case.policies_text.starts_with("forbid"), "{}", case.policies_text);
 }
+
+#[test]
+fn rendered_cases_read_back_for_shrinking() {
+    for seed in 0..30u64 {
+        for t in [Target::Abac, Target::AbacTypeDirected, Target::Rbac] {
+            let i = drt::gen::auth_input(t, Source::Seed(seed)).unwrap();
+            let case = AuthParts::from_input(&i).render();
+            let back = drt::shrink::auth_parts(&case).unwrap_or_else(|e| panic!("{} seed {seed}: {e}", t.name()));
+            assert_eq!(back.render(), case, "{} seed {seed}", t.name());
+        }
+        let e = drt::gen::eval_input(Target::EvalTypeDirected, Source::Seed(seed)).unwrap();
+        let case = drt::case::EvalParts::from_input(&e).render();
+        let back = drt::shrink::eval_parts(&case).unwrap_or_else(|e| panic!("eval seed {seed}: {e}"));
+        assert_eq!(back.render(), case, "eval seed {seed}");
+    }
+}
