@@ -21,3 +21,4 @@ pub mod schema;
 pub mod testing;
 pub mod validator;
 pub mod value;
+pub mod value_text;

@@ -70,7 +70,10 @@ pub fn read_utf8(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         let off = e.utf8_error().valid_up_to();
         let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..off]));
-        format!("{}:{line}:{col}: invalid UTF-8 (byte offset {off})", path.display())
+        format!(
+            "{}:{line}:{col}: invalid UTF-8 (byte offset {off})",
+            path.display()
+        )
     })
 }
 
@@ -86,7 +89,11 @@ fn line_col(prefix: &str) -> (usize, usize) {
 pub fn parse_policies(src: &str, format: Format, file: &str) -> Result<PolicySet, String> {
     match format {
         Format::Cedar => crate::parser::parse_policy_set(src).map_err(|errs| {
-            errs.0.iter().map(|e| format!("{file}:{}: {}", e.loc, e.message)).collect::<Vec<_>>().join("\n")
+            errs.0
+                .iter()
+                .map(|e| format!("{file}:{}: {}", e.loc, e.message))
+                .collect::<Vec<_>>()
+                .join("\n")
         }),
         Format::Json => {
             let j = crate::json::parse_strict(src).map_err(|e| format!("{file}: {e}"))?;
@@ -98,8 +105,8 @@ pub fn parse_policies(src: &str, format: Format, file: &str) -> Result<PolicySet
 /// Parse a schema in either syntax; errors name `file` and where.
 pub fn parse_schema(src: &str, format: Format, file: &str) -> Result<Schema, String> {
     let r = match format {
-        Format::Cedar => pending::schema_from_cedar(src),
-        Format::Json => pending::schema_from_json(src),
+        Format::Cedar => adapt::schema_from_cedar(src),
+        Format::Json => adapt::schema_from_json(src),
     };
     r.map_err(|e| format!("{file}: {e}"))
 }
@@ -107,20 +114,20 @@ pub fn parse_schema(src: &str, format: Format, file: &str) -> Result<Schema, Str
 /// A schema printed in either syntax.
 pub fn schema_to_text(schema: &Schema, format: Format) -> String {
     match format {
-        Format::Cedar => pending::schema_to_cedar(schema),
-        Format::Json => pretty(&pending::schema_to_json(schema)),
+        Format::Cedar => adapt::schema_to_cedar(schema),
+        Format::Json => pretty(&adapt::schema_to_json(schema)),
     }
 }
 
 /// Check a request against the schema (principal/resource types the action
 /// applies to, context type).
 pub fn check_request(schema: &Schema, r: &Request) -> Result<(), String> {
-    pending::validate_request(schema, r)
+    adapt::validate_request(schema, r)
 }
 
 /// Strict validation: (passed, errors, warnings), each message one line.
 pub fn validation_report(schema: &Schema, ps: &PolicySet) -> (bool, Vec<String>, Vec<String>) {
-    pending::validate(schema, ps)
+    adapt::validate(schema, ps)
 }
 
 /// Load entities (schema-directed when a schema is given, then checked
@@ -128,7 +135,7 @@ pub fn validation_report(schema: &Schema, ps: &PolicySet) -> (bool, Vec<String>,
 pub fn parse_entities(src: &str, schema: Option<&Schema>, file: &str) -> Result<Entities, String> {
     let es = Entities::from_json_str(src, schema).map_err(|e| format!("{file}: {e}"))?;
     if let Some(s) = schema {
-        pending::validate_entities(s, &es).map_err(|e| format!("{file}: {e}"))?;
+        adapt::validate_entities(s, &es).map_err(|e| format!("{file}: {e}"))?;
     }
     Ok(es)
 }
@@ -149,7 +156,9 @@ fn format_field(t: &Json, key: &str) -> Result<Format, String> {
         None => Ok(Format::Cedar),
         Some(Json::String(s)) if s == "cedar" => Ok(Format::Cedar),
         Some(Json::String(s)) if s == "json" => Ok(Format::Json),
-        Some(other) => Err(format!("`{key}` must be \"cedar\" or \"json\", found {other}")),
+        Some(other) => Err(format!(
+            "`{key}` must be \"cedar\" or \"json\", found {other}"
+        )),
     }
 }
 
@@ -160,7 +169,11 @@ fn id_set(r: &Json, key: &str, at: &str) -> Result<BTreeSet<String>, String> {
         .ok_or_else(|| format!("{at}.{key}: expected an array of policy ids"))?;
     arr.iter()
         .enumerate()
-        .map(|(i, v)| v.as_str().map(str::to_string).ok_or_else(|| format!("{at}.{key}[{i}]: expected a string")))
+        .map(|(i, v)| {
+            v.as_str()
+                .map(str::to_string)
+                .ok_or_else(|| format!("{at}.{key}[{i}]: expected a string"))
+        })
         .collect()
 }
 
@@ -173,7 +186,9 @@ pub fn load_test(path: &Path, root: Option<&Path>) -> Result<TestCase, String> {
     // last one wins), so do the same rather than the strict reader.
     let t: Json = serde_json::from_str(&text)
         .map_err(|e| format!("{name}:{}:{}: invalid JSON: {e}", e.line(), e.column()))?;
-    let root = root.map(Path::to_path_buf).unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let root = root
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).to_path_buf());
     load_test_json(&t, &name, &root).map_err(|e| format!("{name}: {e}"))
 }
 
@@ -193,10 +208,18 @@ pub fn load_test_json(t: &Json, name: &str, root: &Path) -> Result<TestCase, Str
         }
     };
     let (ppath, psrc) = file("policies")?.ok_or("the test names no `policies` file")?;
-    let policies = parse_policies(&psrc, format_field(t, "policyFormat")?, &ppath.display().to_string())?;
+    let policies = parse_policies(
+        &psrc,
+        format_field(t, "policyFormat")?,
+        &ppath.display().to_string(),
+    )?;
     let schema = match file("schema")? {
         None => None,
-        Some((spath, ssrc)) => Some(parse_schema(&ssrc, format_field(t, "schemaFormat")?, &spath.display().to_string())?),
+        Some((spath, ssrc)) => Some(parse_schema(
+            &ssrc,
+            format_field(t, "schemaFormat")?,
+            &spath.display().to_string(),
+        )?),
     };
     let (epath, esrc) = file("entities")?.ok_or("the test names no `entities` file")?;
     let entities = parse_entities(&esrc, schema.as_ref(), &epath.display().to_string())?;
@@ -208,17 +231,32 @@ pub fn load_test_json(t: &Json, name: &str, root: &Path) -> Result<TestCase, Str
     if should_validate.is_some() && schema.is_none() {
         return Err("`shouldValidate` given but the test names no `schema`".into());
     }
-    let reqs = t.get("requests").and_then(Json::as_array).ok_or("the test has no `requests` array")?;
+    let reqs = t
+        .get("requests")
+        .and_then(Json::as_array)
+        .ok_or("the test has no `requests` array")?;
     let mut requests = Vec::with_capacity(reqs.len());
     for (i, r) in reqs.iter().enumerate() {
         let at = format!("requests[{i}]");
-        let description = r.get("description").and_then(Json::as_str).unwrap_or("").to_string();
+        let description = r
+            .get("description")
+            .and_then(Json::as_str)
+            .unwrap_or("")
+            .to_string();
         // The harness needs all three UIDs (§9); a missing context is `{}`.
         let mut rj = serde_json::Map::new();
         for k in ["principal", "action", "resource"] {
-            rj.insert(k.into(), r.get(k).cloned().ok_or_else(|| format!("{at}.{k} is missing"))?);
+            rj.insert(
+                k.into(),
+                r.get(k)
+                    .cloned()
+                    .ok_or_else(|| format!("{at}.{k} is missing"))?,
+            );
         }
-        rj.insert("context".into(), r.get("context").cloned().unwrap_or_else(|| json!({})));
+        rj.insert(
+            "context".into(),
+            r.get("context").cloned().unwrap_or_else(|| json!({})),
+        );
         let request = Request::from_json(&Json::Object(rj), schema.as_ref())
             .map_err(|e| format!("{at} ({description}): {e}"))?;
         let validate_request = match r.get("validateRequest") {
@@ -240,7 +278,14 @@ pub fn load_test_json(t: &Json, name: &str, root: &Path) -> Result<TestCase, Str
             errors: id_set(r, "errors", &at)?,
         });
     }
-    Ok(TestCase { name: name.to_string(), policies, schema, entities, should_validate, requests })
+    Ok(TestCase {
+        name: name.to_string(),
+        policies,
+        schema,
+        entities,
+        should_validate,
+        requests,
+    })
 }
 
 fn decision_str(d: Decision) -> &'static str {
@@ -251,7 +296,10 @@ fn decision_str(d: Decision) -> &'static str {
 }
 
 fn show(s: &BTreeSet<String>) -> String {
-    format!("[{}]", s.iter().map(String::as_str).collect::<Vec<_>>().join(", "))
+    format!(
+        "[{}]",
+        s.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
+    )
 }
 
 /// The ids of a response's reason and erroring policies, as strings.
@@ -272,7 +320,10 @@ pub fn run_test(t: &TestCase) -> TestOutcome {
                 Ok(()) => String::new(),
                 Err(errs) => format!(" ({})", errs.join("; ")),
             };
-            failures.push(format!("shouldValidate: expected {expected}, validator says {}{detail}", got.is_ok()));
+            failures.push(format!(
+                "shouldValidate: expected {expected}, validator says {}{detail}",
+                got.is_ok()
+            ));
         }
     }
     let authorizer = match Authorizer::new(&t.policies) {
@@ -283,7 +334,11 @@ pub fn run_test(t: &TestCase) -> TestOutcome {
         }
     };
     for (i, r) in t.requests.iter().enumerate() {
-        let label = if r.description.is_empty() { format!("requests[{i}]") } else { format!("requests[{i}] ({})", r.description) };
+        let label = if r.description.is_empty() {
+            format!("requests[{i}]")
+        } else {
+            format!("requests[{i}] ({})", r.description)
+        };
         if r.validate_request {
             if let Some(schema) = &t.schema {
                 if let Err(e) = check_request(schema, &r.request) {
@@ -296,14 +351,31 @@ pub fn run_test(t: &TestCase) -> TestOutcome {
         let (reason, errors) = response_sets(&resp);
         let mut diffs = Vec::new();
         if resp.decision != r.decision {
-            diffs.push(format!("decision {} (expected {})", decision_str(resp.decision), decision_str(r.decision)));
+            diffs.push(format!(
+                "decision {} (expected {})",
+                decision_str(resp.decision),
+                decision_str(r.decision)
+            ));
         }
         if reason != r.reason {
-            diffs.push(format!("reason {} (expected {})", show(&reason), show(&r.reason)));
+            diffs.push(format!(
+                "reason {} (expected {})",
+                show(&reason),
+                show(&r.reason)
+            ));
         }
         if errors != r.errors {
-            let msgs: Vec<String> = resp.errors.iter().map(|e| format!("{}: {}", e.id, e.message)).collect();
-            diffs.push(format!("errors {} (expected {}; messages: {})", show(&errors), show(&r.errors), msgs.join("; ")));
+            let msgs: Vec<String> = resp
+                .errors
+                .iter()
+                .map(|e| format!("{}: {}", e.id, e.message))
+                .collect();
+            diffs.push(format!(
+                "errors {} (expected {}; messages: {})",
+                show(&errors),
+                show(&r.errors),
+                msgs.join("; ")
+            ));
         }
         if !diffs.is_empty() {
             failures.push(format!("{label}: {}", diffs.join(", ")));
@@ -335,15 +407,33 @@ pub fn write_test(
     let mut test = serde_json::Map::new();
     if policies.links.is_empty() {
         let text = crate::printer::policy_set_to_text(policies);
-        test.insert("policies".into(), json!(write(format!("{name}.cedar"), text)?));
+        test.insert(
+            "policies".into(),
+            json!(write(format!("{name}.cedar"), text)?),
+        );
     } else {
         let text = pretty(&crate::est::policy_set_to_json(policies));
-        test.insert("policies".into(), json!(write(format!("{name}.policies.json"), text)?));
+        test.insert(
+            "policies".into(),
+            json!(write(format!("{name}.policies.json"), text)?),
+        );
         test.insert("policyFormat".into(), json!("json"));
     }
-    test.insert("entities".into(), json!(write(format!("{name}.entities.json"), pretty(&entities.to_json()))?));
+    test.insert(
+        "entities".into(),
+        json!(write(
+            format!("{name}.entities.json"),
+            pretty(&entities.to_json())
+        )?),
+    );
     if let Some(s) = schema {
-        test.insert("schema".into(), json!(write(format!("{name}.cedarschema"), schema_to_text(s, Format::Cedar))?));
+        test.insert(
+            "schema".into(),
+            json!(write(
+                format!("{name}.cedarschema"),
+                schema_to_text(s, Format::Cedar)
+            )?),
+        );
     }
     if let Some(b) = should_validate {
         test.insert("shouldValidate".into(), json!(b));
@@ -372,9 +462,20 @@ pub fn write_test(
 }
 
 /// Build a [`TestRequest`] whose expectation is what `resp` says.
-pub fn expectation_from(description: impl Into<String>, request: Request, resp: &Response) -> TestRequest {
+pub fn expectation_from(
+    description: impl Into<String>,
+    request: Request,
+    resp: &Response,
+) -> TestRequest {
     let (reason, errors) = response_sets(resp);
-    TestRequest { description: description.into(), request, validate_request: true, decision: resp.decision, reason, errors }
+    TestRequest {
+        description: description.into(),
+        request,
+        validate_request: true,
+        decision: resp.decision,
+        reason,
+        errors,
+    }
 }
 
 fn pretty(j: &Json) -> String {
@@ -392,7 +493,12 @@ pub fn run_files(files: &[PathBuf], root: Option<&Path>) -> (String, usize, usiz
         match load_test(f, root) {
             Err(e) => {
                 failed += 1;
-                let _ = writeln!(out, "FAIL {}: cannot load: {}", f.display(), e.replace('\n', "; "));
+                let _ = writeln!(
+                    out,
+                    "FAIL {}: cannot load: {}",
+                    f.display(),
+                    e.replace('\n', "; ")
+                );
             }
             Ok(t) => {
                 let o = run_test(&t);
@@ -409,8 +515,9 @@ pub fn run_files(files: &[PathBuf], root: Option<&Path>) -> (String, usize, usiz
     (out, passed, failed)
 }
 
-/// The schema and validator entry points this module needs, in one place.
-mod pending {
+/// The schema and validator entry points this module needs, with their
+/// errors turned into strings, in one place.
+mod adapt {
     use super::*;
     pub fn schema_from_cedar(src: &str) -> Result<Schema, String> {
         Schema::from_cedar_str(src).map_err(|e| e.to_string())
@@ -432,7 +539,11 @@ mod pending {
     }
     pub fn validate(s: &Schema, ps: &PolicySet) -> (bool, Vec<String>, Vec<String>) {
         let r = crate::validator::validate(s, ps);
-        (r.passed(), r.errors.iter().map(|e| e.to_string()).collect(), r.warnings.iter().map(|w| w.to_string()).collect())
+        (
+            r.passed(),
+            r.errors.iter().map(|e| e.to_string()).collect(),
+            r.warnings.iter().map(|w| w.to_string()).collect(),
+        )
     }
 }
 
@@ -458,7 +569,10 @@ mod tests {
     fn read_utf8_names_file_and_position() {
         let p = tmp("bad.cedar", b"permit(\n  pr\xc3incipal");
         let e = read_utf8(&p).unwrap_err();
-        assert!(e.starts_with(&format!("{}:2:5: invalid UTF-8", p.display())), "{e}");
+        assert!(
+            e.starts_with(&format!("{}:2:5: invalid UTF-8", p.display())),
+            "{e}"
+        );
         let e = read_utf8(Path::new("/no/such/file.json")).unwrap_err();
         assert!(e.starts_with("/no/such/file.json: cannot read"), "{e}");
         let ok = tmp("ok.cedar", "é".as_bytes());
@@ -476,22 +590,33 @@ mod tests {
         let p = tmp("nopol.json", b"{\"entities\": \"e.json\"}");
         let e = load_test(&p, None).unwrap_err();
         assert!(e.contains("no `policies`"), "{e}");
-        let e = load_test_json(&json!({"policies": "/no/such.cedar"}), "t", Path::new(".")).unwrap_err();
+        let e = load_test_json(&json!({"policies": "/no/such.cedar"}), "t", Path::new("."))
+            .unwrap_err();
         assert!(e.contains("/no/such.cedar"), "{e}");
     }
 
     #[test]
     fn format_fields_are_checked() {
         assert_eq!(format_field(&json!({}), "policyFormat"), Ok(Format::Cedar));
-        assert_eq!(format_field(&json!({"policyFormat": "json"}), "policyFormat"), Ok(Format::Json));
-        assert!(format_field(&json!({"schemaFormat": "yaml"}), "schemaFormat").unwrap_err().contains("schemaFormat"));
+        assert_eq!(
+            format_field(&json!({"policyFormat": "json"}), "policyFormat"),
+            Ok(Format::Json)
+        );
+        assert!(
+            format_field(&json!({"schemaFormat": "yaml"}), "schemaFormat")
+                .unwrap_err()
+                .contains("schemaFormat")
+        );
     }
 
     #[test]
     fn id_sets_are_checked() {
         let r = json!({"reason": ["policy1", "policy0", "policy1"], "errors": [1]});
         assert_eq!(id_set(&r, "reason", "requests[0]").unwrap().len(), 2);
-        assert_eq!(id_set(&r, "errors", "requests[0]").unwrap_err(), "requests[0].errors[0]: expected a string");
+        assert_eq!(
+            id_set(&r, "errors", "requests[0]").unwrap_err(),
+            "requests[0].errors[0]: expected a string"
+        );
         assert!(id_set(&r, "missing", "requests[0]").is_err());
     }
 }

@@ -12,7 +12,7 @@ fn main() {
         let t2 = std::time::Instant::now();
         let ps = generators::__phases::policies(&mut g);
         let t3 = std::time::Instant::now();
-        let rs = generators::__phases::requests(&mut g);
+        let rs = generators::__phases::requests(&mut g, &es);
         let t4 = std::time::Instant::now();
         std::hint::black_box((es, ps, rs));
         t[0] += (t1 - t0).as_nanos();

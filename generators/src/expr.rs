@@ -21,6 +21,15 @@ use std::collections::BTreeMap;
 /// Maximum number of access paths kept per environment.
 const MAX_PATHS: usize = 48;
 
+/// Does `ty` contain a record type with an optional attribute?
+fn has_optional(ty: &SchemaType) -> bool {
+    match ty {
+        SchemaType::Set(el) => has_optional(el),
+        SchemaType::Record(rt) => rt.attrs.values().any(|a| !a.required || has_optional(&a.ty)),
+        _ => false,
+    }
+}
+
 /// A request environment plus the attribute paths readable in it.
 #[derive(Debug, Clone)]
 pub(crate) struct Env {
@@ -39,13 +48,17 @@ pub(crate) struct Access {
 }
 
 impl<C: Choices> Gen<'_, C> {
-    pub fn env(&self, action: EntityUid, principal: EntityType, resource: EntityType, context: RecordType) -> Env {
+    /// `context` is `None` when the policy may apply to actions with
+    /// different context types: then `context` is not read at all.
+    pub fn env(&self, action: EntityUid, principal: EntityType, resource: EntityType, context: Option<RecordType>) -> Env {
         let mut paths = Vec::new();
-        let roots = [
+        let mut roots = vec![
             Access { expr: Expr::var(Var::Principal), ty: SchemaType::Entity(principal.clone()), guard: vec![] },
             Access { expr: Expr::var(Var::Resource), ty: SchemaType::Entity(resource.clone()), guard: vec![] },
-            Access { expr: Expr::var(Var::Context), ty: SchemaType::Record(context), guard: vec![] },
         ];
+        if let Some(context) = context {
+            roots.push(Access { expr: Expr::var(Var::Context), ty: SchemaType::Record(context), guard: vec![] });
+        }
         for r in roots {
             self.expand(r, 3, &mut paths);
         }
@@ -153,7 +166,8 @@ impl<C: Choices> Gen<'_, C> {
 
     fn inject_now(&mut self, depth: u32) -> bool {
         match self.mode {
-            Mode::Abac => self.c.flip(self.s.ill_typed),
+            // Untyped inputs: any node may be ill-typed, at a quarter of the rate.
+            Mode::Abac => self.c.flip(self.s.ill_typed / 4.0),
             _ => {
                 if self.ill_budget > 0 && depth < self.s.max_depth && self.c.flip(0.3) {
                     self.ill_budget -= 1;
@@ -208,7 +222,8 @@ impl<C: Choices> Gen<'_, C> {
     /// A literal (no data access) of type `ty`.
     fn literal_leaf(&mut self, env: &Env, ty: &SchemaType) -> Expr {
         match ty {
-            SchemaType::Bool => Expr::bool(self.c.flip(0.5)),
+            // Leaning true keeps conjunctions from being almost always false.
+            SchemaType::Bool => Expr::bool(self.c.flip(0.65)),
             SchemaType::Long => Expr::long(self.pool.int(self.c)),
             SchemaType::String => Expr::string(self.pool.string(self.c)),
             SchemaType::Entity(t) => Expr::entity(self.uid_of(t, false)),
@@ -270,7 +285,13 @@ impl<C: Choices> Gen<'_, C> {
                 2 => self.has_test(env, 0),
                 _ => self.literal_leaf(env, ty),
             },
-            SchemaType::Record(_) | SchemaType::Set(_) => match self.c.weighted(&[1, p * 2]) {
+            // A literal record never has optional attributes (strict
+            // validation cannot unify it with a declared type that does), so
+            // such types are read from data whenever possible.
+            SchemaType::Record(_) | SchemaType::Set(_) => match self
+                .c
+                .weighted(&[if has_path && has_optional(ty) { 0 } else { 1 }, p * 2])
+            {
                 1 => self.path_of(env, ty).expect("has path"),
                 _ => self.literal_leaf(env, ty),
             },
@@ -330,7 +351,7 @@ impl<C: Choices> Gen<'_, C> {
                 2 => self.ite(env, ty, d1),
                 _ => self.leaf(env, ty),
             },
-            SchemaType::Record(rt) => match self.c.weighted(&[2, 1, ite]) {
+            SchemaType::Record(rt) => match self.c.weighted(&[2, if has_optional(ty) { 0 } else { 1 }, ite]) {
                 1 => {
                     let mut m = BTreeMap::new();
                     for (k, at) in &rt.attrs {
@@ -491,7 +512,7 @@ impl<C: Choices> Gen<'_, C> {
         let ext = s.extensions;
         let weights = [
             1,                                      // 0 leaf
-            3,                                      // 1 &&
+            2,                                      // 1 &&
             3,                                      // 2 ||
             2,                                      // 3 !
             on(s.if_then_else, 1),                  // 4 if

@@ -16,7 +16,7 @@
 pub mod choices;
 pub mod counts;
 mod expr;
-mod policy;
+pub(crate) mod policy;
 pub mod pool;
 pub mod settings;
 pub mod stats;
@@ -99,7 +99,7 @@ pub fn auth_input_counted<C: Choices>(src: &mut C, s: &Settings, mode: Mode, cou
     let mut g = world::Gen::new(src, s, mode);
     let entities = build_store(g.gen_entities());
     let policies = g.gen_policy_set();
-    let requests = g.gen_requests();
+    let requests = g.gen_requests(&entities);
     *counts += g.counts;
     let schema = if mode == Mode::Abac { None } else { Some(g.schema) };
     AuthInput { schema, entities, policies, requests }
@@ -158,7 +158,7 @@ pub mod __phases {
     pub fn policies(g: &mut G) -> PolicySet {
         g.0.gen_policy_set()
     }
-    pub fn requests(g: &mut G) -> Vec<Request> {
-        g.0.gen_requests()
+    pub fn requests(g: &mut G, es: &Entities) -> Vec<Request> {
+        g.0.gen_requests(es)
     }
 }

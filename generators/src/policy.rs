@@ -14,13 +14,27 @@ use crate::expr::Env;
 use crate::world::Gen;
 use crate::Mode;
 use engine::ast::{
-    ActionConstraint, BinaryOp, Condition, ConditionKind, Effect, EntityOrSlot, EntityType, EntityUid, Expr, Policy,
+    ActionConstraint, BinaryOp, Condition, ConditionKind, Effect, EntityOrSlot, EntityType, EntityUid, Expr, ExprKind, Policy,
     PolicyId, PolicySet, ScopeConstraint, SlotId, TemplateLink, Var,
 };
+use engine::entities::Entities;
 use engine::request::Request;
-use engine::schema::{RecordType, SchemaType};
+use engine::schema::{AppliesTo, SchemaType};
+use std::rc::Rc;
 use engine::value::Value;
 use std::collections::BTreeMap;
+
+/// A policy's request environment and (linked) scope, to aim requests at.
+#[derive(Debug, Clone)]
+pub(crate) struct Target {
+    action: EntityUid,
+    at: Rc<AppliesTo>,
+    principal: EntityType,
+    resource: EntityType,
+    pscope: ScopeConstraint,
+    rscope: ScopeConstraint,
+    permit: bool,
+}
 
 /// What a slot of a template may be linked to.
 struct SlotInfo {
@@ -30,12 +44,11 @@ struct SlotInfo {
 
 impl<C: Choices> Gen<'_, C> {
     /// An applicable action with one of its principal and resource types and its context.
-    pub fn pick_env_types(&mut self) -> (EntityUid, EntityType, EntityType, RecordType) {
-        let a = self.applicable[self.c.below(self.applicable.len())].clone();
-        let at = self.schema.actions[&a].applies_to.clone().expect("applicable actions have appliesTo");
+    pub fn pick_env_types(&mut self) -> (EntityUid, EntityType, EntityType, Rc<AppliesTo>) {
+        let (a, at) = self.applicable[self.c.below(self.applicable.len())].clone();
         let p = at.principal_types[self.c.below(at.principal_types.len())].clone();
         let r = at.resource_types[self.c.below(at.resource_types.len())].clone();
-        (a, p, r, at.context)
+        (a, p, r, at)
     }
 
     pub fn gen_policy_set(&mut self) -> PolicySet {
@@ -45,7 +58,10 @@ impl<C: Choices> Gen<'_, C> {
         for i in 0..n {
             let template = self.s.templates && self.c.flip(p_template);
             let id = PolicyId(if template { format!("template{i}") } else { format!("policy{i}") });
-            let (policy, slots) = self.gen_policy(id.clone(), template);
+            let (policy, slots, target) = self.gen_policy(id.clone(), template);
+            if !template {
+                self.targets.push(target.clone());
+            }
             if template {
                 let k = self.c.range(1, (self.s.links as usize).max(1));
                 for j in 0..k {
@@ -54,7 +70,11 @@ impl<C: Choices> Gen<'_, C> {
                         let t = si.types[self.c.below(si.types.len())].clone();
                         values.insert(si.slot, self.uid_of(&t, false));
                     }
-                    ps.links.push(TemplateLink { new_id: PolicyId(format!("link{i}_{j}")), template_id: id.clone(), values });
+                    let new_id = PolicyId(format!("link{i}_{j}"));
+                    if let Ok(linked) = policy.link(new_id.clone(), &values) {
+                        self.targets.push(Target { pscope: linked.principal, rscope: linked.resource, ..target.clone() });
+                    }
+                    ps.links.push(TemplateLink { new_id, template_id: id.clone(), values });
                 }
             }
             ps.policies.push(policy);
@@ -83,25 +103,36 @@ impl<C: Choices> Gen<'_, C> {
             };
         }
         let is = if self.s.is { 2 } else { 0 };
-        match self.c.weighted(&[2, 3, 3, is, is]) {
+        match self.c.weighted(&[3, 2, 3, is, is]) {
             0 => (ScopeConstraint::Any, false, None),
             1 => (ScopeConstraint::Eq(EntityOrSlot::Entity(self.uid_of(t, false))), true, None),
             2 => {
-                let b = anc[self.c.below(anc.len())].clone();
+                let b = self.ancestor_type(t, &anc);
                 (ScopeConstraint::In(EntityOrSlot::Entity(self.uid_of(&b, false))), false, None)
             }
             3 => (ScopeConstraint::Is(t.clone()), true, None),
             _ => {
-                let b = anc[self.c.below(anc.len())].clone();
+                let b = self.ancestor_type(t, &anc);
                 (ScopeConstraint::IsIn(t.clone(), EntityOrSlot::Entity(self.uid_of(&b, false))), true, None)
             }
+        }
+    }
+
+    /// A type `t` may be `in`: mostly a proper ancestor type (a real hierarchy
+    /// step), sometimes `t` itself.
+    fn ancestor_type(&mut self, t: &EntityType, anc: &[EntityType]) -> EntityType {
+        let proper: Vec<&EntityType> = anc.iter().filter(|x| *x != t).collect();
+        if !proper.is_empty() && self.c.flip(0.75) {
+            proper[self.c.below(proper.len())].clone()
+        } else {
+            anc[self.c.below(anc.len())].clone()
         }
     }
 
     fn action_scope(&mut self, a: &EntityUid) -> (ActionConstraint, bool) {
         let groups_of_a: Vec<EntityUid> = self.schema.actions[a].member_of.clone();
         let g = if groups_of_a.is_empty() { 0 } else { 2 };
-        match self.c.weighted(&[2, 5, g, 1]) {
+        match self.c.weighted(&[2, 4, g, 1]) {
             0 => (ActionConstraint::Any, false),
             1 => (ActionConstraint::Eq(a.clone()), true),
             2 => (ActionConstraint::In(vec![groups_of_a[self.c.below(groups_of_a.len())].clone()]), false),
@@ -117,9 +148,29 @@ impl<C: Choices> Gen<'_, C> {
         }
     }
 
-    fn gen_policy(&mut self, id: PolicyId, template: bool) -> (Policy, Vec<SlotInfo>) {
-        let (a, pt, rt, ctx) = self.pick_env_types();
+    fn gen_policy(&mut self, id: PolicyId, template: bool) -> (Policy, Vec<SlotInfo>, Target) {
+        // Policies of one input often share an environment, so that several
+        // apply to the same request (and forbid-overrides-permit matters).
+        let shared = if !self.targets.is_empty() && self.c.flip(0.6) {
+            Some(self.targets[self.c.below(self.targets.len())].clone())
+        } else {
+            None
+        };
+        let (a, pt, rt, ctx) = match &shared {
+            Some(t) => (t.action.clone(), t.principal.clone(), t.resource.clone(), t.at.clone()),
+            None => self.pick_env_types(),
+        };
+        let mut target = Target {
+            action: a.clone(),
+            at: ctx.clone(),
+            principal: pt.clone(),
+            resource: rt.clone(),
+            pscope: ScopeConstraint::Any,
+            rscope: ScopeConstraint::Any,
+            permit: true,
+        };
         let effect = if self.c.flip(self.s.forbid) { Effect::Forbid } else { Effect::Permit };
+        target.permit = effect == Effect::Permit;
         let (action, pinned_a) = self.action_scope(&a);
         let (pslot, rslot) = if template {
             match self.c.below(3) {
@@ -130,8 +181,19 @@ impl<C: Choices> Gen<'_, C> {
         } else {
             (None, None)
         };
-        let (principal, pinned_p, pslot) = self.scope(&pt, pslot);
-        let (resource, pinned_r, rslot) = self.scope(&rt, rslot);
+        let (mut principal, mut pinned_p, pslot) = self.scope(&pt, pslot);
+        let (mut resource, mut pinned_r, rslot) = self.scope(&rt, rslot);
+        // Sometimes also share the other policy's principal or resource scope.
+        if let Some(t) = &shared {
+            if pslot.is_none() && self.c.flip(0.3) {
+                principal = t.pscope.clone();
+                pinned_p = matches!(principal, ScopeConstraint::Eq(_) | ScopeConstraint::Is(_) | ScopeConstraint::IsIn(..));
+            }
+            if rslot.is_none() && self.c.flip(0.3) {
+                resource = t.rscope.clone();
+                pinned_r = matches!(resource, ScopeConstraint::Eq(_) | ScopeConstraint::Is(_) | ScopeConstraint::IsIn(..));
+            }
+        }
         let slots: Vec<SlotInfo> = pslot.into_iter().chain(rslot).collect();
 
         // Guards that pin the environment the body is typed in.
@@ -153,7 +215,7 @@ impl<C: Choices> Gen<'_, C> {
         } else {
             !typed
         };
-        let env = self.env(a, pt, rt, if use_ctx { ctx } else { RecordType::default() });
+        let env = self.env(a, pt, rt, if use_ctx { Some(ctx.context.clone()) } else { None });
 
         let mut conditions = Vec::new();
         if let Some(g) = guards.into_iter().reduce(Expr::and) {
@@ -161,12 +223,15 @@ impl<C: Choices> Gen<'_, C> {
         }
         let (n, depth) = match self.mode {
             Mode::Rbac => (if self.c.flip(0.35) { 1 } else { 0 }, self.s.max_depth.min(2)),
-            _ => (self.c.range(1, 2), self.s.max_depth),
+            _ => (if self.c.flip(0.2) { 2 } else { 1 }, self.s.max_depth),
         };
         for _ in 0..n {
             self.ill_budget = u32::from(self.c.flip(self.s.ill_typed) && self.mode != Mode::Abac);
             let body = self.top_bool(&env, depth);
-            let kind = if self.c.flip(0.25) { ConditionKind::Unless } else { ConditionKind::When };
+            // Conjunctions (often guarded reads) are mostly false: as `unless`
+            // they keep the policy applicable about as often as other bodies.
+            let p_unless = if matches!(body.kind, ExprKind::And(..)) { 0.6 } else { 0.2 };
+            let kind = if self.c.flip(p_unless) { ConditionKind::Unless } else { ConditionKind::When };
             conditions.push(Condition { kind, body });
         }
         // An rbac policy without any constraint would be trivial: constrain the principal.
@@ -184,8 +249,10 @@ impl<C: Choices> Gen<'_, C> {
                 annotations.insert("advice".to_string(), None);
             }
         }
+        target.pscope = principal.clone();
+        target.rscope = resource.clone();
         let p = Policy { id, annotations, effect, principal, action, resource, conditions, loc: None };
-        (p, slots)
+        (p, slots, target)
     }
 
     /// A Boolean condition body: an inner node at the top (never a bare literal
@@ -196,7 +263,19 @@ impl<C: Choices> Gen<'_, C> {
         self.close_guards(env, &SchemaType::Bool, e)
     }
 
-    fn gen_request(&mut self) -> Request {
+    fn gen_request(&mut self, store: &Entities) -> Request {
+        if !self.targets.is_empty() && self.c.flip(0.8) {
+            // Aim at permits three times as often as at forbids: a satisfied
+            // forbid alone decides, so this keeps allow and deny balanced.
+            let weights: Vec<u32> = self.targets.iter().map(|t| if t.permit { 3 } else { 1 }).collect();
+            let t = self.targets[self.c.weighted(&weights)].clone();
+            return Request {
+                principal: self.matching_uid(&t.pscope, &t.principal, store),
+                action: t.action,
+                resource: self.matching_uid(&t.rscope, &t.resource, store),
+                context: Value::record(self.gen_record_value(&t.at.context, 2)),
+            };
+        }
         if self.mode == Mode::Abac && self.c.flip(0.3) {
             // Anything goes without a schema: any action, any principal/resource type.
             let acts: Vec<EntityUid> = self.schema.actions.keys().cloned().collect();
@@ -208,7 +287,7 @@ impl<C: Choices> Gen<'_, C> {
                 principal: self.uid_of(&pt, false),
                 action,
                 resource: self.uid_of(&rt, false),
-                context: Value::record(self.gen_record_value(&ctx, 2)),
+                context: Value::record(self.gen_record_value(&ctx.context, 2)),
             };
         }
         let (a, pt, rt, ctx) = self.pick_env_types();
@@ -216,22 +295,45 @@ impl<C: Choices> Gen<'_, C> {
             principal: self.uid_of(&pt, false),
             action: a,
             resource: self.uid_of(&rt, false),
-            context: Value::record(self.gen_record_value(&ctx, 2)),
+            context: Value::record(self.gen_record_value(&ctx.context, 2)),
         }
     }
 
     /// `requests` requests, distinct where possible: a duplicate is redrawn a
     /// few times, then varied deterministically over the known ids.
-    pub fn gen_requests(&mut self) -> Vec<Request> {
+    /// Mostly a UID of type `ty` that satisfies `scope` (in `store`).
+    fn matching_uid(&mut self, scope: &ScopeConstraint, ty: &EntityType, store: &Entities) -> EntityUid {
+        match scope {
+            ScopeConstraint::Eq(EntityOrSlot::Entity(u)) if u.ty == *ty && self.c.flip(0.9) => u.clone(),
+            ScopeConstraint::In(EntityOrSlot::Entity(u)) | ScopeConstraint::IsIn(_, EntityOrSlot::Entity(u))
+                if self.c.flip(0.9) =>
+            {
+                let ids = self.universe.get(ty).cloned().unwrap_or_default();
+                let cands: Vec<EntityUid> = ids
+                    .into_iter()
+                    .map(|id| EntityUid { ty: ty.clone(), id })
+                    .filter(|x| x == u || store.get(x).is_some_and(|e| e.ancestors.contains(u)))
+                    .collect();
+                if cands.is_empty() {
+                    self.uid_of(ty, false)
+                } else {
+                    cands[self.c.below(cands.len())].clone()
+                }
+            }
+            _ => self.uid_of(ty, false),
+        }
+    }
+
+    pub fn gen_requests(&mut self, store: &Entities) -> Vec<Request> {
         let n = self.s.requests as usize;
         let mut out: Vec<Request> = Vec::with_capacity(n);
         for _ in 0..n {
-            let mut r = self.gen_request();
+            let mut r = self.gen_request(store);
             for _ in 0..3 {
                 if !out.contains(&r) {
                     break;
                 }
-                r = self.gen_request();
+                r = self.gen_request(store);
             }
             if out.contains(&r) {
                 r = self.vary(r, &out);
@@ -266,9 +368,9 @@ impl<C: Choices> Gen<'_, C> {
             principal: self.uid_of(&pt, false),
             action: a.clone(),
             resource: self.uid_of(&rt, false),
-            context: Value::record(self.gen_record_value(&ctx, 2)),
+            context: Value::record(self.gen_record_value(&ctx.context, 2)),
         };
-        let env = self.env(a, pt, rt, ctx);
+        let env = self.env(a, pt, rt, Some(ctx.context.clone()));
         let ty = if self.c.flip(0.5) { SchemaType::Bool } else { self.gen_schema_type(1) };
         self.ill_budget = u32::from(self.c.flip(self.s.ill_typed));
         let depth = self.c.range(1, self.s.max_depth.max(1) as usize) as u32;

@@ -51,11 +51,10 @@ const TAG_KEYS: &[&str] = &["owner", "region", "level", "t"];
 
 impl Pool {
     pub fn new<C: Choices>(c: &mut C, with_exts: bool) -> Pool {
-        let mut ints = BASE_INTS.to_vec();
-        for _ in 0..2 {
-            ints.push(c.below(2001) as i64 - 1000);
-        }
-        let mut strings: Vec<String> = BASE_STRINGS.iter().map(|s| s.to_string()).collect();
+        // A small per-input selection, so that data and literals often coincide.
+        let mut ints: Vec<i64> = (0..4).map(|_| *c.pick(BASE_INTS)).collect();
+        ints.push(c.below(2001) as i64 - 1000);
+        let mut strings: Vec<String> = (0..5).map(|_| c.pick(BASE_STRINGS).to_string()).collect();
         // A string built from pieces of others, so `like` patterns made from
         // one pool string sometimes match another.
         let a = c.below(strings.len());

@@ -52,7 +52,8 @@ pub struct Settings {
     /// is then dropped with this probability too), and weight of references
     /// to ids that never exist.
     pub missing_entities: f64,
-    /// Probability per policy (per node in `abac` mode) of one operand of the wrong type.
+    /// Probability per policy of one operand of the wrong type (in `abac`
+    /// mode: per expression node, at a quarter of this rate).
     pub ill_typed: f64,
     /// Probability that an extension constructor gets a malformed string.
     pub bad_ext_strings: f64,
@@ -89,7 +90,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("enums", "sometimes declare enumerated entity types (bool)"),
     ("annotations", "sometimes annotate policies (bool)"),
     ("missing_entities", "rate: entities absent from the store / dangling ids"),
-    ("ill_typed", "rate: an operand of the wrong type (per policy; per node in abac)"),
+    ("ill_typed", "rate: an operand of the wrong type (per policy; per node at 1/4 in abac)"),
     ("bad_ext_strings", "rate: malformed extension constructor strings"),
     ("unsafe_access", "rate: optional attribute / tag read without a guard"),
     ("forbid", "share of forbid policies"),
@@ -133,11 +134,11 @@ impl Default for Settings {
             namespace: true,
             enums: true,
             annotations: true,
-            missing_entities: 0.12,
-            ill_typed: 0.10,
-            bad_ext_strings: 0.04,
-            unsafe_access: 0.08,
-            forbid: 0.3,
+            missing_entities: 0.15,
+            ill_typed: 0.25,
+            bad_ext_strings: 0.06,
+            unsafe_access: 0.2,
+            forbid: 0.2,
         }
     }
 }
@@ -173,7 +174,7 @@ impl Settings {
                 ..d
             },
             // For `abac`: no schema, more ill-typed operands.
-            "untyped" => Settings { ill_typed: 0.05, unsafe_access: 0.3, ..d },
+            "untyped" => Settings { ill_typed: 0.2, unsafe_access: 0.3, ..d },
             // No error injection at all: for validation soundness.
             "clean" => Settings {
                 missing_entities: 0.0,

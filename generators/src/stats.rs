@@ -188,6 +188,8 @@ pub struct Stats {
     pub deny: u64,
     /// Policy evaluations (effective policy × request).
     pub evaluations: u64,
+    /// Policy evaluations that gave `true`.
+    pub satisfied: u64,
     pub errors: BTreeMap<&'static str, u64>,
     pub injections: InjectionCounts,
     /// Inputs whose policy set the authorizer refused to prepare.
@@ -244,8 +246,10 @@ impl Stats {
             }
             for c in &conditions {
                 self.evaluations += 1;
-                if let Err(e) = evaluate(c, r, &input.entities) {
-                    *self.errors.entry(error_class(e.kind)).or_default() += 1;
+                match evaluate(c, r, &input.entities) {
+                    Err(e) => *self.errors.entry(error_class(e.kind)).or_default() += 1,
+                    Ok(engine::value::Value::Bool(true)) => self.satisfied += 1,
+                    Ok(_) => {}
                 }
             }
         }
@@ -267,6 +271,9 @@ impl Stats {
     }
     pub fn error_share(&self) -> f64 {
         Self::share(self.errors.values().sum(), self.evaluations)
+    }
+    pub fn satisfied_share(&self) -> f64 {
+        Self::share(self.satisfied, self.evaluations)
     }
     pub fn trivial_share(&self) -> f64 {
         Self::share(self.trivial_policies, self.policies)
@@ -303,6 +310,7 @@ impl Stats {
             "deny_share": self.deny_share(),
             "error_share": self.error_share(),
             "error_share_by_class": errors,
+            "satisfied_share": self.satisfied_share(),
             "trivial_share": self.trivial_share(),
             "identical_requests_share": self.identical_requests_share(),
             "constructs": constructs,

@@ -17,6 +17,7 @@ use engine::entities::{Entities, Entity};
 use engine::schema::{ActionDef, AppliesTo, AttributeType, EntityTypeDef, RecordType, Schema, SchemaType};
 use engine::value::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 const PRINCIPAL_NAMES: &[&str] = &["User", "Group", "Team", "Dept", "Org", "Company"];
 const RESOURCE_NAMES: &[&str] = &["Doc", "Folder", "Album", "Drive", "Repo", "Account"];
@@ -48,10 +49,15 @@ pub(crate) struct Gen<'a, C: Choices> {
     pub anc_or_self: BTreeMap<EntityType, Vec<EntityType>>,
     /// Entity types declaring tags.
     pub tagged: Vec<EntityType>,
-    /// Actions with a non-empty `appliesTo`.
-    pub applicable: Vec<EntityUid>,
+    /// Actions with a non-empty `appliesTo` (shared, so picking one is cheap).
+    pub applicable: Vec<(EntityUid, Rc<AppliesTo>)>,
+    /// Definitions of `types`, index-aligned (shared copies of the schema's).
+    pub type_defs: Vec<Rc<EntityTypeDef>>,
     /// Action groups (actions that other actions are members of).
     pub groups: Vec<EntityUid>,
+    /// The environments and scopes of the generated policies (and links):
+    /// requests are often aimed at them, so that policies apply.
+    pub targets: Vec<crate::policy::Target>,
     /// Pending `has`/`hasTag` guards, wrapped around the nearest Boolean node.
     pub pending: Vec<Expr>,
     /// Ill-typed operands the current policy may still receive.
@@ -74,7 +80,9 @@ impl<'a, C: Choices> Gen<'a, C> {
             anc_or_self: BTreeMap::new(),
             tagged: Vec::new(),
             applicable: Vec::new(),
+            type_defs: Vec::new(),
             groups: Vec::new(),
+            targets: Vec::new(),
             pending: Vec::new(),
             ill_budget: 0,
         };
@@ -166,28 +174,31 @@ impl<'a, C: Choices> Gen<'a, C> {
                     member_of.push(g.clone());
                 }
             }
-            self.applicable.push(uid.clone());
             self.schema.actions.insert(uid, ActionDef { member_of, applies_to });
         }
         for (i, g) in groups.iter().enumerate() {
             // A group may itself be in a later group; some groups are also applicable.
             let member_of = if i + 1 < groups.len() && self.c.flip(0.5) { vec![groups[i + 1].clone()] } else { vec![] };
             let applies_to = if self.c.flip(0.3) { Some(self.gen_applies_to(np, n)) } else { None };
-            if applies_to.is_some() {
-                self.applicable.push(g.clone());
-            }
             self.schema.actions.insert(g.clone(), ActionDef { member_of, applies_to });
         }
         self.groups = groups;
         // Enum types can be resources too (rarely).
         if let Some(e) = enum_types.first() {
             if self.c.flip(0.2) {
-                let a = self.applicable[0].clone();
+                let a = EntityUid::new(action_ty.clone(), ACTION_NAMES[0]);
                 if let Some(at) = self.schema.actions.get_mut(&a).and_then(|d| d.applies_to.as_mut()) {
                     at.resource_types.push(e.clone());
                 }
             }
         }
+        self.applicable = self
+            .schema
+            .actions
+            .iter()
+            .filter_map(|(a, d)| d.applies_to.as_ref().map(|at| (a.clone(), Rc::new(at.clone()))))
+            .collect();
+        self.type_defs = self.types.iter().map(|t| Rc::new(self.schema.entity_types[t].clone())).collect();
     }
 
     fn gen_applies_to(&mut self, np: usize, n: usize) -> AppliesTo {
@@ -338,8 +349,8 @@ impl<'a, C: Choices> Gen<'a, C> {
     pub fn gen_entities(&mut self) -> Vec<Entity> {
         let drop_rate = if self.c.flip((self.s.missing_entities * 4.0).min(1.0)) { self.s.missing_entities } else { 0.0 };
         let mut out = Vec::new();
-        for t in self.types.clone() {
-            let def = self.schema.entity_types[&t].clone();
+        for (ti, t) in self.types.clone().into_iter().enumerate() {
+            let def = self.type_defs[ti].clone();
             let ids = self.universe[&t].clone();
             for (i, id) in ids.iter().enumerate() {
                 let uid = EntityUid { ty: t.clone(), id: id.clone() };
@@ -390,15 +401,15 @@ impl<'a, C: Choices> Gen<'a, C> {
 /// always included) without the cost of the engine's validating loader.
 pub fn build_store(list: Vec<Entity>) -> Entities {
     let mut map: HashMap<EntityUid, Entity> = list.into_iter().map(|e| (e.uid.clone(), e)).collect();
-    let mut memo: HashMap<EntityUid, BTreeSet<EntityUid>> = HashMap::new();
-    fn closure(
+    let mut memo: HashMap<EntityUid, BTreeSet<EntityUid>> = HashMap::with_capacity(map.len());
+    fn ensure(
         uid: &EntityUid,
         map: &HashMap<EntityUid, Entity>,
         memo: &mut HashMap<EntityUid, BTreeSet<EntityUid>>,
         depth: usize,
-    ) -> BTreeSet<EntityUid> {
-        if let Some(a) = memo.get(uid) {
-            return a.clone();
+    ) {
+        if memo.contains_key(uid) {
+            return;
         }
         let mut out = BTreeSet::new();
         if let Some(e) = map.get(uid) {
@@ -406,18 +417,22 @@ pub fn build_store(list: Vec<Entity>) -> Entities {
                 out.insert(p.clone());
                 // Depth bound: generated hierarchies are short; a cycle (never
                 // generated) cannot recurse forever.
-                if depth < 1000 {
-                    out.extend(closure(p, map, memo, depth + 1));
+                if depth < 1000 && map.contains_key(p) {
+                    ensure(p, map, memo, depth + 1);
+                    if let Some(pa) = memo.get(p) {
+                        out.extend(pa.iter().cloned());
+                    }
                 }
             }
         }
-        memo.insert(uid.clone(), out.clone());
-        out
+        memo.insert(uid.clone(), out);
     }
     let uids: Vec<EntityUid> = map.keys().cloned().collect();
     for u in &uids {
-        let a = closure(u, &map, &mut memo, 0);
-        map.get_mut(u).expect("key exists").ancestors = a;
+        ensure(u, &map, &mut memo, 0);
+    }
+    for (u, e) in map.iter_mut() {
+        e.ancestors = memo.remove(u).unwrap_or_default();
     }
     Entities { map }
 }

@@ -17,7 +17,11 @@ fn bench(c: &mut Criterion) {
     let up = bench_data::upstream::prepare(&w);
     let ours = bench_data::ours::prepare(&w);
     // Same inputs, same answers: otherwise the comparison is meaningless.
-    assert_eq!(bench_data::upstream::answers(&up), bench_data::ours::answers(&ours), "engines disagree on the workload");
+    assert_eq!(
+        bench_data::upstream::answers(&up),
+        bench_data::ours::answers(&ours),
+        "engines disagree on the workload"
+    );
 
     let mut g = c.benchmark_group("authorize");
     g.throughput(Throughput::Elements(N as u64));
@@ -31,7 +35,10 @@ fn bench(c: &mut Criterion) {
     g.bench_function("upstream", |b| {
         b.iter(|| {
             for r in &up.requests {
-                black_box(up.authorizer.is_authorized(black_box(r), &up.policies, &up.entities));
+                black_box(
+                    up.authorizer
+                        .is_authorized(black_box(r), &up.policies, &up.entities),
+                );
             }
         })
     });

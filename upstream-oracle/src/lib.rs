@@ -4,5 +4,5 @@
 //! hand-written integration tests get their expected answers from here
 //! (`expect`), and the benchmark runs both engines on the same inputs.
 
-pub mod expect;
 pub mod bench_data;
+pub mod expect;

@@ -15,10 +15,13 @@ pub fn parse_datetime(s: &str) -> Result<i64, String> {
     // `num(i, n)`: the n ASCII digits at i as a number.
     let num = |i: usize, n: usize| -> Option<i64> {
         let d = b.get(i..i + n)?;
-        d.iter().all(u8::is_ascii_digit).then(|| d.iter().fold(0i64, |a, &c| a * 10 + (c - b'0') as i64))
+        d.iter()
+            .all(u8::is_ascii_digit)
+            .then(|| d.iter().fold(0i64, |a, &c| a * 10 + (c - b'0') as i64))
     };
     let lit = |i: usize, c: u8| b.get(i) == Some(&c);
-    let (Some(year), true, Some(month), true, Some(day)) = (num(0, 4), lit(4, b'-'), num(5, 2), lit(7, b'-'), num(8, 2))
+    let (Some(year), true, Some(month), true, Some(day)) =
+        (num(0, 4), lit(4, b'-'), num(5, 2), lit(7, b'-'), num(8, 2))
     else {
         return bad("expected a date `YYYY-MM-DD`");
     };
@@ -29,9 +32,14 @@ pub fn parse_datetime(s: &str) -> Result<i64, String> {
     if b.len() == 10 {
         return Ok(days * MS_PER_DAY);
     }
-    let (true, Some(h), true, Some(mi), true, Some(sec)) =
-        (lit(10, b'T'), num(11, 2), lit(13, b':'), num(14, 2), lit(16, b':'), num(17, 2))
-    else {
+    let (true, Some(h), true, Some(mi), true, Some(sec)) = (
+        lit(10, b'T'),
+        num(11, 2),
+        lit(13, b':'),
+        num(14, 2),
+        lit(16, b':'),
+        num(17, 2),
+    ) else {
         return bad("expected a time `Thh:mm:ss`");
     };
     if h > 23 || mi > 59 || sec > 59 {
@@ -105,8 +113,13 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     if body.is_empty() {
         return bad("no components");
     }
-    const UNITS: [(&str, i128); 5] =
-        [("d", MS_PER_DAY as i128), ("h", MS_PER_HOUR as i128), ("m", MS_PER_MIN as i128), ("s", 1000), ("ms", 1)];
+    const UNITS: [(&str, i128); 5] = [
+        ("d", MS_PER_DAY as i128),
+        ("h", MS_PER_HOUR as i128),
+        ("m", MS_PER_MIN as i128),
+        ("s", 1000),
+        ("ms", 1),
+    ];
     let b = body.as_bytes();
     let mut i = 0;
     let mut next_unit = 0; // index into UNITS of the smallest unit still allowed
@@ -192,7 +205,10 @@ mod tests {
         assert_eq!(parse_datetime("1970-01-01T00:00:00.001Z"), Ok(1));
         assert_eq!(parse_datetime("1970-01-01T01:00:00+0100"), Ok(0));
         assert_eq!(parse_datetime("1970-01-01T00:00:00.000-0001"), Ok(60_000));
-        assert_eq!(parse_datetime("2024-10-15T01:00:00+0100"), parse_datetime("2024-10-15T00:00:00Z"));
+        assert_eq!(
+            parse_datetime("2024-10-15T01:00:00+0100"),
+            parse_datetime("2024-10-15T00:00:00Z")
+        );
         assert_eq!(parse_datetime("2024-02-29"), Ok(1_709_164_800_000));
         assert!(parse_datetime("0000-01-01").is_ok());
         assert!(parse_datetime("9999-12-31T23:59:59.999+2359").is_ok());
@@ -202,12 +218,36 @@ mod tests {
     #[test]
     fn datetime_rejects() {
         for s in [
-            "", "2024-1-01", "24-01-01", "+2024-01-01", "20240-01-01", "2023-02-29", "1900-02-29", "2024-13-01",
-            "2024-00-01", "2024-01-00", "2024-04-31", "2024-01-01T", "2024-01-01T11:38:02", "2024-01-01t11:38:02Z",
-            "2024-01-01T11:38:02z", "2024-01-01T24:00:00Z", "2024-01-01T23:60:00Z", "2024-01-01T23:59:60Z",
-            "2024-01-01T11:38:02.1Z", "2024-01-01T11:38:02.1234Z", "2024-01-01T11:38:02+01:00",
-            "2024-01-01T11:38:02+2400", "2024-01-01T11:38:02+1260", "2024-01-01T11:38:02+01", "2024-01-01 11:38:02Z",
-            "2024-01-01Z", " 2024-01-01", "2024-01-01 ", "２０２４-01-01", "2024-01-01T11:38:02.123",
+            "",
+            "2024-1-01",
+            "24-01-01",
+            "+2024-01-01",
+            "20240-01-01",
+            "2023-02-29",
+            "1900-02-29",
+            "2024-13-01",
+            "2024-00-01",
+            "2024-01-00",
+            "2024-04-31",
+            "2024-01-01T",
+            "2024-01-01T11:38:02",
+            "2024-01-01t11:38:02Z",
+            "2024-01-01T11:38:02z",
+            "2024-01-01T24:00:00Z",
+            "2024-01-01T23:60:00Z",
+            "2024-01-01T23:59:60Z",
+            "2024-01-01T11:38:02.1Z",
+            "2024-01-01T11:38:02.1234Z",
+            "2024-01-01T11:38:02+01:00",
+            "2024-01-01T11:38:02+2400",
+            "2024-01-01T11:38:02+1260",
+            "2024-01-01T11:38:02+01",
+            "2024-01-01 11:38:02Z",
+            "2024-01-01Z",
+            " 2024-01-01",
+            "2024-01-01 ",
+            "２０２４-01-01",
+            "2024-01-01T11:38:02.123",
         ] {
             assert!(parse_datetime(s).is_err(), "{s:?} should be rejected");
         }
@@ -220,7 +260,10 @@ mod tests {
         assert_eq!(parse_duration("-1d2h"), Ok(-26 * MS_PER_HOUR));
         assert_eq!(parse_duration("0ms"), Ok(0));
         assert_eq!(parse_duration("-0ms"), Ok(0));
-        assert_eq!(parse_duration("1d2h3m4s5ms"), Ok(MS_PER_DAY + 2 * MS_PER_HOUR + 3 * MS_PER_MIN + 4005));
+        assert_eq!(
+            parse_duration("1d2h3m4s5ms"),
+            Ok(MS_PER_DAY + 2 * MS_PER_HOUR + 3 * MS_PER_MIN + 4005)
+        );
         assert_eq!(parse_duration("-9223372036854775808ms"), Ok(i64::MIN));
         assert_eq!(parse_duration("9223372036854775807ms"), Ok(i64::MAX));
         assert_eq!(parse_duration("007s"), Ok(7000));
@@ -229,8 +272,27 @@ mod tests {
     #[test]
     fn duration_rejects() {
         for s in [
-            "", "-", "1", "d", "1D", "1.5h", "+1h", "1h1d", "1d1d", "1s1m", "1ms1s", " 1h", "1h ", "1 h", "--1h",
-            "9223372036854775808ms", "106751991168d", "18446744073709551616ms", "1h-1m", "1x", "1msms",
+            "",
+            "-",
+            "1",
+            "d",
+            "1D",
+            "1.5h",
+            "+1h",
+            "1h1d",
+            "1d1d",
+            "1s1m",
+            "1ms1s",
+            " 1h",
+            "1h ",
+            "1 h",
+            "--1h",
+            "9223372036854775808ms",
+            "106751991168d",
+            "18446744073709551616ms",
+            "1h-1m",
+            "1x",
+            "1msms",
         ] {
             assert!(parse_duration(s).is_err(), "{s:?} should be rejected");
         }
@@ -240,7 +302,11 @@ mod tests {
     fn iso_format() {
         assert_eq!(format_datetime_iso(0).unwrap(), "1970-01-01T00:00:00.000Z");
         assert_eq!(format_datetime_iso(-1).unwrap(), "1969-12-31T23:59:59.999Z");
-        for s in ["2024-02-29T12:34:56.789Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] {
+        for s in [
+            "2024-02-29T12:34:56.789Z",
+            "0000-01-01T00:00:00.000Z",
+            "9999-12-31T23:59:59.999Z",
+        ] {
             assert_eq!(format_datetime_iso(parse_datetime(s).unwrap()).unwrap(), s);
         }
         assert!(format_datetime_iso(i64::MAX).is_none());

@@ -257,9 +257,6 @@ impl Parser {
                 if !self.eat_punct(",") {
                     break;
                 }
-                if self.is_punct("]") {
-                    break;
-                }
             }
             self.expect_punct("]")?;
             Ok(out)
@@ -428,9 +425,8 @@ impl Parser {
                 let required = !self.eat_punct("?");
                 self.expect_punct(":")?;
                 let ty = self.ty()?;
-                if attrs.iter().any(|a: &RawAttr| a.name == name) {
-                    return Err(SchemaError::new(at, format!("attribute `{name}` is declared twice")));
-                }
+                // A repeated attribute replaces the earlier one (as upstream).
+                attrs.retain(|a: &RawAttr| a.name != name);
                 attrs.push(RawAttr { name, required, ty, at });
                 if !self.eat_punct(",") {
                     self.expect_punct("}")?;

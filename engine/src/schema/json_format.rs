@@ -245,7 +245,8 @@ fn ty(v: &Json, path: &str, depth: usize) -> R<RawType> {
                 }
             }
             let mut attrs = Vec::new();
-            if let Some(a) = o.get("attributes") {
+            let a = o.get("attributes").map_or_else(|| err(path, "missing field `attributes`"), Ok)?;
+            {
                 let ap = sub(path, "attributes");
                 for (k, at) in object(a, &ap)? {
                     let kp = sub(&ap, k);
@@ -267,8 +268,7 @@ fn ty(v: &Json, path: &str, depth: usize) -> R<RawType> {
         "Extension" => {
             only_keys(o, &["type", "name", "annotations"], path)?;
             let n = name(o)?;
-            let bare = n.strip_prefix("__cedar::").unwrap_or(&n);
-            match ext_type(bare) {
+            match ext_type(&n) {
                 Some(e) => RawType::Ext(e),
                 None => return err(&sub(path, "name"), format!("unknown extension type `{n}`")),
             }

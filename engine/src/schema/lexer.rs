@@ -21,7 +21,16 @@ pub(crate) struct Token {
     pub loc: Loc,
 }
 
-const PUNCTS: &[&str] = &["::", "@", "{", "}", "(", ")", "[", "]", "<", ">", ",", ";", ":", "=", "?"];
+const PUNCTS: &[&str] = &["@", "{", "}", "(", ")", "[", "]", "<", ">", ",", ";", ":", "=", "?"];
+
+/// The punctuation token at the start of `rest` (all ASCII).
+fn punct_at(rest: &[char]) -> Option<&'static str> {
+    if rest.len() >= 2 && rest[0] == ':' && rest[1] == ':' {
+        return Some("::");
+    }
+    let c = *rest.first()?;
+    PUNCTS.iter().copied().find(|p| p.starts_with(c))
+}
 
 pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SchemaError> {
     let chars: Vec<char> = src.chars().collect();
@@ -47,7 +56,8 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SchemaError> {
             advance(&mut i, j, &mut line, &mut col);
         } else if c == '/' && chars.get(i + 1) == Some(&'/') {
             let mut j = i;
-            while j < chars.len() && chars[j] != '\n' {
+            // A comment ends at a line feed or a carriage return.
+            while j < chars.len() && chars[j] != '\n' && chars[j] != '\r' {
                 j += 1;
             }
             advance(&mut i, j, &mut line, &mut col);
@@ -87,12 +97,9 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SchemaError> {
             let s = unescape(&raw).map_err(|m| SchemaError::at_loc(loc.line, loc.col, m))?;
             out.push(Token { tok: Tok::Str(s), loc });
             advance(&mut i, j + 1, &mut line, &mut col);
-        } else if let Some(p) = PUNCTS.iter().find(|p| {
-            let pc: Vec<char> = p.chars().collect();
-            chars[i..].starts_with(&pc)
-        }) {
+        } else if let Some(p) = punct_at(&chars[i..]) {
             out.push(Token { tok: Tok::Punct(p), loc });
-            let j = i + p.chars().count();
+            let j = i + p.len();
             advance(&mut i, j, &mut line, &mut col);
         } else {
             return Err(SchemaError::at_loc(line, col, format!("unexpected character `{c}`")));

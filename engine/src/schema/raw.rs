@@ -135,11 +135,14 @@ struct Defs<'a> {
     commons: HashMap<String, (&'a str, &'a RawType, &'a Where)>,
     entities: BTreeSet<String>,
     actions: BTreeSet<EntityUid>,
+    /// Action entity types (`Action`, `NS::Action`) of namespaces that
+    /// declare actions: usable as entity types in attribute types.
+    action_types: BTreeSet<String>,
 }
 
 /// Turn parsed namespaces into a `Schema`, applying every naming rule.
 pub(crate) fn resolve(namespaces: &[RawNamespace]) -> Result<Schema, SchemaError> {
-    let mut defs = Defs { commons: HashMap::new(), entities: BTreeSet::new(), actions: BTreeSet::new() };
+    let mut defs = Defs { commons: HashMap::new(), entities: BTreeSet::new(), actions: BTreeSet::new(), action_types: BTreeSet::new() };
     let mut seen_ns = BTreeSet::new();
     for ns in namespaces {
         if !seen_ns.insert(ns.name.as_str()) {
@@ -171,6 +174,7 @@ pub(crate) fn resolve(namespaces: &[RawNamespace]) -> Result<Schema, SchemaError
         }
         for a in &ns.actions {
             let uid = EntityUid::new(qualify(&ns.name, "Action"), a.name.clone());
+            defs.action_types.insert(uid.ty.0.clone());
             if !defs.actions.insert(uid.clone()) {
                 return Err(SchemaError::new(a.at.clone(), format!("action `{uid}` is declared twice")));
             }
@@ -332,7 +336,7 @@ impl<'a> Resolver<'a> {
         let common_ok = kind != RefKind::Entity;
         let entity_ok = kind != RefKind::Common;
         if let Some(rest) = name.strip_prefix("__cedar::") {
-            if kind == RefKind::EntityOrCommon {
+            if kind != RefKind::Entity {
                 if let Some(b) = builtin(rest) {
                     return Ok(Target::Builtin(b));
                 }
@@ -348,11 +352,14 @@ impl<'a> Resolver<'a> {
             if common_ok && self.defs.commons.contains_key(c) {
                 return Ok(Target::Common(c.clone()));
             }
-            if entity_ok && self.defs.entities.contains(c) {
+            if entity_ok && (self.defs.entities.contains(c) || self.defs.action_types.contains(c)) {
                 return Ok(Target::Entity(c.clone()));
             }
         }
-        if kind == RefKind::EntityOrCommon && !name.contains("::") {
+        // Builtins act as common types of the empty namespace unless a user
+        // declaration there takes the name.
+        let user_declared = self.defs.entities.contains(name) || self.defs.commons.contains_key(name);
+        if kind != RefKind::Entity && !name.contains("::") && !user_declared {
             if let Some(b) = builtin(name) {
                 return Ok(Target::Builtin(b));
             }
@@ -367,7 +374,10 @@ impl<'a> Resolver<'a> {
 
     fn entity_ref(&self, ns: &str, name: &str, at: &Where) -> Result<EntityType, SchemaError> {
         match self.lookup(ns, name, RefKind::Entity, at)? {
-            Target::Entity(e) => Ok(EntityType(e)),
+            // Action types may be attribute types, but not parents or
+            // principal/resource types.
+            Target::Entity(e) if self.defs.entities.contains(&e) => Ok(EntityType(e)),
+            Target::Entity(e) => Err(SchemaError::new(at.clone(), format!("undeclared entity type `{e}`"))),
             _ => Err(SchemaError::new(at.clone(), format!("`{name}` is not an entity type"))),
         }
     }
@@ -423,9 +433,7 @@ impl<'a> Resolver<'a> {
                 let mut out = RecordType::default();
                 for a in attrs {
                     let ty = self.ty(ns, &a.ty, depth + 1)?;
-                    if out.attrs.insert(a.name.clone(), AttributeType { ty, required: a.required }).is_some() {
-                        return Err(SchemaError::new(a.at.clone(), format!("attribute `{}` is declared twice", a.name)));
-                    }
+                    out.attrs.insert(a.name.clone(), AttributeType { ty, required: a.required });
                 }
                 SchemaType::Record(out)
             }

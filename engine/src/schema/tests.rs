@@ -136,6 +136,19 @@ fn common_type_wins_and_shadowing() {
 }
 
 #[test]
+fn action_types_as_attribute_types() {
+    let s = parse("action A; namespace N { action B; entity Admin { a0: Action, a1: M::Action }; } namespace M { action C; } entity User { a0: Action, a1: N::Action };");
+    let admin = s.entity_type(&et("N::Admin")).unwrap();
+    assert_eq!(admin.attrs.attrs["a0"].ty, SchemaType::Entity(et("N::Action")));
+    assert_eq!(admin.attrs.attrs["a1"].ty, SchemaType::Entity(et("M::Action")));
+    assert_eq!(s.entity_type(&et("User")).unwrap().attrs.attrs["a0"].ty, SchemaType::Entity(et("Action")));
+    assert!(s.entity_type(&et("Action")).is_none(), "action types are not declared entity types");
+    round_trip(&s);
+    let e = parse_err("namespace N { entity A { a: Action }; }");
+    assert!(e.message.contains("Action"), "{e}");
+}
+
+#[test]
 fn schema_keywords_are_identifiers() {
     let s = parse("entity entity { type: Long, Set: String, tags: Bool, enum: Long }; entity tags; action action;");
     assert!(s.entity_type(&et("entity")).unwrap().attrs.attrs.contains_key("Set"));
@@ -186,7 +199,9 @@ fn cedar_syntax_rejections() {
         ("entity A; action a appliesTo { principal: A, resource: A, context: Long };", "record"),
         ("entity A; type C = Long; action a appliesTo { principal: A, resource: A, context: C };", "record"),
         ("entity A; action a attributes { x: Long };", "attributes"),
-        ("entity A { x: Long, x: String };", "twice"),
+        ("entity A; entity B in [A,];", "identifier"),
+        ("action A; entity U; action b appliesTo { principal: [Action], resource: U };", "undeclared entity type"),
+        ("action A; entity U in [Action];", "undeclared entity type"),
         ("entity A enum [];", "string"),
         ("entity A { x: Long } tags;", "identifier"),
         ("entity A = Long;", "record"),
@@ -213,7 +228,7 @@ fn schema_accepts() {
         "",
         "// only a comment",
         "entity A; action a appliesTo { principal: A, resource: A, context: {} };",
-        "entity A; action a appliesTo { context: {}, resource: [A], principal: [A,], };",
+        "entity A; action a appliesTo { context: {}, resource: [A], principal: [A], };",
         "entity A; action a attributes {};",
         "entity A in [A];", // entity hierarchies may be cyclic
         "entity A in [B]; entity B in [A];",
@@ -227,6 +242,11 @@ fn schema_accepts() {
         let s = parse(src);
         round_trip(&s);
     }
+    // A comment ends at a carriage return too.
+    assert!(parse("entity A; // x\rentity B;").entity_type(&et("B")).is_some());
+    // A repeated attribute replaces the earlier one.
+    let s = parse("entity A { x: Long, x: String };");
+    assert_eq!(s.entity_type(&et("A")).unwrap().attrs.attrs["x"].ty, SchemaType::String);
     // duplicates in an enum are tolerated (and dropped)
     let s = parse("entity E enum [\"a\", \"b\", \"a\"];");
     assert_eq!(s.entity_type(&et("E")).unwrap().enum_ids.as_ref().unwrap().len(), 2);
@@ -247,6 +267,8 @@ fn json_format() {
               "sh": { "type": "Entity", "name": "Shared" },
               "grp": { "type": "EntityOrCommon", "name": "Group" },
               "b": { "type": "EntityOrCommon", "name": "Bool" },
+              "c": { "type": "ipaddr" },
+              "d": { "type": "__cedar::Long" },
               "s": { "type": "Set", "element": { "type": "Entity", "name": "NS::Group" } } } },
             "tags": { "type": "Long" }, "annotations": { "doc": "x" } },
           "Group": {},
@@ -267,6 +289,8 @@ fn json_format() {
     assert_eq!(u.attrs.attrs["sh"].ty, SchemaType::Entity(et("Shared")));
     assert_eq!(u.attrs.attrs["grp"].ty, SchemaType::Entity(et("NS::Group")));
     assert_eq!(u.attrs.attrs["b"].ty, SchemaType::Bool);
+    assert_eq!(u.attrs.attrs["c"].ty, SchemaType::Extension(ExtType::IpAddr));
+    assert_eq!(u.attrs.attrs["d"].ty, SchemaType::Long);
     assert_eq!(u.tags, Some(SchemaType::Long));
     assert!(u.member_of_types.contains(&et("NS::Group")));
     let v = s.action(&EntityUid::new("NS::Action", "view")).unwrap();
@@ -295,6 +319,8 @@ fn json_errors_carry_paths() {
         (r#"{"N": {"entityTypes": {"A": {}}, "actions": {}, "commonTypes": {"T": {"type": "A"}}}}"#, "N.commonTypes.T", "common type"),
         (r#"{"N": {"entityTypes": {"A": {"enum": []}}, "actions": {}}}"#, "N.entityTypes.A.enum", "at least one"),
         (r#"{"N": {"entityTypes": {"if": {}}, "actions": {}}}"#, "N.entityTypes.if", "not a valid"),
+        (r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Record"}}}, "actions": {}}}"#, "N.entityTypes.A.shape", "attributes"),
+        (r#"{"N": {"entityTypes": {"A": {"tags": {"type": "Extension", "name": "__cedar::ipaddr"}}}, "actions": {}}}"#, "N.entityTypes.A.tags.name", "unknown extension type"),
     ];
     for (src, path, what) in cases {
         let e = Schema::from_json_str(src).expect_err(src);

@@ -75,8 +75,28 @@ fn push_unique(out: &mut Vec<ValidationError>, errs: impl IntoIterator<Item = Va
     }
 }
 
+/// Stack for the typechecker thread: expressions up to
+/// `typecheck::MAX_EXPR_DEPTH` deep must fit even in unoptimised builds
+/// (only the pages actually touched are committed).
+const TYPECHECK_STACK: usize = 64 << 20;
+
 /// Strict validation of every policy, template and template link.
+///
+/// Runs on a helper thread with a large stack so that deeply nested (but
+/// within-limit) expressions validate whatever thread the caller is on.
 pub fn validate(schema: &Schema, policies: &PolicySet) -> ValidationResult {
+    std::thread::scope(|sc| {
+        std::thread::Builder::new()
+            .name("cedar-validate".into())
+            .stack_size(TYPECHECK_STACK)
+            .spawn_scoped(sc, || validate_here(schema, policies))
+            .map(|h| h.join())
+    })
+    .unwrap_or_else(|_| Ok(validate_here(schema, policies)))
+    .unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+}
+
+fn validate_here(schema: &Schema, policies: &PolicySet) -> ValidationResult {
     let idx = Index::new(schema);
     let base = unlinked_envs(&idx);
     let mut result = ValidationResult::default();
@@ -114,7 +134,7 @@ pub fn validate(schema: &Schema, policies: &PolicySet) -> ValidationResult {
             Err(msg) => errs.push(ValidationError { policy_id: link.new_id.clone(), loc: None, kind: "InvalidTemplateLink".into(), message: msg }),
             Ok(p) => {
                 for (slot, uid) in &link.values {
-                    if !idx.is_entity_type(&uid.ty) {
+                    if !uid.ty.is_action() && !idx.is_entity_type(&uid.ty) {
                         errs.push(ValidationError {
                             policy_id: p.id.clone(),
                             loc: None,

@@ -13,8 +13,9 @@ use crate::schema::ExtType;
 use std::collections::BTreeMap;
 
 /// Bound on expression nesting; deeper expressions are reported instead of
-/// risking the stack.
-pub(crate) const MAX_EXPR_DEPTH: usize = 1000;
+/// risking the stack. The same bound as the evaluator's; the parser never
+/// builds conditions deeper than 256.
+pub(crate) const MAX_EXPR_DEPTH: usize = crate::eval::MAX_DEPTH;
 
 /// A capability (§8.5): evidence that an attribute or tag is present.
 /// Expressions compare structurally (`Expr`'s equality ignores locations).
@@ -305,7 +306,7 @@ impl<'a, 's> Checker<'a, 's> {
                     }
                 }
                 if typed {
-                    Ans::ok(Type::Record(out)).and_ok(ok)
+                    Ans::ok(Type::Record(std::sync::Arc::new(out))).and_ok(ok)
                 } else {
                     Ans::fail(None)
                 }

@@ -5,6 +5,7 @@ use crate::ast::EntityType;
 use crate::schema::{ExtType, RecordType, SchemaType};
 use std::collections::BTreeMap;
 use std::fmt;
+use std::sync::Arc;
 
 /// `Bool` refined by what is statically known about its value.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -45,8 +46,9 @@ pub enum Type {
     String,
     Entity(EntityType),
     Set(Box<Type>),
-    /// Always closed in strict mode.
-    Record(BTreeMap<String, AttrType>),
+    /// Always closed in strict mode. Shared: record types (contexts,
+    /// entity attributes) are cloned often while typing.
+    Record(Arc<BTreeMap<String, AttrType>>),
     Ext(ExtType),
 }
 
@@ -68,12 +70,12 @@ impl Type {
     }
 
     pub fn record_from_schema(r: &RecordType) -> Type {
-        Type::Record(
+        Type::Record(Arc::new(
             r.attrs
                 .iter()
                 .map(|(k, a)| (k.clone(), AttrType { ty: Type::from_schema(&a.ty), required: a.required }))
                 .collect(),
-        )
+        ))
     }
 
     /// Least upper bound in strict mode; `None` if it does not exist.
@@ -82,18 +84,21 @@ impl Type {
             (Type::Bool(x), Type::Bool(y)) => Some(Type::Bool(if x == y { *x } else { BoolType::Any })),
             (Type::Set(x), Type::Set(y)) => Some(Type::Set(Box::new(Type::lub(x, y)?))),
             (Type::Record(x), Type::Record(y)) => {
+                if Arc::ptr_eq(x, y) {
+                    return Some(a.clone());
+                }
                 if x.len() != y.len() {
                     return None;
                 }
                 let mut out = BTreeMap::new();
-                for (k, ax) in x {
+                for (k, ax) in x.iter() {
                     let ay = y.get(k)?;
                     if ax.required != ay.required {
                         return None;
                     }
                     out.insert(k.clone(), AttrType { ty: Type::lub(&ax.ty, &ay.ty)?, required: ax.required });
                 }
-                Some(Type::Record(out))
+                Some(Type::Record(Arc::new(out)))
             }
             (x, y) if x == y => Some(x.clone()),
             _ => None,
@@ -175,7 +180,7 @@ mod tests {
     use super::*;
 
     fn rec(fields: &[(&str, Type, bool)]) -> Type {
-        Type::Record(fields.iter().map(|(k, t, r)| (k.to_string(), AttrType { ty: t.clone(), required: *r })).collect())
+        Type::Record(Arc::new(fields.iter().map(|(k, t, r)| (k.to_string(), AttrType { ty: t.clone(), required: *r })).collect()))
     }
 
     #[test]

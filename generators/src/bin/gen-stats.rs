@@ -129,7 +129,12 @@ fn main() -> ExitCode {
     println!("generation: {:.1} µs per input", stats.gen_nanos as f64 / 1000.0 / stats.inputs.max(1) as f64);
     if eval {
         println!("requests: {}  allow {}  deny {}", stats.requests, pct(stats.allow_share()), pct(stats.deny_share()));
-        println!("policy evaluations: {}  erroring {}", stats.evaluations, pct(stats.error_share()));
+        println!(
+            "policy evaluations: {}  erroring {}  satisfied {}",
+            stats.evaluations,
+            pct(stats.error_share()),
+            pct(stats.satisfied_share())
+        );
         for (k, v) in &stats.errors {
             println!("  {k:<20} {}", pct(*v as f64 / stats.evaluations.max(1) as f64));
         }
