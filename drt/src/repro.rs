@@ -73,6 +73,12 @@ pub fn main(file: &Path, target: Option<&str>, out: Option<&Path>, minimize: boo
                 eprintln!("drt: unknown target {t}");
                 return ExitCode::from(2);
             };
+            // Differential targets: regenerate the case from the bytes and go
+            // on as for a saved case (so even an input that agrees now can be
+            // exported as a test).
+            if let Some(c) = case_from_bytes(tg, &bytes) {
+                (t, c)
+            } else {
             let mut d = differ_for(tg.is_differential());
             match tg.run(Source::Bytes(&bytes), &mut d) {
                 Verdict::Finding(f) => {
@@ -97,6 +103,7 @@ pub fn main(file: &Path, target: Option<&str>, out: Option<&Path>, minimize: boo
                     println!("no finding for this input now ({v:?}): it may have been fixed");
                     return ExitCode::SUCCESS;
                 }
+            }
             }
         }
     };
@@ -146,6 +153,17 @@ pub fn main(file: &Path, target: Option<&str>, out: Option<&Path>, minimize: boo
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+/// The case a differential target generates from fuzzer bytes.
+fn case_from_bytes(t: Target, bytes: &[u8]) -> Option<AnyCase> {
+    match t {
+        Target::Abac | Target::AbacTypeDirected | Target::Rbac => crate::gen::auth_input(t, Source::Bytes(bytes))
+            .map(|i| AnyCase::Auth(crate::case::AuthParts::from_input(&i).render())),
+        Target::EvalTypeDirected => crate::gen::eval_input(t, Source::Bytes(bytes))
+            .map(|i| AnyCase::Eval(crate::case::EvalParts::from_input(&i).render())),
+        _ => None,
     }
 }
 
@@ -211,15 +229,23 @@ pub fn write(d: &mut Differ, dir: &Path, name: &str, c: &AnyCase) -> std::io::Re
         AnyCase::Auth(a) => a.schema.clone(),
         AnyCase::Eval(e) => e.schema.clone(),
     };
-    let policies = match c {
-        AnyCase::Auth(a) => shrink::auth_parts(a).ok().map(|p| p.policies),
-        AnyCase::Eval(e) => {
-            let a = testfile::eval_as_auth(e);
-            engine::parser::parse_policy_set(&a.policies_text).ok()
-        }
+    // Validation as the written test will see it: the policies read back
+    // from the JSON form (text cannot carry links), the schema from its text.
+    let auth = match c {
+        AnyCase::Auth(a) => a.clone(),
+        AnyCase::Eval(e) => testfile::eval_as_auth(e),
     };
-    let should_validate = match (schema.and_then(|s| crate::gen::parse_schema(&s)), policies) {
-        (Some(s), Some(p)) => Some(crate::gen::validates(&s, &p)),
+    let policies = engine::est::policy_set_from_json(&auth.policies_json);
+    let should_validate = match (schema.as_deref().map(engine::schema::Schema::from_cedar_str), policies) {
+        (Some(Ok(s)), Ok(p)) => Some(crate::gen::validates(&s, &p)),
+        (Some(Err(e)), _) => {
+            eprintln!("drt: shouldValidate left out: the schema does not parse: {e:?}");
+            None
+        }
+        (_, Err(e)) => {
+            eprintln!("drt: shouldValidate left out: the policies do not read back: {e}");
+            None
+        }
         _ => None,
     };
     testfile::write_case(dir, name, c, &answers, expected, should_validate, "")

@@ -144,3 +144,47 @@ mod tests {
         assert!(t.contains("principal: [NS::User]"), "{t}");
     }
 }
+
+#[cfg(test)]
+mod cross_tests {
+    use super::*;
+    use engine::schema::{ActionDef, AppliesTo, EntityTypeDef, ExtType};
+
+    /// The engine's schema parser reads back what we print.
+    #[test]
+    fn engine_reads_printed_schema() {
+        let mut s = Schema::default();
+        let mut user = EntityTypeDef::default();
+        user.member_of_types.insert(EntityType::new("NS::Group"));
+        user.attrs.attrs.insert("age".into(), AttributeType { ty: SchemaType::Long, required: false });
+        user.attrs.attrs.insert("ip addr".into(), AttributeType { ty: SchemaType::Extension(ExtType::IpAddr), required: true });
+        user.attrs.attrs.insert(
+            "tags".into(),
+            AttributeType { ty: SchemaType::Set(Box::new(SchemaType::Entity(EntityType::new("NS::Group")))), required: true },
+        );
+        user.tags = Some(SchemaType::String);
+        s.entity_types.insert(EntityType::new("NS::User"), user);
+        s.entity_types.insert(EntityType::new("NS::Group"), EntityTypeDef::default());
+        s.entity_types.insert(
+            EntityType::new("NS::Color"),
+            EntityTypeDef { enum_ids: Some(vec!["red".into(), "blue".into()]), ..Default::default() },
+        );
+        let mut ctx = RecordType::default();
+        ctx.attrs.insert("when".into(), AttributeType { ty: SchemaType::Extension(ExtType::Datetime), required: true });
+        s.actions.insert(EntityUid::new("NS::Action", "all"), ActionDef { member_of: vec![], applies_to: None });
+        s.actions.insert(
+            EntityUid::new("NS::Action", "view"),
+            ActionDef {
+                member_of: vec![EntityUid::new("NS::Action", "all")],
+                applies_to: Some(AppliesTo {
+                    principal_types: vec![EntityType::new("NS::User")],
+                    resource_types: vec![EntityType::new("NS::Group")],
+                    context: ctx,
+                }),
+            },
+        );
+        let text = schema_to_text(&s);
+        let back = Schema::from_cedar_str(&text).unwrap_or_else(|e| panic!("{e:?}\n{text}"));
+        assert_eq!(back, s, "{text}");
+    }
+}

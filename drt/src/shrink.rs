@@ -22,6 +22,12 @@ pub fn auth_parts(c: &AuthCase) -> Result<AuthParts, String> {
             p
         }
     };
+    // The JSON keeps static policies and templates in separate maps: put
+    // them back in text order (`policyN` by position) so a re-rendered
+    // case gives every policy the id it had.
+    let mut policies = policies;
+    let pos = |id: &engine::ast::PolicyId| id.0.strip_prefix("policy").and_then(|n| n.parse::<u64>().ok()).unwrap_or(u64::MAX);
+    policies.policies.sort_by(|a, b| pos(&a.id).cmp(&pos(&b.id)).then_with(|| a.id.cmp(&b.id)));
     Ok(AuthParts {
         schema: c.schema.clone(),
         policies,
