@@ -259,7 +259,15 @@ impl<C: Choices> Gen<'_, C> {
     /// unless the choices are exhausted), guards closed.
     fn top_bool(&mut self, env: &Env, depth: u32) -> Expr {
         let depth = self.c.range(1, depth.max(1) as usize) as u32;
-        let e = self.expr(env, &SchemaType::Bool, depth);
+        let mut e = self.expr(env, &SchemaType::Bool, depth);
+        // A bare `true`/`false` condition makes the policy trivial or dead:
+        // redraw a couple of times (never loops once the choices run out).
+        for _ in 0..2 {
+            if !matches!(e.kind, ExprKind::Lit(_)) || self.c.is_exhausted() {
+                break;
+            }
+            e = self.expr(env, &SchemaType::Bool, depth);
+        }
         self.close_guards(env, &SchemaType::Bool, e)
     }
 
