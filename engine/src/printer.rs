@@ -45,7 +45,12 @@ pub fn policy_to_text(p: &Policy) -> String {
         scope_text(Var::Resource, &p.resource)
     );
     for c in &p.conditions {
-        let _ = write!(out, " {} {{ {} }}", cond_name(c.kind), expr_to_text(&c.body));
+        let _ = write!(
+            out,
+            " {} {{ {} }}",
+            cond_name(c.kind),
+            expr_to_text(&c.body)
+        );
     }
     out.push(';');
     out
@@ -80,7 +85,12 @@ pub fn pretty_policy(p: &Policy) -> String {
         scope_text(Var::Resource, &p.resource)
     );
     for c in &p.conditions {
-        let _ = write!(out, "\n{} {{\n  {}\n}}", cond_name(c.kind), expr_to_text(&c.body));
+        let _ = write!(
+            out,
+            "\n{} {{\n  {}\n}}",
+            cond_name(c.kind),
+            expr_to_text(&c.body)
+        );
     }
     out.push_str(";\n");
     out
@@ -175,7 +185,11 @@ fn level_of(e: &Expr) -> Level {
         ExprKind::Lit(Literal::Long(n)) if *n < 0 => Level::Unary,
         ExprKind::Unary(UnaryOp::IsEmpty, _)
         | ExprKind::Binary(
-            BinaryOp::Contains | BinaryOp::ContainsAll | BinaryOp::ContainsAny | BinaryOp::GetTag | BinaryOp::HasTag,
+            BinaryOp::Contains
+            | BinaryOp::ContainsAll
+            | BinaryOp::ContainsAny
+            | BinaryOp::GetTag
+            | BinaryOp::HasTag,
             ..,
         )
         | ExprKind::GetAttr(..) => Level::Member,
@@ -256,7 +270,11 @@ fn write_bare(out: &mut String, e: &Expr) {
         }
         ExprKind::Var(v) => out.push_str(v.name()),
         ExprKind::Slot(s) => out.push_str(s.name()),
-        ExprKind::If { cond, then_expr, else_expr } => {
+        ExprKind::If {
+            cond,
+            then_expr,
+            else_expr,
+        } => {
             out.push_str("if ");
             write_expr(out, cond, Level::Expr);
             out.push_str(" then ");
@@ -279,7 +297,8 @@ fn write_bare(out: &mut String, e: &Expr) {
                 out.push(if *op == UnaryOp::Not { '!' } else { '-' });
                 // `-5` would re-parse as the literal -5: force parentheses
                 // around any literal operand of `-`.
-                let force = *op == UnaryOp::Neg && matches!(a.kind, ExprKind::Lit(Literal::Long(_)));
+                let force =
+                    *op == UnaryOp::Neg && matches!(a.kind, ExprKind::Lit(Literal::Long(_)));
                 if force {
                     out.push('(');
                     write_bare(out, a);
@@ -398,11 +417,24 @@ mod tests {
 
     #[test]
     fn negative_literals() {
-        assert_eq!(expr_to_text(&Expr::unary(UnaryOp::Neg, Expr::long(5))), "-(5)");
+        assert_eq!(
+            expr_to_text(&Expr::unary(UnaryOp::Neg, Expr::long(5))),
+            "-(5)"
+        );
         assert_eq!(expr_to_text(&Expr::long(-5)), "-5");
         assert_eq!(expr_to_text(&Expr::get_attr(Expr::long(-5), "a")), "(-5).a");
         assert_eq!(expr_to_text(&Expr::long(i64::MIN)), "-9223372036854775808");
-        for s in ["-5", "--5", "-(5)", "-9223372036854775808", "--9223372036854775808", "-5.a", "(-5).a", "-x.y", "1 - -1"] {
+        for s in [
+            "-5",
+            "--5",
+            "-(5)",
+            "-9223372036854775808",
+            "--9223372036854775808",
+            "-5.a",
+            "(-5).a",
+            "-x.y",
+            "1 - -1",
+        ] {
             let s = s.replace('x', "context");
             rt(&s);
         }
@@ -432,7 +464,10 @@ mod tests {
             "principal.getTag(\"a\") == resource.hasTag(\"b\")",
             "a || b && c",
         ] {
-            let s = s.replace("a ||", "context.a ||").replace("b &&", "context.b &&").replace("&& c", "&& context.c");
+            let s = s
+                .replace("a ||", "context.a ||")
+                .replace("b &&", "context.b &&")
+                .replace("&& c", "&& context.c");
             rt(&s);
         }
     }

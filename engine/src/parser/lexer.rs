@@ -134,7 +134,10 @@ impl<'a> Cursor<'a> {
         Some(c)
     }
     fn loc(&self) -> Loc {
-        Loc { line: self.line, col: self.col }
+        Loc {
+            line: self.line,
+            col: self.col,
+        }
     }
 }
 
@@ -147,7 +150,12 @@ fn is_ident_char(c: char) -> bool {
 
 /// Tokenize `src`. The result always ends with `Eof` or `Error`.
 pub fn tokenize(src: &str) -> Vec<Token> {
-    let mut cur = Cursor { src, pos: 0, line: 1, col: 1 };
+    let mut cur = Cursor {
+        src,
+        pos: 0,
+        line: 1,
+        col: 1,
+    };
     let mut out = Vec::new();
     loop {
         // Whitespace (Unicode White_Space, which is what `char::is_whitespace`
@@ -246,7 +254,9 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                 }
                 Tok::Slot(src[start..cur.pos].to_string())
             } else {
-                Tok::Error("`?` must be followed by a slot name (`?principal` or `?resource`)".to_string())
+                Tok::Error(
+                    "`?` must be followed by a slot name (`?principal` or `?resource`)".to_string(),
+                )
             }
         } else {
             cur.bump();
@@ -283,7 +293,9 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                 ('+', _) => Tok::Plus,
                 ('-', _) => Tok::Minus,
                 ('*', _) => Tok::Star,
-                ('/', Some('*')) => Tok::Error("block comments `/* */` are not supported; use `//`".to_string()),
+                ('/', Some('*')) => {
+                    Tok::Error("block comments `/* */` are not supported; use `//`".to_string())
+                }
                 ('/', _) => Tok::Slash,
                 ('%', _) => Tok::Percent,
                 (c, _) => Tok::Error(format!("unexpected character {c:?}")),

@@ -68,7 +68,10 @@ pub fn parse_policy_set(src: &str) -> Result<PolicySet, ParseErrors> {
         let id = PolicyId(format!("policy{}", policies.len()));
         policies.push(p.policy(id)?);
     }
-    Ok(PolicySet { policies, links: Vec::new() })
+    Ok(PolicySet {
+        policies,
+        links: Vec::new(),
+    })
 }
 
 /// Like [`parse_policy_set`] but from raw bytes: invalid UTF-8 is refused
@@ -93,7 +96,11 @@ pub fn parse_policy(src: &str) -> Result<Policy, ParseErrors> {
     let mut ps = parse_policy_set(src)?;
     match ps.policies.len() {
         1 => Ok(ps.policies.pop().expect("one policy")),
-        0 => Err(ParseError { loc: Loc { line: 1, col: 1 }, message: "expected one policy, found none".into() }.into()),
+        0 => Err(ParseError {
+            loc: Loc { line: 1, col: 1 },
+            message: "expected one policy, found none".into(),
+        }
+        .into()),
         n => Err(ParseError {
             loc: ps.policies[1].loc.unwrap_or(Loc { line: 1, col: 1 }),
             message: format!("expected exactly one policy, found {n}"),
