@@ -181,6 +181,9 @@ pub fn check(d: &mut Differ, target: &str, c: &AnyCase) -> Verdict {
     }
 }
 
+const NOT_FROM_TREES: &str =
+    "the finding does not survive re-rendering the case from its syntax trees (it lives in the saved text/JSON); kept unshrunk";
+
 /// Shrink while the same kind of finding stays.
 pub fn shrink_case(d: &mut Differ, target: &str, c: &AnyCase, kind: &FindingKind) -> Result<AnyCase, String> {
     let mut budget = Budget::new(20_000, Duration::from_secs(120));
@@ -188,11 +191,19 @@ pub fn shrink_case(d: &mut Differ, target: &str, c: &AnyCase, kind: &FindingKind
     Ok(match c {
         AnyCase::Auth(a) => {
             let p = shrink::auth_parts(a)?;
+            // Shrinking re-renders from syntax trees; if that alone loses the
+            // finding (the saved text and JSON disagree), keep the case as is.
+            if !same(d.check_auth(target, &p.render())) {
+                return Err(NOT_FROM_TREES.into());
+            }
             let p = shrink::shrink_auth(p, |p| same(d.check_auth(target, &p.render())), &mut budget);
             AnyCase::Auth(p.render())
         }
         AnyCase::Eval(e) => {
             let p = shrink::eval_parts(e)?;
+            if !same(d.check_eval(target, &p.render())) {
+                return Err(NOT_FROM_TREES.into());
+            }
             let p = shrink::shrink_eval(p, |p| same(d.check_eval(target, &p.render())), &mut budget);
             AnyCase::Eval(p.render())
         }
