@@ -421,13 +421,13 @@ impl Parser {
                     self.bump();
                     break;
                 }
-                let (name, at) = self.name()?;
+                let (name, _) = self.name()?;
                 let required = !self.eat_punct("?");
                 self.expect_punct(":")?;
                 let ty = self.ty()?;
                 // A repeated attribute replaces the earlier one (as upstream).
                 attrs.retain(|a: &RawAttr| a.name != name);
-                attrs.push(RawAttr { name, required, ty, at });
+                attrs.push(RawAttr { name, required, ty });
                 if !self.eat_punct(",") {
                     self.expect_punct("}")?;
                     break;

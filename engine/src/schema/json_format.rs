@@ -256,7 +256,7 @@ fn ty(v: &Json, path: &str, depth: usize) -> R<RawType> {
                         Some(_) => return err(&sub(&kp, "required"), "expected a boolean"),
                     };
                     let ty = attr_ty(at, &kp, depth + 1)?;
-                    attrs.push(RawAttr { name: k.clone(), required, ty, at: Where::Path(kp) });
+                    attrs.push(RawAttr { name: k.clone(), required, ty });
                 }
             }
             RawType::Record(attrs)

@@ -41,7 +41,6 @@ pub(crate) struct RawAttr {
     pub name: String,
     pub required: bool,
     pub ty: RawType,
-    pub at: Where,
 }
 
 #[derive(Debug, Clone)]

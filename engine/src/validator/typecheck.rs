@@ -167,12 +167,26 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    fn as_literal(&self, e: &Expr) -> Option<Literal> {
-        match &e.kind {
-            ExprKind::Lit(l) => Some(l.clone()),
-            ExprKind::Var(Var::Action) => Some(Literal::EntityUid(self.env.action.clone())),
-            _ => None,
+    /// If both are literals (with `action` read as the environment's
+    /// action), whether they are equal.
+    fn literals_equal<'x>(&self, a: &'x Expr, b: &'x Expr) -> Option<bool> {
+        enum L<'y> {
+            Lit(&'y Literal),
+            Action,
         }
+        let lit = |e: &'x Expr| -> Option<L<'x>> {
+            match &e.kind {
+                ExprKind::Lit(l) => Some(L::Lit(l)),
+                ExprKind::Var(Var::Action) => Some(L::Action),
+                _ => None,
+            }
+        };
+        let uid_eq = |l: &Literal| matches!(l, Literal::EntityUid(u) if u == self.env.action);
+        Some(match (lit(a)?, lit(b)?) {
+            (L::Lit(x), L::Lit(y)) => x == y,
+            (L::Action, L::Action) => true,
+            (L::Action, L::Lit(y)) | (L::Lit(y), L::Action) => uid_eq(y),
+        })
     }
 
     fn tc<'e>(&mut self, caps: &[Cap<'e>], e: &'e Expr, depth: usize) -> Ans<'e> {
@@ -418,8 +432,8 @@ impl<'a, 's> Checker<'a, 's> {
                 let disjoint = matches!((&x.ty, &y.ty), (Some(Type::Entity(p)), Some(Type::Entity(q))) if p != q);
                 let ty = if disjoint {
                     BoolType::False
-                } else if let (Some(l1), Some(l2)) = (self.as_literal(a), self.as_literal(b)) {
-                    BoolType::of(l1 == l2)
+                } else if let Some(eq) = self.literals_equal(a, b) {
+                    BoolType::of(eq)
                 } else {
                     BoolType::Any
                 };
