@@ -9,6 +9,18 @@ fn pretty(j: &serde_json::Value) -> String {
     serde_json::to_string_pretty(j).unwrap_or_else(|_| j.to_string())
 }
 
+/// Entities JSON with one entity per line: a store of 20 entities stays
+/// readable in a terminal, where pretty-printing would take hundreds of lines.
+fn entities_lines(j: &serde_json::Value) -> String {
+    match j.as_array() {
+        Some(items) => {
+            let lines: Vec<String> = items.iter().map(|e| format!("  {e}")).collect();
+            format!("[\n{}\n]", lines.join(",\n"))
+        }
+        None => pretty(j),
+    }
+}
+
 fn outcome_line<T: std::fmt::Display>(o: &Outcome<T>) -> String {
     match o {
         Outcome::Answer(a) => a.to_string(),
@@ -42,7 +54,7 @@ pub fn auth_report(
     if case.policies_json.get("templateLinks").and_then(|l| l.as_array()).is_some_and(|l| !l.is_empty()) {
         writeln!(out, "--- template links ---\n{}", pretty(&case.policies_json["templateLinks"])).unwrap();
     }
-    writeln!(out, "--- entities JSON ---\n{}", pretty(&case.entities)).unwrap();
+    writeln!(out, "--- entities JSON ---\n{}", entities_lines(&case.entities)).unwrap();
     let rejected = outcomes.iter().any(|o| matches!(o, Outcome::Rejected(_)));
     if rejected {
         for (n, o) in names.iter().zip(outcomes) {
@@ -85,7 +97,7 @@ pub fn eval_report(
     header(&mut out, target, &case.hash(), d);
     schema_section(&mut out, &case.schema);
     writeln!(out, "--- expression (Cedar text, read by the engine) ---\n{}", case.expr_text).unwrap();
-    writeln!(out, "--- entities JSON ---\n{}", pretty(&case.entities)).unwrap();
+    writeln!(out, "--- entities JSON ---\n{}", entities_lines(&case.entities)).unwrap();
     writeln!(out, "--- request ---\n{}", case.request).unwrap();
     for (n, o) in names.iter().zip(outcomes) {
         writeln!(out, "{n:>7}: {}", outcome_line(o)).unwrap();
