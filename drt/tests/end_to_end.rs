@@ -79,3 +79,17 @@ fn rendered_cases_read_back_for_shrinking() {
         assert_eq!(back.render(), case, "eval seed {seed}");
     }
 }
+
+/// Validator soundness (issue 3, item 5), thousands of seeded cases: when a
+/// generated policy set validates against its schema, evaluating it on
+/// schema-conforming data never raises a type, attribute- or tag-not-found
+/// error. The test also demands that most inputs *did* validate, so it cannot
+/// pass by testing nothing.
+#[test]
+fn validation_soundness_over_thousands_of_seeded_inputs() {
+    let mut d = Differ::engine_only();
+    let o = RunOptions { seed: 7, start: 0, count: 3000, max_findings: 1, artifacts: None, quiet: true };
+    let s = run_target(Target::ValidationSoundness, &mut d, &o);
+    assert_eq!(s.findings, 0, "soundness violated (see the report above)");
+    assert!(s.validated * 10 >= s.inputs * 9, "only {} of {} inputs validated", s.validated, s.inputs);
+}
