@@ -184,12 +184,12 @@ fn run(cmd: Command) -> Outcome {
             policy_format,
         } => {
             let ps = load_policies(&file, policy_format)?;
-            Ok((to_text(&ps, &file), 0))
+            Ok((to_text(&ps, &file, Layout::Pretty), 0))
         }
         Command::PolicyJson { file, reverse } => {
             if reverse || has_json_ext(&file) {
                 let ps = load_policies(&file, Some(SyntaxArg::Json))?;
-                Ok((to_text(&ps, &file), 0))
+                Ok((to_text(&ps, &file, Layout::Compact), 0))
             } else {
                 let ps = load_policies(&file, Some(SyntaxArg::Cedar))?;
                 Ok((pretty(&engine::est::policy_set_to_json(&ps)), 0))
@@ -274,9 +274,17 @@ fn authorize(
     Ok((pretty(&out), 0))
 }
 
+/// `format` lays policies out one clause per line; conversions print one
+/// policy per line.
+#[derive(Clone, Copy)]
+enum Layout {
+    Pretty,
+    Compact,
+}
+
 /// Cedar text for a policy set. Template links have no text form, so say on
 /// stderr that they were left out rather than dropping them silently.
-fn to_text(ps: &PolicySet, file: &Path) -> String {
+fn to_text(ps: &PolicySet, file: &Path, layout: Layout) -> String {
     if !ps.links.is_empty() {
         eprintln!(
             "engine: note: {}: {} template link(s) have no Cedar text form and are not printed (use the JSON format to keep them)",
@@ -284,7 +292,10 @@ fn to_text(ps: &PolicySet, file: &Path) -> String {
             ps.links.len()
         );
     }
-    engine::printer::policy_set_to_text(ps)
+    match layout {
+        Layout::Pretty => engine::printer::pretty_policy_set(ps),
+        Layout::Compact => engine::printer::policy_set_to_text(ps),
+    }
 }
 
 fn pretty(j: &serde_json::Value) -> String {

@@ -170,7 +170,25 @@ enum Level {
     Primary,
 }
 
+/// `!(a == b)`, `!(a < b)`, `!(a <= b)` are what the parser makes of
+/// `a != b`, `a >= b`, `a > b` (§1.6); printing the sugared form keeps reports
+/// readable and re-parses to the same tree.
+fn negated_relation(e: &Expr) -> Option<(&'static str, &Expr, &Expr)> {
+    match &e.kind {
+        ExprKind::Unary(UnaryOp::Not, inner) => match &inner.kind {
+            ExprKind::Binary(BinaryOp::Eq, a, b) => Some(("!=", a, b)),
+            ExprKind::Binary(BinaryOp::Less, a, b) => Some((">=", a, b)),
+            ExprKind::Binary(BinaryOp::LessEq, a, b) => Some((">", a, b)),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 fn level_of(e: &Expr) -> Level {
+    if negated_relation(e).is_some() {
+        return Level::Relation;
+    }
     match &e.kind {
         ExprKind::If { .. } => Level::Expr,
         ExprKind::Or(..) => Level::Or,
@@ -259,6 +277,14 @@ fn write_pattern(out: &mut String, p: &Pattern) {
 }
 
 fn write_bare(out: &mut String, e: &Expr) {
+    if let Some((sym, a, b)) = negated_relation(e) {
+        write_expr(out, a, Level::Add);
+        out.push(' ');
+        out.push_str(sym);
+        out.push(' ');
+        write_expr(out, b, Level::Add);
+        return;
+    }
     match &e.kind {
         ExprKind::Lit(Literal::Bool(b)) => out.push_str(if *b { "true" } else { "false" }),
         ExprKind::Lit(Literal::Long(n)) => {
