@@ -50,14 +50,7 @@ impl fmt::Display for EvalAnswer {
 
 /// The protocol name of an engine error class.
 pub fn error_class_name(k: ErrorKind) -> &'static str {
-    match k {
-        ErrorKind::TypeError => "typeError",
-        ErrorKind::EntityDoesNotExist => "entityDoesNotExist",
-        ErrorKind::AttrDoesNotExist => "attrDoesNotExist",
-        ErrorKind::TagDoesNotExist => "tagDoesNotExist",
-        ErrorKind::ArithOverflow => "arithBoundsError",
-        ErrorKind::ExtensionError => "extensionError",
-    }
+    k.name()
 }
 
 /// The six error classes both sides define (language doc §3.1).

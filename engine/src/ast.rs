@@ -171,6 +171,27 @@ pub enum BinaryOp {
     GetTag,
 }
 
+impl BinaryOp {
+    /// The operator's Cedar spelling: the infix symbol, or the method name
+    /// for the method-style operators (also its key in the JSON policy format).
+    pub fn name(self) -> &'static str {
+        match self {
+            BinaryOp::Eq => "==",
+            BinaryOp::Less => "<",
+            BinaryOp::LessEq => "<=",
+            BinaryOp::Add => "+",
+            BinaryOp::Sub => "-",
+            BinaryOp::Mul => "*",
+            BinaryOp::In => "in",
+            BinaryOp::Contains => "contains",
+            BinaryOp::ContainsAll => "containsAll",
+            BinaryOp::ContainsAny => "containsAny",
+            BinaryOp::HasTag => "hasTag",
+            BinaryOp::GetTag => "getTag",
+        }
+    }
+}
+
 /// One element of a `like` pattern.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum PatternElem {

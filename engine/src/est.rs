@@ -84,22 +84,6 @@ fn pattern_json(p: &Pattern) -> Json {
     Json::Array(out)
 }
 
-fn binary_name(op: BinaryOp) -> &'static str {
-    match op {
-        BinaryOp::Eq => "==",
-        BinaryOp::Less => "<",
-        BinaryOp::LessEq => "<=",
-        BinaryOp::Add => "+",
-        BinaryOp::Sub => "-",
-        BinaryOp::Mul => "*",
-        BinaryOp::In => "in",
-        BinaryOp::Contains => "contains",
-        BinaryOp::ContainsAll => "containsAll",
-        BinaryOp::ContainsAny => "containsAny",
-        BinaryOp::HasTag => "hasTag",
-        BinaryOp::GetTag => "getTag",
-    }
-}
 
 fn lr(key: &str, a: &Expr, b: &Expr) -> Json {
     obj([(
@@ -135,7 +119,7 @@ pub fn expr_to_json(e: &Expr) -> Json {
             };
             obj([(key, obj([("arg", expr_to_json(a))]))])
         }
-        ExprKind::Binary(op, a, b) => lr(binary_name(*op), a, b),
+        ExprKind::Binary(op, a, b) => lr(op.name(), a, b),
         ExprKind::GetAttr(a, attr) => obj([(
             ".",
             obj([

@@ -29,31 +29,76 @@ pub fn policy_set_to_text(ps: &PolicySet) -> String {
     out
 }
 
-/// One policy on one line (annotations included).
-pub fn policy_to_text(p: &Policy) -> String {
+/// Where the line breaks go in a printed policy.
+struct Layout {
+    after_annotation: &'static str,
+    open_scope: &'static str,
+    between_scope: &'static str,
+    close_scope: &'static str,
+    before_condition: &'static str,
+    open_body: &'static str,
+    close_body: &'static str,
+    end: &'static str,
+}
+
+const ONE_LINE: Layout = Layout {
+    after_annotation: " ",
+    open_scope: " (",
+    between_scope: ", ",
+    close_scope: ")",
+    before_condition: " ",
+    open_body: " { ",
+    close_body: " }",
+    end: ";",
+};
+
+const PRETTY: Layout = Layout {
+    after_annotation: "\n",
+    open_scope: " (\n  ",
+    between_scope: ",\n  ",
+    close_scope: "\n)",
+    before_condition: "\n",
+    open_body: " {\n  ",
+    close_body: "\n}",
+    end: ";\n",
+};
+
+fn policy_with_layout(p: &Policy, l: &Layout) -> String {
     let mut out = String::new();
     for (k, v) in &p.annotations {
         write_annotation(&mut out, k, v);
-        out.push(' ');
+        out.push_str(l.after_annotation);
     }
     let _ = write!(
         out,
-        "{} ({}, {}, {})",
+        "{}{}{}{}{}{}{}{}",
         effect_name(p.effect),
+        l.open_scope,
         scope_text(Var::Principal, &p.principal),
+        l.between_scope,
         action_text(&p.action),
-        scope_text(Var::Resource, &p.resource)
+        l.between_scope,
+        scope_text(Var::Resource, &p.resource),
+        l.close_scope
     );
     for c in &p.conditions {
         let _ = write!(
             out,
-            " {} {{ {} }}",
+            "{}{}{}{}{}",
+            l.before_condition,
             cond_name(c.kind),
-            expr_to_text(&c.body)
+            l.open_body,
+            expr_to_text(&c.body),
+            l.close_body
         );
     }
-    out.push(';');
+    out.push_str(l.end);
     out
+}
+
+/// One policy on one line (annotations included).
+pub fn policy_to_text(p: &Policy) -> String {
+    policy_with_layout(p, &ONE_LINE)
 }
 
 /// The `engine format` layout: one policy per block, annotations and
@@ -71,29 +116,7 @@ pub fn pretty_policy_set(ps: &PolicySet) -> String {
 }
 
 pub fn pretty_policy(p: &Policy) -> String {
-    let mut out = String::new();
-    for (k, v) in &p.annotations {
-        write_annotation(&mut out, k, v);
-        out.push('\n');
-    }
-    let _ = write!(
-        out,
-        "{} (\n  {},\n  {},\n  {}\n)",
-        effect_name(p.effect),
-        scope_text(Var::Principal, &p.principal),
-        action_text(&p.action),
-        scope_text(Var::Resource, &p.resource)
-    );
-    for c in &p.conditions {
-        let _ = write!(
-            out,
-            "\n{} {{\n  {}\n}}",
-            cond_name(c.kind),
-            expr_to_text(&c.body)
-        );
-    }
-    out.push_str(";\n");
-    out
+    policy_with_layout(p, &PRETTY)
 }
 
 pub fn expr_to_text(e: &Expr) -> String {
@@ -358,16 +381,9 @@ fn write_bare(out: &mut String, e: &Expr) {
                     write_expr(out, b, lb);
                 }
                 None => {
-                    let m = match op {
-                        BinaryOp::Contains => "contains",
-                        BinaryOp::ContainsAll => "containsAll",
-                        BinaryOp::ContainsAny => "containsAny",
-                        BinaryOp::GetTag => "getTag",
-                        _ => "hasTag",
-                    };
                     write_expr(out, a, Level::Member);
                     out.push('.');
-                    out.push_str(m);
+                    out.push_str(op.name());
                     out.push('(');
                     write_expr(out, b, Level::Expr);
                     out.push(')');

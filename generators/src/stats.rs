@@ -5,7 +5,7 @@
 
 use crate::{AuthInput, InjectionCounts};
 use engine::ast::{
-    ActionConstraint, BinaryOp, ConditionKind, Expr, ExprKind, Literal, Policy, ScopeConstraint, UnaryOp,
+    ActionConstraint, ConditionKind, Expr, ExprKind, Literal, Policy, ScopeConstraint, UnaryOp,
 };
 use engine::authorizer::{Authorizer, Decision};
 use engine::eval::{evaluate, ErrorKind};
@@ -61,20 +61,7 @@ pub fn expr_constructs(e: &Expr, out: &mut BTreeSet<&'static str>) {
                 stack.push(a);
             }
             ExprKind::Binary(op, a, b) => {
-                out.insert(match op {
-                    BinaryOp::Eq => "==",
-                    BinaryOp::Less => "<",
-                    BinaryOp::LessEq => "<=",
-                    BinaryOp::Add => "+",
-                    BinaryOp::Sub => "-",
-                    BinaryOp::Mul => "*",
-                    BinaryOp::In => "in",
-                    BinaryOp::Contains => "contains",
-                    BinaryOp::ContainsAll => "containsAll",
-                    BinaryOp::ContainsAny => "containsAny",
-                    BinaryOp::HasTag => "hasTag",
-                    BinaryOp::GetTag => "getTag",
-                });
+                out.insert(op.name());
                 stack.extend([&**a, &**b]);
             }
             ExprKind::GetAttr(a, _) => {
@@ -164,14 +151,7 @@ pub fn is_trivial(p: &Policy) -> bool {
 }
 
 pub fn error_class(k: ErrorKind) -> &'static str {
-    match k {
-        ErrorKind::TypeError => "typeError",
-        ErrorKind::EntityDoesNotExist => "entityDoesNotExist",
-        ErrorKind::AttrDoesNotExist => "attrDoesNotExist",
-        ErrorKind::TagDoesNotExist => "tagDoesNotExist",
-        ErrorKind::ArithOverflow => "arithBoundsError",
-        ErrorKind::ExtensionError => "extensionError",
-    }
+    k.name()
 }
 
 /// Accumulated statistics over many inputs.
