@@ -97,8 +97,14 @@ module Input {
   }
 
   function method AncestorsOfAll(es: Store, us: set<EntityUID>): set<EntityUID> {
-    // (u ranges over us * es.Keys so that es[u] is only read for stored u)
-    set u, a | u in us * es.Keys && a in es[u].ancestors :: a
+    // (not `u in us * es.Keys && a in es[u].ancestors`, which builds the key
+    // set and an intersection for every entity; nor `u in es && a in
+    // es[u].ancestors`, whose compiled loop reads es[u] before the test)
+    set u, a | u in us && a in StoredAncestors(es, u) :: a
+  }
+
+  function method StoredAncestors(es: Store, u: EntityUID): set<EntityUID> {
+    if u in es then es[u].ancestors else {}
   }
 
   predicate method IsClosed(es: Store)
