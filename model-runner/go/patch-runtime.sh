@@ -29,4 +29,8 @@ func SeqOfSlice(arr []interface{}) Seq {
 	return Seq{arr, false}
 }
 GO
-grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" || { echo "runtime patch failed" >&2; exit 1; }
+# 6. Quantifier (compiled forall/exists, set and map comprehensions) calls its
+#    typed predicate through reflection; reuse one argument slice instead of
+#    allocating one per element.
+perl -0pi -e 's/\tpredVal := refl.ValueOf\(pred\)\n/\tpredVal := refl.ValueOf(pred)\n\targs := make([]refl.Value, 1)\n/; s/\t\tif predVal.Call\(\[\]refl.Value\{refl.ValueOf\(v\)\}\)/\t\targs[0] = refl.ValueOf(v)\n\t\tif predVal.Call(args)/' "$F"
+grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'if predVal.Call(args)' "$F" || { echo "runtime patch failed" >&2; exit 1; }
