@@ -8,10 +8,29 @@ perl -0pi -e 's/(func AreEqual\(x, y interface\{\}\) bool \{\n)/$1\tswitch xv :=
 # 2. SeqOfString (used for every string literal, on every evaluation): index
 #    by rune rather than by byte (the stock version leaves nil holes for
 #    non-ASCII text), and reuse the result, since sequences are immutable.
-#    The binary is single-threaded, so a plain map is safe.
-perl -0pi -e 's/func SeqOfString\(str string\) Seq \{\n.*?\n\}\n/var seqOfStringCache = map[string]Seq{}\n\nfunc SeqOfString(str string) Seq {\n\tif s, ok := seqOfStringCache[str]; ok {\n\t\treturn s\n\t}\n\trs := []rune(str)\n\tarr := make([]interface{}, len(rs))\n\tfor i, r := range rs {\n\t\tarr[i] = Char(r)\n\t}\n\ts := Seq{arr, true}\n\tif len(seqOfStringCache) < 4096 {\n\t\tseqOfStringCache[str] = s\n\t}\n\treturn s\n}\n/s' "$F"
+#    The binary is single-threaded, so a plain map is safe. The Go main also
+#    builds JSON strings through it, so that keys and short values that repeat
+#    ("uid", "type", ids) are shared instead of rebuilt; only short strings
+#    are kept, so the cache stays small whatever the input.
+perl -0pi -e 's/func SeqOfString\(str string\) Seq \{\n.*?\n\}\n/var seqOfStringCache = map[string]Seq{}\n\nfunc SeqOfString(str string) Seq {\n\tif s, ok := seqOfStringCache[str]; ok {\n\t\treturn s\n\t}\n\trs := []rune(str)\n\tarr := make([]interface{}, len(rs))\n\tfor i, r := range rs {\n\t\tarr[i] = Char(r)\n\t}\n\ts := Seq{arr, true}\n\tif len(str) <= 64 \&\& len(seqOfStringCache) < 4096 {\n\t\tseqOfStringCache[str] = s\n\t}\n\treturn s\n}\n/s' "$F"
 # 3. IntOfInt64 (every |s|, index and small constant): share preallocated
 #    values for 0..4095, as the runtime already does for -1, 0, 1, 2, 5, 10
 #    (Ints are never mutated in place).
 perl -0pi -e 's/func IntOfInt64\(i int64\) Int \{\n/var smallInts = func() []Int {\n\tv := make([]Int, 4096)\n\tfor k := range v {\n\t\tv[k] = Int{impl: big.NewInt(int64(k))}\n\t}\n\treturn v\n}()\n\nfunc IntOfInt64(i int64) Int {\n\tif i >= 0 \&\& i < 4096 {\n\t\treturn smallInts[i]\n\t}\n/' "$F"
-grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" || { echo "runtime patch failed" >&2; exit 1; }
+# 4. Seq equality: two sequences sharing their backing array (as interned
+#    strings from patch 2 do) are equal without comparing element by element.
+perl -0pi -e 's/(func sliceEquals\(s1, s2 \[\]interface\{\}\) bool \{\n)/$1\tif len(s1) == len(s2) \&\& len(s1) > 0 \&\& \&s1[0] == \&s2[0] {\n\t\treturn true\n\t}\n/' "$F"
+# 5. SeqOfSlice: a sequence over a freshly built slice, without the defensive
+#    copy SeqOf makes (the Go main's JSON reader hands over its own slices).
+cat >> "$F" <<'GO'
+
+// SeqOfSlice wraps arr, which the caller must never modify afterwards.
+func SeqOfSlice(arr []interface{}) Seq {
+	return Seq{arr, false}
+}
+GO
+# 6. Quantifier (compiled forall/exists, set and map comprehensions) calls its
+#    typed predicate through reflection; reuse one argument slice instead of
+#    allocating one per element.
+perl -0pi -e 's/\tpredVal := refl.ValueOf\(pred\)\n/\tpredVal := refl.ValueOf(pred)\n\targs := make([]refl.Value, 1)\n/; s/\t\tif predVal.Call\(\[\]refl.Value\{refl.ValueOf\(v\)\}\)/\t\targs[0] = refl.ValueOf(v)\n\t\tif predVal.Call(args)/' "$F"
+grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'if predVal.Call(args)' "$F" || { echo "runtime patch failed" >&2; exit 1; }

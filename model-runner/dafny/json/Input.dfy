@@ -97,8 +97,14 @@ module Input {
   }
 
   function method AncestorsOfAll(es: Store, us: set<EntityUID>): set<EntityUID> {
-    // (u ranges over us * es.Keys so that es[u] is only read for stored u)
-    set u, a | u in us * es.Keys && a in es[u].ancestors :: a
+    // (not `u in us * es.Keys && a in es[u].ancestors`, which builds the key
+    // set and an intersection for every entity; nor `u in es && a in
+    // es[u].ancestors`, whose compiled loop reads es[u] before the test)
+    set u, a | u in us && a in StoredAncestors(es, u) :: a
+  }
+
+  function method StoredAncestors(es: Store, u: EntityUID): set<EntityUID> {
+    if u in es then es[u].ancestors else {}
   }
 
   predicate method IsClosed(es: Store)
@@ -115,11 +121,23 @@ module Input {
 
   // {"principal", "action", "resource": uid, "context": {...}}
   function method RequestFromJson(j: Json, at: Path): Conv<Request> {
+    RequestFromJsonReusing(j, at, None)
+  }
+
+  function method ContextJson(j: Json): Json {
+    if Field(j, "context").Some? then Field(j, "context").value else JObject([])
+  }
+
+  // The same, where `known` may hold a context JSON already converted (the
+  // requests of one line often share their context): an equal context JSON
+  // converts to the same record, so that record is reused.
+  function method RequestFromJsonReusing(j: Json, at: Path, known: Option<(Json, map<string, Value>)>): Conv<Request> {
     var p := if Field(j, "principal").Some? then UidFromJson(Field(j, "principal").value, Member(at, "principal")) else Fail(Show(at) + ": missing principal");
     var a := if Field(j, "action").Some? then UidFromJson(Field(j, "action").value, Member(at, "action")) else Fail(Show(at) + ": missing action");
     var r := if Field(j, "resource").Some? then UidFromJson(Field(j, "resource").value, Member(at, "resource")) else Fail(Show(at) + ": missing resource");
-    var cj := if Field(j, "context").Some? then Field(j, "context").value else JObject([]);
-    var c := if cj.JObject? then RecordFromJson(cj.members, Member(at, "context"), false, MaxDepth)
+    var cj := ContextJson(j);
+    var c := if known.Some? && known.value.0 == cj then Done(known.value.1)
+             else if cj.JObject? then RecordFromJson(cj.members, Member(at, "context"), false, MaxDepth)
              else Fail(Show(at) + ".context: expected an object");
     if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
     else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)

@@ -41,18 +41,21 @@ module Protocol {
     else if es.Fail? then ErrorReply("input", es.why)
     else if !rs.JArray? then ErrorReply("input", "requests: expected an array")
     else
-      var answers := Answers(rs.items, 0, ps.val, es.val);
+      var answers := Answers(rs.items, 0, ps.val, es.val, None);
       if answers.Fail? then ErrorReply("input", answers.why)
       else JObject([("ok", JBool(true)), ("answers", JArray(answers.val))])
   }
 
-  function method Answers(rs: seq<Json>, index: nat, ps: seq<Policy>, es: Store): Conv<seq<Json>>
+  // `known` is the previous request's context, JSON and converted.
+  function method Answers(rs: seq<Json>, index: nat, ps: seq<Policy>, es: Store,
+                          known: Option<(Json, map<string, Value>)>): Conv<seq<Json>>
     decreases |rs|
   {
     if |rs| == 0 then Done([])
     else
-      var r := Input.RequestFromJson(rs[0], Item(Root("requests"), index));
-      var rest := Answers(rs[1..], index + 1, ps, es);
+      var r := Input.RequestFromJsonReusing(rs[0], Item(Root("requests"), index), known);
+      var next := if r.Done? then Some((Input.ContextJson(rs[0]), r.val.context)) else None;
+      var rest := Answers(rs[1..], index + 1, ps, es, next);
       if r.Fail? then Fail(r.why)
       else if rest.Fail? then rest
       else Done([ResponseToJson(Authorize(r.val, es, ps))] + rest.val)
