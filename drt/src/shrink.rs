@@ -71,10 +71,11 @@ impl Budget {
     }
 }
 
-/// Shrink while `keeps` holds; returns the smallest input found.
-pub fn shrink_auth(mut p: AuthParts, mut keeps: impl FnMut(&AuthParts) -> bool, b: &mut Budget) -> AuthParts {
+/// Greedy shrinking: take the first candidate that keeps the property, start
+/// again from it, stop when no candidate keeps it or the budget is spent.
+fn shrink_with<P>(mut p: P, candidates: impl Fn(&P) -> Vec<P>, mut keeps: impl FnMut(&P) -> bool, b: &mut Budget) -> P {
     'outer: loop {
-        for c in auth_candidates(&p) {
+        for c in candidates(&p) {
             if !b.spend() {
                 break 'outer;
             }
@@ -88,20 +89,13 @@ pub fn shrink_auth(mut p: AuthParts, mut keeps: impl FnMut(&AuthParts) -> bool, 
     p
 }
 
-pub fn shrink_eval(mut p: EvalParts, mut keeps: impl FnMut(&EvalParts) -> bool, b: &mut Budget) -> EvalParts {
-    'outer: loop {
-        for c in eval_candidates(&p) {
-            if !b.spend() {
-                break 'outer;
-            }
-            if keeps(&c) {
-                p = c;
-                continue 'outer;
-            }
-        }
-        break;
-    }
-    p
+/// Shrink while `keeps` holds; returns the smallest input found.
+pub fn shrink_auth(p: AuthParts, keeps: impl FnMut(&AuthParts) -> bool, b: &mut Budget) -> AuthParts {
+    shrink_with(p, auth_candidates, keeps, b)
+}
+
+pub fn shrink_eval(p: EvalParts, keeps: impl FnMut(&EvalParts) -> bool, b: &mut Budget) -> EvalParts {
+    shrink_with(p, eval_candidates, keeps, b)
 }
 
 /// One-step simplifications, coarsest first.
