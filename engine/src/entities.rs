@@ -1,4 +1,4 @@
-//! Entity store and Cedar's entities JSON (OWNER: semantics), language doc §5.2.
+//! Entity store and Cedar's entities JSON, language doc §5.2.
 //!
 //! Loading: parse each entity (schema-directed if a schema is given), merge
 //! identical duplicates, compute the transitive closure of `parents` into

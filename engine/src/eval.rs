@@ -1,4 +1,4 @@
-//! The evaluator (OWNER: semantics), language doc §3.
+//! The evaluator, language doc §3.
 //!
 //! Strict, left-to-right evaluation: every operand of an operator is
 //! evaluated before any type check, so the first error in evaluation order

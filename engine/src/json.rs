@@ -1,4 +1,4 @@
-//! Strict JSON reading shared by every data format (OWNER: semantics).
+//! Strict JSON reading shared by every data format.
 //!
 //! `serde_json::from_str` silently keeps the last of duplicate keys and turns
 //! `1.5` or `1e3` into floats. Cedar's data formats forbid both, so the text is

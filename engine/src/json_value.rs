@@ -1,4 +1,4 @@
-//! Cedar values in JSON (language doc §5.1), OWNER: semantics.
+//! Cedar values in JSON (language doc §5.1).
 //!
 //! Reading: without an expected type, JSON maps structurally (arrays → sets,
 //! objects → records) and the escapes `__entity` / `__extn` are recognised

@@ -1,4 +1,4 @@
-//! Requests (OWNER: semantics), language doc §5.3.
+//! Requests, language doc §5.3.
 use crate::ast::EntityUid;
 use crate::json::{DataError, Path};
 use crate::json_value::{self, describe, uid_from_json, uid_to_json};

@@ -1,5 +1,5 @@
-//! Values written as Cedar expressions (for reports and messages), OWNER:
-//! semantics. The text parses back to an expression evaluating to the same
+//! Values written as Cedar expressions (for reports and messages).
+//! The text parses back to an expression evaluating to the same
 //! value: `[1, "a", User::"x", decimal("1.5000"), {"k": ip("10.0.0.1/24")}]`.
 use crate::ast::quote_string;
 use crate::ext::{datetime, decimal, ipaddr};

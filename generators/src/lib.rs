@@ -1,4 +1,4 @@
-//! Input generators (OWNER: generators helper).
+//! Input generators.
 //!
 //! One chain, schema first: a random schema → entities conforming to it (with
 //! multi-level principal and resource hierarchies) → policies generated

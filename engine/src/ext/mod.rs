@@ -55,7 +55,7 @@ pub fn lookup(name: &str) -> Option<&'static ExtFunction> {
     FUNCTIONS.iter().find(|e| e.name == name)
 }
 
-// Implementations (OWNER: semantics); the table above stays the single
+// Implementations; the table above stays the single
 // source of names, styles and arities.
 pub mod datetime;
 pub mod decimal;
