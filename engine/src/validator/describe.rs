@@ -60,23 +60,12 @@ fn go(e: &Expr, depth: usize, out: &mut String) {
             paren(a, d, out);
             out.push_str(".isEmpty()");
         }
-        ExprKind::Binary(op, a, b) => {
-            let sym = match op {
-                BinaryOp::Eq => "==",
-                BinaryOp::Less => "<",
-                BinaryOp::LessEq => "<=",
-                BinaryOp::Add => "+",
-                BinaryOp::Sub => "-",
-                BinaryOp::Mul => "*",
-                BinaryOp::In => "in",
-                BinaryOp::Contains => return method(a, "contains", &[b], d, out),
-                BinaryOp::ContainsAll => return method(a, "containsAll", &[b], d, out),
-                BinaryOp::ContainsAny => return method(a, "containsAny", &[b], d, out),
-                BinaryOp::HasTag => return method(a, "hasTag", &[b], d, out),
-                BinaryOp::GetTag => return method(a, "getTag", &[b], d, out),
-            };
-            bin(a, sym, b, d, out)
-        }
+        ExprKind::Binary(op, a, b) => match op {
+            BinaryOp::Contains | BinaryOp::ContainsAll | BinaryOp::ContainsAny | BinaryOp::HasTag | BinaryOp::GetTag => {
+                method(a, op.name(), &[b], d, out)
+            }
+            _ => bin(a, op.name(), b, d, out),
+        },
         ExprKind::GetAttr(a, k) => {
             paren(a, d, out);
             attr(k, out);
