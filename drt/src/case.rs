@@ -8,6 +8,7 @@ use engine::ast::{Expr, PolicyId, PolicySet};
 use engine::entities::Entities;
 use engine::request::Request;
 use serde_json::{json, Value as Json};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// An authorization input in public formats.
@@ -65,13 +66,25 @@ impl AuthParts {
         }
     }
     pub fn render(&self) -> AuthCase {
-        let ps = renumber(&self.policies);
+        AuthCase::render(self.schema.clone(), &self.policies, &self.entities, &self.requests)
+    }
+}
+
+impl AuthCase {
+    /// A generated input in public formats (without copying it first).
+    pub fn render_input(i: &generators::AuthInput) -> AuthCase {
+        let schema = i.schema.as_ref().map(crate::schema_text::schema_to_text);
+        AuthCase::render(schema, &i.policies, &i.entities, &i.requests)
+    }
+
+    fn render(schema: Option<String>, policies: &PolicySet, entities: &Entities, requests: &[Request]) -> AuthCase {
+        let ps = renumber(policies);
         AuthCase {
-            schema: self.schema.clone(),
+            schema,
             policies_text: engine::printer::policy_set_to_text(&ps),
             policies_json: engine::est::policy_set_to_json(&ps),
-            entities: engine_entities_json(&self.entities),
-            requests: self.requests.iter().map(|r| r.to_json()).collect(),
+            entities: engine_entities_json(entities),
+            requests: requests.iter().map(|r| r.to_json()).collect(),
         }
     }
 }
@@ -101,7 +114,7 @@ impl EvalParts {
 fn engine_entities_json(es: &Entities) -> Json {
     match es.to_json() {
         Json::Array(mut v) => {
-            v.sort_by_key(|e| e.get("uid").map(|u| u.to_string()).unwrap_or_default());
+            v.sort_by_cached_key(|e| e.get("uid").map(|u| u.to_string()).unwrap_or_default());
             Json::Array(v)
         }
         other => other,
@@ -111,7 +124,11 @@ fn engine_entities_json(es: &Entities) -> Json {
 /// Give policies the ids a text parser assigns (`policyN` by position), so
 /// both engines name the same policy the same way; links follow their
 /// templates, and a link id that collides with a new policy id is renamed.
-pub fn renumber(ps: &PolicySet) -> PolicySet {
+pub fn renumber(ps: &PolicySet) -> Cow<'_, PolicySet> {
+    let positional = |(i, p): (usize, &engine::ast::Policy)| p.id.0.strip_prefix("policy") == Some(i.to_string().as_str());
+    if ps.policies.iter().enumerate().all(positional) && ps.links.iter().all(|l| !l.new_id.0.starts_with("policy")) {
+        return Cow::Borrowed(ps); // the generators' own naming: nothing to do
+    }
     let map: BTreeMap<PolicyId, PolicyId> = ps
         .policies
         .iter()
@@ -131,7 +148,7 @@ pub fn renumber(ps: &PolicySet) -> PolicySet {
             l.new_id = PolicyId(format!("link{j}"));
         }
     }
-    out
+    Cow::Owned(out)
 }
 
 impl AuthCase {

@@ -107,8 +107,25 @@ impl Differ {
         self.engines.iter().map(|e| e.name().to_string()).collect()
     }
 
+    /// Hands `case` to every engine; out-of-process engines (the model)
+    /// start computing now and overlap whatever the caller does before
+    /// [`Differ::finish_auth`] (our engine, or generating the next input).
+    pub fn start_auth(&mut self, case: &AuthCase) -> Result<(), Fault> {
+        self.engines.iter_mut().try_for_each(|e| e.start_authorize(case))
+    }
+
+    pub fn start_eval(&mut self, case: &EvalCase) -> Result<(), Fault> {
+        self.engines.iter_mut().try_for_each(|e| e.start_evaluate(case))
+    }
+
     /// Every engine's outcome for an authorization case (or the first fault).
     pub fn authorize_all(&mut self, case: &AuthCase) -> Result<Vec<Outcome<Vec<AuthAnswer>>>, Fault> {
+        self.start_auth(case)?;
+        self.collect_auth(case)
+    }
+
+    /// The outcomes of a case handed over by `start_auth`.
+    fn collect_auth(&mut self, case: &AuthCase) -> Result<Vec<Outcome<Vec<AuthAnswer>>>, Fault> {
         let mut outs = Vec::new();
         for e in self.engines.iter_mut() {
             let o = e.authorize(case)?;
@@ -126,12 +143,24 @@ impl Differ {
     }
 
     pub fn evaluate_all(&mut self, case: &EvalCase) -> Result<Vec<Outcome<EvalAnswer>>, Fault> {
+        self.start_eval(case)?;
+        self.collect_eval(case)
+    }
+
+    fn collect_eval(&mut self, case: &EvalCase) -> Result<Vec<Outcome<EvalAnswer>>, Fault> {
         self.engines.iter_mut().map(|e| e.evaluate(case)).collect()
     }
 
+    /// Runs every engine on `case` and compares.
     pub fn check_auth(&mut self, target: &str, case: &AuthCase) -> Verdict {
+        let started = self.start_auth(case);
+        self.finish_auth(target, case, started)
+    }
+
+    /// The second half of [`Differ::check_auth`], given what `start_auth` returned.
+    pub fn finish_auth(&mut self, target: &str, case: &AuthCase, started: Result<(), Fault>) -> Verdict {
         self.counters.requests += case.requests.len() as u64;
-        let outs = match self.authorize_all(case) {
+        let outs = match started.and_then(|()| self.collect_auth(case)) {
             Ok(o) => o,
             Err(f) => return Verdict::Fault(f),
         };
@@ -160,8 +189,14 @@ impl Differ {
     }
 
     pub fn check_eval(&mut self, target: &str, case: &EvalCase) -> Verdict {
+        let started = self.start_eval(case);
+        self.finish_eval(target, case, started)
+    }
+
+    /// The second half of [`Differ::check_eval`], given what `start_eval` returned.
+    pub fn finish_eval(&mut self, target: &str, case: &EvalCase, started: Result<(), Fault>) -> Verdict {
         self.counters.requests += 1;
-        let outs = match self.evaluate_all(case) {
+        let outs = match started.and_then(|()| self.collect_eval(case)) {
             Ok(o) => o,
             Err(f) => return Verdict::Fault(f),
         };

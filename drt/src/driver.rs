@@ -57,20 +57,39 @@ impl TargetStats {
     }
 }
 
+/// The message of a caught panic.
+fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
+    p.downcast_ref::<String>()
+        .cloned()
+        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
+        .unwrap_or_else(|| "non-string panic".into())
+}
+
 /// Run `count` seeded inputs of one target through `d`.
+///
+/// A two-stage pipeline: input `i` is handed to the engines, then input
+/// `i + 1` is generated while the model (another process) works on `i`,
+/// then `i`'s answers are collected and compared. Every input is still
+/// judged on its own; only the waiting overlaps.
 pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
     let before = d.counters.clone();
     let t0 = Instant::now();
     let mut findings = 0;
     let mut last_print = Instant::now();
-    for i in o.start..o.start + o.count {
-        let s = mix(o.seed, i);
-        let v = catch_unwind(AssertUnwindSafe(|| t.run(Source::Seed(s), d))).unwrap_or_else(|p| {
-            let msg = p
-                .downcast_ref::<String>()
-                .cloned()
-                .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-                .unwrap_or_else(|| "non-string panic".into());
+    let end = o.start + o.count;
+    let prepare = |i: u64| catch_unwind(AssertUnwindSafe(|| t.prepare(Source::Seed(mix(o.seed, i))))).map_err(panic_message);
+    let mut next = (o.start < end).then(|| prepare(o.start));
+    for i in o.start..end {
+        let current = next.take().expect("prepared above");
+        let started = current.as_ref().ok().map(|p| p.start(d));
+        if i + 1 < end {
+            next = Some(prepare(i + 1));
+        }
+        let outcome = current.and_then(|p| {
+            let started = started.expect("started with it");
+            catch_unwind(AssertUnwindSafe(|| t.finish(p, started, d))).map_err(panic_message)
+        });
+        let v = outcome.unwrap_or_else(|msg| {
             d.counters.inputs += 1;
             d.counters.findings += 1;
             Verdict::Finding(Box::new(crate::diff::Finding {

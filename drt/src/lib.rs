@@ -36,3 +36,4 @@ pub mod schema_text;
 pub mod shrink;
 pub mod targets;
 pub mod testfile;
+

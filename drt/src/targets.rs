@@ -2,7 +2,8 @@
 //! seed) into an input and checks it. libFuzzer targets and the seeded
 //! driver call the same functions.
 
-use crate::case::{AuthParts, EvalParts};
+use crate::answer::Fault;
+use crate::case::{AuthCase, EvalCase, EvalParts};
 use crate::diff::{Differ, Finding, FindingKind, Verdict};
 use crate::gen::{self, Source};
 use engine::ast::{Expr, Pattern, PatternElem};
@@ -64,36 +65,71 @@ impl Target {
 
     /// Generate one input from `src` and check it.
     pub fn run(self, src: Source<'_>, d: &mut Differ) -> Verdict {
-        let v = match self {
+        let p = self.prepare(src);
+        let started = p.start(d);
+        self.finish(p, started, d)
+    }
+
+    /// Generate one input from `src`: a rendered case for the differential
+    /// targets; the others are checked here and now (they need no engine).
+    pub fn prepare(self, src: Source<'_>) -> Prepared {
+        let checked = |verdict| Prepared::Checked { verdict, validated: false };
+        match self {
             Target::Abac | Target::AbacTypeDirected | Target::Rbac => match gen::auth_input(self, src) {
-                Some(i) => {
-                    let case = AuthParts::from_input(&i).render();
-                    d.check_auth(self.name(), &case)
-                }
-                None => Verdict::Skipped,
+                Some(i) => Prepared::Auth(AuthCase::render_input(&i)),
+                None => checked(Verdict::Skipped),
             },
             Target::EvalTypeDirected => match gen::eval_input(self, src) {
-                Some(i) => {
-                    let case = EvalParts::from_input(&i).render();
-                    d.check_eval(self.name(), &case)
-                }
-                None => Verdict::Skipped,
+                Some(i) => Prepared::Eval(EvalParts::from_input(&i).render()),
+                None => checked(Verdict::Skipped),
             },
-            Target::ValidationSoundness => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| {
-                let (v, validated) = soundness(&i);
-                d.counters.validated += validated as u64;
-                v
+            Target::ValidationSoundness => gen::auth_input(self, src).map_or(checked(Verdict::Skipped), |i| {
+                let (verdict, validated) = soundness(&i);
+                Prepared::Checked { verdict, validated }
             }),
-            Target::PolicyTextRoundtrip => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| text_roundtrip(&i)),
-            Target::PolicyJsonRoundtrip => gen::auth_input(self, src).map_or(Verdict::Skipped, |i| json_roundtrip(&i)),
+            Target::PolicyTextRoundtrip => checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| text_roundtrip(&i))),
+            Target::PolicyJsonRoundtrip => checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| json_roundtrip(&i))),
             Target::EntitiesJsonRoundtrip => {
-                gen::auth_input(self, src).map_or(Verdict::Skipped, |i| entities_roundtrip(&i.entities))
+                checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| entities_roundtrip(&i.entities)))
             }
-            Target::ParserBytes => gen::with_bytes(src, parser_bytes),
-            Target::LikeMatching => gen::with_bytes(src, like_matching),
+            Target::ParserBytes => checked(gen::with_bytes(src, parser_bytes)),
+            Target::LikeMatching => checked(gen::with_bytes(src, like_matching)),
+        }
+    }
+
+    /// Collect the engines' answers to a started input, compare, and count.
+    pub fn finish(self, p: Prepared, started: Result<(), Fault>, d: &mut Differ) -> Verdict {
+        let v = match p {
+            Prepared::Auth(case) => d.finish_auth(self.name(), &case, started),
+            Prepared::Eval(case) => d.finish_eval(self.name(), &case, started),
+            Prepared::Checked { verdict, validated } => {
+                d.counters.validated += validated as u64;
+                verdict
+            }
         };
         d.counters.count(&v);
         v
+    }
+}
+
+/// One generated input between generation and comparison.
+pub enum Prepared {
+    Auth(AuthCase),
+    Eval(EvalCase),
+    /// A single-engine property's verdict; `validated` says, for
+    /// validation-soundness, whether the policies validated.
+    Checked { verdict: Verdict, validated: bool },
+}
+
+impl Prepared {
+    /// Hand the input to the engines, so that out-of-process ones compute
+    /// while the caller goes on (see `Differ::start_auth`).
+    pub fn start(&self, d: &mut Differ) -> Result<(), Fault> {
+        match self {
+            Prepared::Auth(case) => d.start_auth(case),
+            Prepared::Eval(case) => d.start_eval(case),
+            Prepared::Checked { .. } => Ok(()),
+        }
     }
 }
 

@@ -57,7 +57,8 @@ impl<C: Choices> Gen<'_, C> {
         let p_template = if self.mode == Mode::Rbac { 0.4 } else { 0.2 };
         for i in 0..n {
             let template = self.s.templates && self.c.flip(p_template);
-            let id = PolicyId(if template { format!("template{i}") } else { format!("policy{i}") });
+            // Positional ids, as a text parser assigns them to policies and templates alike.
+            let id = PolicyId(format!("policy{i}"));
             let (policy, slots, target) = self.gen_policy(id.clone(), template);
             if !template {
                 self.targets.push(Rc::new(target.clone()));

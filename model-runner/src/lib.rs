@@ -10,6 +10,7 @@
 //! never reported as an ordinary answer, so a harness can tell "the model is
 //! broken" apart from "the model disagrees".
 
+use serde::Serialize;
 use serde_json::json;
 use std::collections::BTreeSet;
 use std::fmt;
@@ -165,12 +166,14 @@ pub struct ModelClient {
     cfg: ClientConfig,
     process: Option<Process>,
     version: String,
+    /// A line was sent and its reply not yet received.
+    awaiting_reply: bool,
 }
 
 impl ModelClient {
     /// Starts the binary and checks that it answers `version`.
     pub fn spawn(cfg: ClientConfig) -> Result<ModelClient, ModelFault> {
-        let mut client = ModelClient { cfg, process: None, version: String::new() };
+        let mut client = ModelClient { cfg, process: None, version: String::new(), awaiting_reply: false };
         client.version = client.version()?;
         Ok(client)
     }
@@ -196,9 +199,27 @@ impl ModelClient {
         entities: &Json,
         requests: &[Json],
     ) -> Result<ModelReply<Vec<AuthAnswer>>, ModelFault> {
-        let reply = self.request(&json!({
-            "op": "authorize", "policies": policies, "entities": entities, "requests": requests,
-        }))?;
+        let pending = self.send_authorize(policies, entities, requests)?;
+        self.finish_authorize(pending)
+    }
+
+    /// The first half of [`ModelClient::authorize`]: sends the request and
+    /// returns at once, so the caller can work while the model computes.
+    /// Finish it with [`ModelClient::finish_authorize`] before sending anything else.
+    pub fn send_authorize(
+        &mut self,
+        policies: &Json,
+        entities: &Json,
+        requests: &[Json],
+    ) -> Result<PendingAuthorize, ModelFault> {
+        let line = protocol_line(&AuthorizeLine { op: "authorize", policies, entities, requests });
+        self.send(&line)?;
+        Ok(PendingAuthorize { requests: requests.len() })
+    }
+
+    /// Waits (up to the timeout) for the answers to a sent authorization.
+    pub fn finish_authorize(&mut self, pending: PendingAuthorize) -> Result<ModelReply<Vec<AuthAnswer>>, ModelFault> {
+        let reply = self.receive()?;
         if let Some(msg) = input_rejection(&reply)? {
             return Ok(ModelReply::InputRejected(msg));
         }
@@ -206,7 +227,7 @@ impl ModelClient {
             .get("answers")
             .and_then(Json::as_array)
             .ok_or_else(|| bad_reply("missing \"answers\"", &reply))?;
-        if answers.len() != requests.len() {
+        if answers.len() != pending.requests {
             return Err(bad_reply("wrong number of answers", &reply));
         }
         let parsed = answers.iter().map(parse_answer).collect::<Option<Vec<_>>>();
@@ -220,9 +241,20 @@ impl ModelClient {
         entities: &Json,
         request: &Json,
     ) -> Result<ModelReply<EvalAnswer>, ModelFault> {
-        let reply = self.request(&json!({
-            "op": "evaluate", "expr": expr, "entities": entities, "request": request,
-        }))?;
+        let pending = self.send_evaluate(expr, entities, request)?;
+        self.finish_evaluate(pending)
+    }
+
+    /// The first half of [`ModelClient::evaluate`] (see [`ModelClient::send_authorize`]).
+    pub fn send_evaluate(&mut self, expr: &Json, entities: &Json, request: &Json) -> Result<PendingEvaluate, ModelFault> {
+        let line = protocol_line(&EvaluateLine { op: "evaluate", expr, entities, request });
+        self.send(&line)?;
+        Ok(PendingEvaluate(()))
+    }
+
+    /// Waits (up to the timeout) for the value or error of a sent evaluation.
+    pub fn finish_evaluate(&mut self, _pending: PendingEvaluate) -> Result<ModelReply<EvalAnswer>, ModelFault> {
+        let reply = self.receive()?;
         if let Some(msg) = input_rejection(&reply)? {
             return Ok(ModelReply::InputRejected(msg));
         }
@@ -238,7 +270,13 @@ impl ModelClient {
     /// Sends one raw protocol request and returns the parsed reply line.
     /// `{"ok":false,"kind":"fault"}` comes back as a fault, not a reply.
     pub fn request(&mut self, request: &Json) -> Result<Json, ModelFault> {
-        let line = self.round_trip(&request.to_string())?;
+        self.send(request.to_string().as_bytes())?;
+        self.receive()
+    }
+
+    /// Waits for the reply to the line last sent and parses it.
+    fn receive(&mut self) -> Result<Json, ModelFault> {
+        let line = self.receive_line()?;
         let reply: Json = serde_json::from_str(&line).map_err(|e| {
             ModelFault::new(FaultKind::BadReply, format!("unparsable reply ({e}): {}", line.trim_end()))
         })?;
@@ -255,7 +293,8 @@ impl ModelClient {
     /// Sends one raw request line (without the newline) and returns the raw
     /// reply line, for requests that cannot be built as a [`Json`] value.
     pub fn raw_line(&mut self, line: &str) -> Result<String, ModelFault> {
-        self.round_trip(line).map(|l| l.trim_end().to_string())
+        self.send(line.as_bytes())?;
+        self.receive_line().map(|l| l.trim_end().to_string())
     }
 
     /// The process id of the running model process, if one is running.
@@ -263,40 +302,88 @@ impl ModelClient {
         self.process.as_ref().map(|p| p.child.id())
     }
 
-    /// Writes one line and waits (up to the timeout) for one line back.
-    /// Any failure kills the process so that the next call starts afresh.
-    fn round_trip(&mut self, line: &str) -> Result<String, ModelFault> {
+    /// Writes one line (starting the process first if needed). Any failure
+    /// kills the process so that the next call starts afresh.
+    fn send(&mut self, line: &[u8]) -> Result<(), ModelFault> {
+        if self.awaiting_reply {
+            // A pending request was dropped unfinished: its reply would be
+            // taken for this one's, so start a fresh process instead.
+            let _ = self.fail(ModelFault::new(FaultKind::Crash, "unfinished request"));
+        }
         if self.process.is_none() {
             self.process = Some(Process::spawn(&self.cfg)?);
         }
-        let timeout = self.cfg.timeout;
         let proc = self.process.as_mut().expect("just spawned");
         let sent = proc
             .stdin
-            .write_all(line.as_bytes())
+            .write_all(line)
             .and_then(|_| proc.stdin.write_all(b"\n"))
             .and_then(|_| proc.stdin.flush());
-        let result = match sent {
-            Err(e) => Err(ModelFault::new(FaultKind::Crash, format!("writing to the model: {e}"))),
-            Ok(()) => match proc.lines.recv_timeout(timeout) {
-                Ok(Ok(reply)) => Ok(reply),
-                Ok(Err(msg)) => Err(ModelFault::new(FaultKind::Crash, msg)),
-                Err(RecvTimeoutError::Timeout) => Err(ModelFault::new(
-                    FaultKind::Timeout,
-                    format!("no reply within {} ms", timeout.as_millis()),
-                )),
-                Err(RecvTimeoutError::Disconnected) => {
-                    Err(ModelFault::new(FaultKind::Crash, "the model's output reader stopped"))
-                }
-            },
+        self.awaiting_reply = sent.is_ok();
+        sent.map_err(|e| self.fail(ModelFault::new(FaultKind::Crash, format!("writing to the model: {e}"))))
+    }
+
+    /// Waits up to the timeout for the reply line to the line last sent.
+    /// (The timeout runs from this call: time the caller spent between
+    /// sending and receiving is extra time the model had.)
+    fn receive_line(&mut self) -> Result<String, ModelFault> {
+        let timeout = self.cfg.timeout;
+        let (Some(proc), true) = (self.process.as_mut(), self.awaiting_reply) else {
+            return Err(ModelFault::new(FaultKind::Crash, "no request is waiting for a reply"));
         };
-        if result.is_err() {
-            if let Some(mut p) = self.process.take() {
-                p.kill();
+        self.awaiting_reply = false;
+        match proc.lines.recv_timeout(timeout) {
+            Ok(Ok(reply)) => Ok(reply),
+            Ok(Err(msg)) => Err(self.fail(ModelFault::new(FaultKind::Crash, msg))),
+            Err(RecvTimeoutError::Timeout) => Err(self.fail(ModelFault::new(
+                FaultKind::Timeout,
+                format!("no reply within {} ms", timeout.as_millis()),
+            ))),
+            Err(RecvTimeoutError::Disconnected) => {
+                Err(self.fail(ModelFault::new(FaultKind::Crash, "the model's output reader stopped")))
             }
         }
-        result
     }
+
+    /// Kills the process after a fault (the next call restarts it).
+    fn fail(&mut self, fault: ModelFault) -> ModelFault {
+        if let Some(mut p) = self.process.take() {
+            p.kill();
+        }
+        fault
+    }
+}
+
+/// An authorization sent with [`ModelClient::send_authorize`], not yet received.
+#[must_use = "finish it with ModelClient::finish_authorize"]
+pub struct PendingAuthorize {
+    requests: usize,
+}
+
+/// An evaluation sent with [`ModelClient::send_evaluate`], not yet received.
+#[must_use = "finish it with ModelClient::finish_evaluate"]
+pub struct PendingEvaluate(());
+
+// Request lines, serialized straight from borrowed values (`json!` would
+// deep-copy entities and policies first).
+#[derive(Serialize)]
+struct AuthorizeLine<'a> {
+    op: &'static str,
+    policies: &'a Json,
+    entities: &'a Json,
+    requests: &'a [Json],
+}
+
+#[derive(Serialize)]
+struct EvaluateLine<'a> {
+    op: &'static str,
+    expr: &'a Json,
+    entities: &'a Json,
+    request: &'a Json,
+}
+
+fn protocol_line(line: &impl Serialize) -> Vec<u8> {
+    serde_json::to_vec(line).expect("JSON values always serialize")
 }
 
 impl Drop for ModelClient {

@@ -80,6 +80,26 @@ fn evaluate() {
 }
 
 #[test]
+fn split_calls_and_an_abandoned_request() {
+    let Some(mut c) = real_client() else { return };
+    let policies = json!({"staticPolicies": {"p": {"effect": "permit", "principal": {"op": "All"},
+        "action": {"op": "All"}, "resource": {"op": "All"}, "conditions": []}}});
+    // send, work meanwhile, finish: the same answers as one call.
+    let pending = c.send_authorize(&policies, &json!([]), &[request("a"), request("b")]).unwrap();
+    let ModelReply::Answer(answers) = c.finish_authorize(pending).unwrap() else { panic!("rejected") };
+    assert_eq!(answers.len(), 2);
+    assert!(answers.iter().all(|a| a.decision == Decision::Allow));
+    // A request sent and never finished: its reply must not be taken for the
+    // next request's (the client starts a fresh process instead).
+    let pid = c.process_id();
+    let abandoned = c.send_evaluate(&json!({"Value": 1}), &json!([]), &request("a")).unwrap();
+    drop(abandoned);
+    let two = json!({"Value": 2});
+    assert_eq!(c.evaluate(&two, &json!([]), &request("a")).unwrap(), ModelReply::Answer(EvalAnswer::Value(json!(2))));
+    assert_ne!(c.process_id(), pid);
+}
+
+#[test]
 fn input_error() {
     let Some(mut c) = real_client() else { return };
     let cycle = json!([
