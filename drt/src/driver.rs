@@ -65,11 +65,15 @@ fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
         .unwrap_or_else(|| "non-string panic".into())
 }
 
+/// How many inputs are handed to the engines ahead of the one being
+/// compared: the model (another process) always has the next input queued
+/// while it answers this one, and we generate and run ours meanwhile.
+const PIPELINE_DEPTH: u64 = 2;
+
 /// Run `count` seeded inputs of one target through `d`.
 ///
-/// A two-stage pipeline: input `i` is handed to the engines, then input
-/// `i + 1` is generated while the model (another process) works on `i`,
-/// then `i`'s answers are collected and compared. Every input is still
+/// Pipelined (see [`PIPELINE_DEPTH`]): inputs are generated and handed to
+/// the engines ahead of time, and compared in order. Every input is still
 /// judged on its own; only the waiting overlaps.
 pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
     let before = d.counters.clone();
@@ -77,16 +81,23 @@ pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
     let mut findings = 0;
     let mut last_print = Instant::now();
     let end = o.start + o.count;
-    let prepare = |i: u64| catch_unwind(AssertUnwindSafe(|| t.prepare(Source::Seed(mix(o.seed, i))))).map_err(panic_message);
-    let mut next = (o.start < end).then(|| prepare(o.start));
+    // An input generated (or the generator's panic) and handed to the engines.
+    let launch = |i: u64, d: &mut Differ| {
+        let p = catch_unwind(AssertUnwindSafe(|| t.prepare(Source::Seed(mix(o.seed, i))))).map_err(panic_message)?;
+        let started = p.start(d);
+        Ok::<_, String>((p, started))
+    };
+    let mut in_flight = std::collections::VecDeque::new();
+    for i in o.start..end.min(o.start + PIPELINE_DEPTH - 1) {
+        in_flight.push_back(launch(i, d));
+    }
     for i in o.start..end {
-        let current = next.take().expect("prepared above");
-        let started = current.as_ref().ok().map(|p| p.start(d));
-        if i + 1 < end {
-            next = Some(prepare(i + 1));
+        if i + PIPELINE_DEPTH - 1 < end {
+            let next = launch(i + PIPELINE_DEPTH - 1, d);
+            in_flight.push_back(next);
         }
-        let outcome = current.and_then(|p| {
-            let started = started.expect("started with it");
+        let current = in_flight.pop_front().expect("launched above");
+        let outcome = current.and_then(|(p, started)| {
             catch_unwind(AssertUnwindSafe(|| t.finish(p, started, d))).map_err(panic_message)
         });
         let v = outcome.unwrap_or_else(|msg| {

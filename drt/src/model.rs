@@ -7,16 +7,18 @@ use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
 use crate::case::{AuthCase, EvalCase};
 use crate::engine::Engine;
 use engine::authorizer::Decision;
-use model_runner::{ClientConfig, ModelClient, ModelFault, ModelReply, PendingAuthorize, PendingEvaluate};
+use model_runner::{ClientConfig, FaultKind, ModelClient, ModelFault, ModelReply, PendingAuthorize, PendingEvaluate};
+use std::collections::VecDeque;
 
 pub struct ModelEngine {
     client: ModelClient,
-    /// A request sent by `start_authorize`/`start_evaluate`, not yet received.
-    pending: Pending,
+    /// Requests sent by `start_authorize`/`start_evaluate` and not yet
+    /// received, oldest first (the differ finishes cases in the order it
+    /// started them).
+    pending: VecDeque<Pending>,
 }
 
 enum Pending {
-    Nothing,
     Authorize(PendingAuthorize),
     Evaluate(PendingEvaluate),
 }
@@ -24,7 +26,7 @@ enum Pending {
 impl ModelEngine {
     pub fn spawn() -> Result<ModelEngine, String> {
         let client = ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f}"))?;
-        Ok(ModelEngine { client, pending: Pending::Nothing })
+        Ok(ModelEngine { client, pending: VecDeque::new() })
     }
 }
 
@@ -39,22 +41,27 @@ impl Engine for ModelEngine {
 
     fn start_authorize(&mut self, case: &AuthCase) -> Result<(), Fault> {
         let p = self.client.send_authorize(&case.policies_json, &case.entities, &case.requests).map_err(fault)?;
-        self.pending = Pending::Authorize(p);
+        self.pending.push_back(Pending::Authorize(p));
         Ok(())
     }
 
     fn start_evaluate(&mut self, case: &EvalCase) -> Result<(), Fault> {
         let p = self.client.send_evaluate(&case.expr_json, &case.entities, &case.request).map_err(fault)?;
-        self.pending = Pending::Evaluate(p);
+        self.pending.push_back(Pending::Evaluate(p));
         Ok(())
     }
 
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
-        let sent = match std::mem::replace(&mut self.pending, Pending::Nothing) {
-            Pending::Authorize(p) => p,
-            _ => self.client.send_authorize(&case.policies_json, &case.entities, &case.requests).map_err(fault)?,
+        let send = |c: &mut ModelClient| c.send_authorize(&case.policies_json, &case.entities, &case.requests);
+        let reply = match self.pending.pop_front() {
+            Some(Pending::Authorize(p)) => match self.client.finish_authorize(p) {
+                // Sent before the model restarted (a fault on an earlier case): ask again.
+                Err(f) if f.kind == FaultKind::Lost => send(&mut self.client).and_then(|p| self.client.finish_authorize(p)),
+                r => r,
+            },
+            _ => send(&mut self.client).and_then(|p| self.client.finish_authorize(p)),
         };
-        match self.client.finish_authorize(sent).map_err(fault)? {
+        match reply.map_err(fault)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(answers) => Ok(Outcome::Answer(
                 answers
@@ -73,11 +80,15 @@ impl Engine for ModelEngine {
     }
 
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
-        let sent = match std::mem::replace(&mut self.pending, Pending::Nothing) {
-            Pending::Evaluate(p) => p,
-            _ => self.client.send_evaluate(&case.expr_json, &case.entities, &case.request).map_err(fault)?,
+        let send = |c: &mut ModelClient| c.send_evaluate(&case.expr_json, &case.entities, &case.request);
+        let reply = match self.pending.pop_front() {
+            Some(Pending::Evaluate(p)) => match self.client.finish_evaluate(p) {
+                Err(f) if f.kind == FaultKind::Lost => send(&mut self.client).and_then(|p| self.client.finish_evaluate(p)),
+                r => r,
+            },
+            _ => send(&mut self.client).and_then(|p| self.client.finish_evaluate(p)),
         };
-        match self.client.finish_evaluate(sent).map_err(fault)? {
+        match reply.map_err(fault)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(model_runner::EvalAnswer::Error(c)) => Ok(Outcome::Answer(EvalAnswer::Error(c))),
             ModelReply::Answer(model_runner::EvalAnswer::Value(j)) => Ok(Outcome::Answer(match crate::ours::read_value(&j) {

@@ -93,3 +93,44 @@ fn validation_soundness_over_thousands_of_seeded_inputs() {
     assert_eq!(s.findings, 0, "soundness violated (see the report above)");
     assert!(s.validated * 10 >= s.inputs * 9, "only {} of {} inputs validated", s.validated, s.inputs);
 }
+
+/// An engine that answers like ours but, like the model, takes the case at
+/// `start_authorize` and hands the answer out later, first in first out.
+struct Deferred {
+    inner: drt::ours::OurEngine,
+    queue: std::collections::VecDeque<drt::answer::EngineResult<Vec<drt::answer::AuthAnswer>>>,
+}
+
+impl drt::engine::Engine for Deferred {
+    fn name(&self) -> &str {
+        "deferred"
+    }
+    fn start_authorize(&mut self, case: &drt::case::AuthCase) -> Result<(), drt::answer::Fault> {
+        let answer = self.inner.authorize(case);
+        self.queue.push_back(answer);
+        Ok(())
+    }
+    fn authorize(&mut self, _: &drt::case::AuthCase) -> drt::answer::EngineResult<Vec<drt::answer::AuthAnswer>> {
+        self.queue.pop_front().expect("authorize follows start_authorize")
+    }
+    fn evaluate(&mut self, case: &drt::case::EvalCase) -> drt::answer::EngineResult<drt::answer::EvalAnswer> {
+        self.inner.evaluate(case)
+    }
+}
+
+#[test]
+fn the_pipelined_driver_compares_each_input_with_its_own_answers() {
+    // Were an answer compared with another input's case, the two engines
+    // would disagree (inputs differ in their decisions almost always).
+    let deferred = Deferred { inner: drt::ours::OurEngine::new(), queue: Default::default() };
+    let mut d = Differ::new(vec![Box::new(drt::ours::OurEngine::new()), Box::new(deferred)]);
+    let o = RunOptions { seed: 7, start: 0, count: 300, max_findings: 1, artifacts: None, quiet: true };
+    let s = run_target(Target::AbacTypeDirected, &mut d, &o);
+    assert_eq!((s.inputs, s.findings, s.faults), (300, 0, 0));
+    // And the check has teeth: answers shifted by one input disagree.
+    let mut shifted = Deferred { inner: drt::ours::OurEngine::new(), queue: Default::default() };
+    shifted.queue.push_back(Ok(drt::answer::Outcome::Answer(Vec::new())));
+    let mut d = Differ::new(vec![Box::new(drt::ours::OurEngine::new()), Box::new(shifted)]);
+    let s = run_target(Target::AbacTypeDirected, &mut d, &RunOptions { max_findings: 300, ..o });
+    assert!(s.findings + s.faults > 250, "{s:?}");
+}

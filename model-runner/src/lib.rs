@@ -64,6 +64,10 @@ pub enum FaultKind {
     BadReply,
     /// The model caught an internal panic (`{"ok":false,"kind":"fault"}`).
     Internal,
+    /// A sent request whose reply can no longer come: the process was
+    /// restarted (after a fault on an earlier request) before answering it.
+    /// Sending it again is safe.
+    Lost,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -166,14 +170,24 @@ pub struct ModelClient {
     cfg: ClientConfig,
     process: Option<Process>,
     version: String,
-    /// A line was sent and its reply not yet received.
-    awaiting_reply: bool,
+    /// Counts processes started, so that a ticket of an earlier process is recognised.
+    generation: u64,
+    /// Lines sent to / replies received from the current process.
+    sent: u64,
+    received: u64,
+}
+
+/// Which line a reply belongs to: replies come back in the order lines were sent.
+#[derive(Debug, Clone, Copy)]
+struct Ticket {
+    generation: u64,
+    seq: u64,
 }
 
 impl ModelClient {
     /// Starts the binary and checks that it answers `version`.
     pub fn spawn(cfg: ClientConfig) -> Result<ModelClient, ModelFault> {
-        let mut client = ModelClient { cfg, process: None, version: String::new(), awaiting_reply: false };
+        let mut client = ModelClient { cfg, process: None, version: String::new(), generation: 0, sent: 0, received: 0 };
         client.version = client.version()?;
         Ok(client)
     }
@@ -213,13 +227,13 @@ impl ModelClient {
         requests: &[Json],
     ) -> Result<PendingAuthorize, ModelFault> {
         let line = protocol_line(&AuthorizeLine { op: "authorize", policies, entities, requests });
-        self.send(&line)?;
-        Ok(PendingAuthorize { requests: requests.len() })
+        let ticket = self.send(&line)?;
+        Ok(PendingAuthorize { ticket, requests: requests.len() })
     }
 
     /// Waits (up to the timeout) for the answers to a sent authorization.
     pub fn finish_authorize(&mut self, pending: PendingAuthorize) -> Result<ModelReply<Vec<AuthAnswer>>, ModelFault> {
-        let reply = self.receive()?;
+        let reply = self.receive(pending.ticket)?;
         if let Some(msg) = input_rejection(&reply)? {
             return Ok(ModelReply::InputRejected(msg));
         }
@@ -248,13 +262,12 @@ impl ModelClient {
     /// The first half of [`ModelClient::evaluate`] (see [`ModelClient::send_authorize`]).
     pub fn send_evaluate(&mut self, expr: &Json, entities: &Json, request: &Json) -> Result<PendingEvaluate, ModelFault> {
         let line = protocol_line(&EvaluateLine { op: "evaluate", expr, entities, request });
-        self.send(&line)?;
-        Ok(PendingEvaluate(()))
+        Ok(PendingEvaluate { ticket: self.send(&line)? })
     }
 
     /// Waits (up to the timeout) for the value or error of a sent evaluation.
-    pub fn finish_evaluate(&mut self, _pending: PendingEvaluate) -> Result<ModelReply<EvalAnswer>, ModelFault> {
-        let reply = self.receive()?;
+    pub fn finish_evaluate(&mut self, pending: PendingEvaluate) -> Result<ModelReply<EvalAnswer>, ModelFault> {
+        let reply = self.receive(pending.ticket)?;
         if let Some(msg) = input_rejection(&reply)? {
             return Ok(ModelReply::InputRejected(msg));
         }
@@ -270,13 +283,13 @@ impl ModelClient {
     /// Sends one raw protocol request and returns the parsed reply line.
     /// `{"ok":false,"kind":"fault"}` comes back as a fault, not a reply.
     pub fn request(&mut self, request: &Json) -> Result<Json, ModelFault> {
-        self.send(request.to_string().as_bytes())?;
-        self.receive()
+        let ticket = self.send(request.to_string().as_bytes())?;
+        self.receive(ticket)
     }
 
-    /// Waits for the reply to the line last sent and parses it.
-    fn receive(&mut self) -> Result<Json, ModelFault> {
-        let line = self.receive_line()?;
+    /// Waits for the reply to the line `ticket` stands for and parses it.
+    fn receive(&mut self, ticket: Ticket) -> Result<Json, ModelFault> {
+        let line = self.receive_line(ticket)?;
         let reply: Json = serde_json::from_str(&line).map_err(|e| {
             ModelFault::new(FaultKind::BadReply, format!("unparsable reply ({e}): {}", line.trim_end()))
         })?;
@@ -293,8 +306,8 @@ impl ModelClient {
     /// Sends one raw request line (without the newline) and returns the raw
     /// reply line, for requests that cannot be built as a [`Json`] value.
     pub fn raw_line(&mut self, line: &str) -> Result<String, ModelFault> {
-        self.send(line.as_bytes())?;
-        self.receive_line().map(|l| l.trim_end().to_string())
+        let ticket = self.send(line.as_bytes())?;
+        self.receive_line(ticket).map(|l| l.trim_end().to_string())
     }
 
     /// The process id of the running model process, if one is running.
@@ -302,16 +315,15 @@ impl ModelClient {
         self.process.as_ref().map(|p| p.child.id())
     }
 
-    /// Writes one line (starting the process first if needed). Any failure
-    /// kills the process so that the next call starts afresh.
-    fn send(&mut self, line: &[u8]) -> Result<(), ModelFault> {
-        if self.awaiting_reply {
-            // A pending request was dropped unfinished: its reply would be
-            // taken for this one's, so start a fresh process instead.
-            let _ = self.fail(ModelFault::new(FaultKind::Crash, "unfinished request"));
-        }
+    /// Writes one line (starting the process first if needed). Several
+    /// lines may be in flight; each reply is claimed with its ticket. Any
+    /// failure kills the process so that the next call starts afresh.
+    fn send(&mut self, line: &[u8]) -> Result<Ticket, ModelFault> {
         if self.process.is_none() {
             self.process = Some(Process::spawn(&self.cfg)?);
+            self.generation += 1;
+            self.sent = 0;
+            self.received = 0;
         }
         let proc = self.process.as_mut().expect("just spawned");
         let sent = proc
@@ -319,28 +331,43 @@ impl ModelClient {
             .write_all(line)
             .and_then(|_| proc.stdin.write_all(b"\n"))
             .and_then(|_| proc.stdin.flush());
-        self.awaiting_reply = sent.is_ok();
-        sent.map_err(|e| self.fail(ModelFault::new(FaultKind::Crash, format!("writing to the model: {e}"))))
+        if let Err(e) = sent {
+            return Err(self.fail(ModelFault::new(FaultKind::Crash, format!("writing to the model: {e}"))));
+        }
+        self.sent += 1;
+        Ok(Ticket { generation: self.generation, seq: self.sent - 1 })
     }
 
-    /// Waits up to the timeout for the reply line to the line last sent.
-    /// (The timeout runs from this call: time the caller spent between
-    /// sending and receiving is extra time the model had.)
-    fn receive_line(&mut self) -> Result<String, ModelFault> {
-        let timeout = self.cfg.timeout;
-        let (Some(proc), true) = (self.process.as_mut(), self.awaiting_reply) else {
-            return Err(ModelFault::new(FaultKind::Crash, "no request is waiting for a reply"));
-        };
-        self.awaiting_reply = false;
-        match proc.lines.recv_timeout(timeout) {
-            Ok(Ok(reply)) => Ok(reply),
-            Ok(Err(msg)) => Err(self.fail(ModelFault::new(FaultKind::Crash, msg))),
-            Err(RecvTimeoutError::Timeout) => Err(self.fail(ModelFault::new(
-                FaultKind::Timeout,
-                format!("no reply within {} ms", timeout.as_millis()),
-            ))),
-            Err(RecvTimeoutError::Disconnected) => {
-                Err(self.fail(ModelFault::new(FaultKind::Crash, "the model's output reader stopped")))
+    /// Waits up to the timeout for the reply to `ticket`'s line. Replies to
+    /// earlier lines nobody claimed (an abandoned pending request) are read
+    /// and dropped first. (The timeout runs from this call: time the caller
+    /// spent between sending and receiving is extra time the model had.)
+    fn receive_line(&mut self, ticket: Ticket) -> Result<String, ModelFault> {
+        if self.process.is_none() || ticket.generation != self.generation {
+            return Err(ModelFault::new(FaultKind::Lost, "the model was restarted after this request was sent"));
+        }
+        if ticket.seq < self.received {
+            return Err(ModelFault::new(FaultKind::Lost, "this request's reply was already received"));
+        }
+        loop {
+            let timeout = self.cfg.timeout;
+            let proc = self.process.as_mut().expect("checked above");
+            let line = match proc.lines.recv_timeout(timeout) {
+                Ok(Ok(reply)) => reply,
+                Ok(Err(msg)) => return Err(self.fail(ModelFault::new(FaultKind::Crash, msg))),
+                Err(RecvTimeoutError::Timeout) => {
+                    return Err(self.fail(ModelFault::new(
+                        FaultKind::Timeout,
+                        format!("no reply within {} ms", timeout.as_millis()),
+                    )))
+                }
+                Err(RecvTimeoutError::Disconnected) => {
+                    return Err(self.fail(ModelFault::new(FaultKind::Crash, "the model's output reader stopped")))
+                }
+            };
+            self.received += 1;
+            if self.received > ticket.seq {
+                return Ok(line);
             }
         }
     }
@@ -357,12 +384,15 @@ impl ModelClient {
 /// An authorization sent with [`ModelClient::send_authorize`], not yet received.
 #[must_use = "finish it with ModelClient::finish_authorize"]
 pub struct PendingAuthorize {
+    ticket: Ticket,
     requests: usize,
 }
 
 /// An evaluation sent with [`ModelClient::send_evaluate`], not yet received.
 #[must_use = "finish it with ModelClient::finish_evaluate"]
-pub struct PendingEvaluate(());
+pub struct PendingEvaluate {
+    ticket: Ticket,
+}
 
 // Request lines, serialized straight from borrowed values (`json!` would
 // deep-copy entities and policies first).

@@ -89,14 +89,28 @@ fn split_calls_and_an_abandoned_request() {
     let ModelReply::Answer(answers) = c.finish_authorize(pending).unwrap() else { panic!("rejected") };
     assert_eq!(answers.len(), 2);
     assert!(answers.iter().all(|a| a.decision == Decision::Allow));
-    // A request sent and never finished: its reply must not be taken for the
-    // next request's (the client starts a fresh process instead).
-    let pid = c.process_id();
-    let abandoned = c.send_evaluate(&json!({"Value": 1}), &json!([]), &request("a")).unwrap();
+    // Two requests in flight, then a request sent and never finished: each
+    // reply goes to its own request, and the abandoned reply is dropped.
+    let one = c.send_evaluate(&json!({"Value": 1}), &json!([]), &request("a")).unwrap();
+    let abandoned = c.send_evaluate(&json!({"Value": "x"}), &json!([]), &request("a")).unwrap();
+    let three = c.send_evaluate(&json!({"Value": 3}), &json!([]), &request("a")).unwrap();
+    assert_eq!(c.finish_evaluate(one).unwrap(), ModelReply::Answer(EvalAnswer::Value(json!(1))));
     drop(abandoned);
+    assert_eq!(c.finish_evaluate(three).unwrap(), ModelReply::Answer(EvalAnswer::Value(json!(3))));
     let two = json!({"Value": 2});
     assert_eq!(c.evaluate(&two, &json!([]), &request("a")).unwrap(), ModelReply::Answer(EvalAnswer::Value(json!(2))));
-    assert_ne!(c.process_id(), pid);
+}
+
+#[test]
+fn a_request_sent_before_a_restart_is_lost_not_misanswered() {
+    let Some(mut c) = real_client() else { return };
+    let pending = c.send_evaluate(&json!({"Value": 1}), &json!([]), &request("a")).unwrap();
+    let pid = c.process_id().expect("running");
+    std::process::Command::new("kill").arg("-9").arg(pid.to_string()).status().unwrap();
+    std::thread::sleep(Duration::from_millis(100));
+    assert!(c.version().is_err(), "the killed process cannot answer");
+    assert!(c.version().is_ok(), "a new process answers");
+    assert_eq!(c.finish_evaluate(pending).unwrap_err().kind, FaultKind::Lost);
 }
 
 #[test]
