@@ -24,11 +24,16 @@ impl Schema {
     }
 
     /// Read a schema in the JSON format from text. Errors carry a JSON path
-    /// (or the line/column of a JSON syntax error).
+    /// (or the line/column of a JSON syntax error); a duplicate key is an
+    /// error, not a silent choice of one of the values.
     pub fn from_json_str(src: &str) -> Result<Schema, SchemaError> {
-        let v: serde_json::Value = serde_json::from_str(src).map_err(|e| {
+        // Syntax errors first, to report them by line and column; then the
+        // strict reader for what serde lets through (duplicate keys).
+        serde_json::from_str::<serde::de::IgnoredAny>(src).map_err(|e| {
             SchemaError::at_loc(e.line() as u32, e.column() as u32, format!("invalid JSON: {e}"))
         })?;
+        let v = crate::json::parse_strict(src)
+            .map_err(|e| SchemaError::new(Where::Path(e.path), format!("invalid JSON: {}", e.message)))?;
         Schema::from_json_value(&v)
     }
 
