@@ -83,7 +83,7 @@ impl AuthCase {
             schema,
             policies_text: engine::printer::policy_set_to_text(&ps),
             policies_json: engine::est::policy_set_to_json(&ps),
-            entities: engine_entities_json(entities),
+            entities: entities.to_json(),
             requests: requests.iter().map(|r| r.to_json()).collect(),
         }
     }
@@ -103,21 +103,9 @@ impl EvalParts {
             schema: self.schema.clone(),
             expr_text: engine::printer::expr_to_text(&self.expr),
             expr_json: engine::est::expr_to_json(&self.expr),
-            entities: engine_entities_json(&self.entities),
+            entities: self.entities.to_json(),
             request: self.request.to_json(),
         }
-    }
-}
-
-/// Entities JSON in a deterministic order (the store is a hash map), so that
-/// the same input always renders to the same text and case hash.
-fn engine_entities_json(es: &Entities) -> Json {
-    match es.to_json() {
-        Json::Array(mut v) => {
-            v.sort_by_cached_key(|e| e.get("uid").map(|u| u.to_string()).unwrap_or_default());
-            Json::Array(v)
-        }
-        other => other,
     }
 }
 
