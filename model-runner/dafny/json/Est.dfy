@@ -15,15 +15,32 @@ module Est {
 
   type Slots = map<string, EntityUID>
 
-  const BinaryOps: seq<(string, BinaryOp)> := [
-    ("==", Eq), ("in", Mem), ("hasTag", HasTag), ("getTag", GetTag), ("<", Less),
-    ("<=", LessEq), ("+", Add), ("-", Sub), ("*", Mul), ("contains", Contains),
-    ("containsAll", ContainsAll), ("containsAny", ContainsAny)]
+  // The name tests below are chains of comparisons rather than `k in [...]`
+  // or a table constant: Dafny 2.3's Go code would rebuild those on every call.
+  predicate method IsUnaryKey(k: string) {
+    k == "!" || k == "neg" || k == "isEmpty"
+  }
 
-  function method FindOp(ops: seq<(string, BinaryOp)>, k: string): Option<BinaryOp> {
-    if |ops| == 0 then None
-    else if ops[0].0 == k then Some(ops[0].1)
-    else FindOp(ops[1..], k)
+  predicate method IsBinaryKey(k: string) {
+    k == "==" || k == "!=" || k == "in" || k == "<" || k == "<=" || k == ">" || k == ">=" ||
+    k == "&&" || k == "||" || k == "+" || k == "-" || k == "*" || k == "contains" ||
+    k == "containsAll" || k == "containsAny" || k == "hasTag" || k == "getTag"
+  }
+
+  // The core operator of a binary key that has one (others map to Eq).
+  function method BinaryOpOf(k: string): BinaryOp {
+    if k == "in" then Mem
+    else if k == "hasTag" then HasTag
+    else if k == "getTag" then GetTag
+    else if k == "<" then Less
+    else if k == "<=" then LessEq
+    else if k == "+" then Add
+    else if k == "-" then Sub
+    else if k == "*" then Mul
+    else if k == "contains" then Contains
+    else if k == "containsAll" then ContainsAll
+    else if k == "containsAny" then ContainsAny
+    else Eq
   }
 
   function method ExprFromEst(j: Json, path: Path, slots: Slots, fuel: Fuel): Conv<Expr>
@@ -41,12 +58,11 @@ module Est {
       else if k == "Slot" then
         if body.JString? && body.s in slots then Done(Lit(Entity(slots[body.s])))
         else Fail(Show(at) + ": unbound slot")
-      else if k in ["!", "neg", "isEmpty"] then
+      else if IsUnaryKey(k) then
         var a := Child(body, "arg", at, slots, fuel - 1);
         if a.Fail? then a
         else Done(UnaryApp(if k == "!" then Not else if k == "neg" then Neg else IsEmpty, a.val))
-      else if k in ["==", "!=", "in", "<", "<=", ">", ">=", "&&", "||", "+", "-", "*",
-                    "contains", "containsAll", "containsAny", "hasTag", "getTag"] then
+      else if IsBinaryKey(k) then
         var l := Child(body, "left", at, slots, fuel - 1);
         var r := Child(body, "right", at, slots, fuel - 1);
         if l.Fail? then l else if r.Fail? then r else Done(Binary(k, l.val, r.val))
@@ -91,9 +107,7 @@ module Est {
     else if k == "!=" then UnaryApp(Not, BinaryApp(Eq, l, r))
     else if k == ">" then UnaryApp(Not, BinaryApp(LessEq, l, r))
     else if k == ">=" then UnaryApp(Not, BinaryApp(Less, l, r))
-    else
-      var op := FindOp(BinaryOps, k);
-      BinaryApp(if op.Some? then op.value else Eq, l, r)
+    else BinaryApp(BinaryOpOf(k), l, r)
   }
 
   function method VarFromEst(body: Json, at: Path): Conv<Expr> {
@@ -119,12 +133,13 @@ module Est {
   {
     var l := Child(body, "left", at, slots, fuel);
     var ty := StringField(body, "entity_type", at);
-    var inE := if Field(body, "in").Some? then Child(body, "in", at, slots, fuel) else Done(Lit(Bool(true)));
+    var inJson := Field(body, "in");
+    var inE := if inJson.Some? then Child(body, "in", at, slots, fuel) else Done(Lit(Bool(true)));
     if l.Fail? then l
     else if ty.Fail? then Fail(ty.why)
     else if !IsName(ty.val) then Fail(Show(at) + ": invalid entity type")
     else if inE.Fail? then inE
-    else if Field(body, "in").None? then Done(UnaryApp(Is(ty.val), l.val))
+    else if inJson.None? then Done(UnaryApp(Is(ty.val), l.val))
     else Done(And(UnaryApp(Is(ty.val), l.val), BinaryApp(Mem, l.val, inE.val)))
   }
 
