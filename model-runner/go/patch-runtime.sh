@@ -54,4 +54,22 @@ func smallPair(i, j Int, limit int64) (int64, int64, bool) {
 	return x, y, true
 }
 GO
-grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
+# 8. QuantifierI: Quantifier for a predicate taking interface{}, called
+#    directly instead of through reflection (patch-model.sh rewrites the
+#    generated quantifiers to use it).
+cat >> "$F" <<'GO'
+
+// QuantifierI is Quantifier with a predicate over interface{} values.
+func QuantifierI(iter interface{}, isForAll bool, pred func(interface{}) bool) bool {
+	for i := Iterate(iter); ; {
+		v, ok := i()
+		if !ok {
+			return isForAll
+		}
+		if pred(v) != isForAll {
+			return !isForAll
+		}
+	}
+}
+GO
+grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
