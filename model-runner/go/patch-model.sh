@@ -18,6 +18,14 @@ perl -0pi -e 's/func \(_this \*CompanionStruct_Default___\) Construct\(name _daf
 grep -q 'func (_this \*CompanionStruct_Default___) constructUncached(name _dafny.Seq, s _dafny.Seq)' "$F" \
   && [[ $(grep -c 'Construct(' "$F") -ge 2 ]] || { echo "model patch (Construct memo) failed" >&2; exit 1; }
 
+# 1b. Memoise JsonValues.IsName(s), the entity-type-name check run for every
+#    uid: a pure predicate of one string, and type names repeat on every line.
+#    Same bounds as above.
+F=$(ls "$SRC"/*_JsonValues_Compile_/*.go)
+perl -0pi -e 's/func \(_this \*CompanionStruct_Default___\) IsName\(s _dafny\.Seq\) bool \{\n/func (_this *CompanionStruct_Default___) IsName(s _dafny.Seq) bool {\n\tif s.LenInt() > 64 {\n\t\treturn _this.isNameUncached(s)\n\t}\n\tkey := seqText(s)\n\tif r, ok := isNameMemo[key]; ok {\n\t\treturn r\n\t}\n\tr := _this.isNameUncached(s)\n\tif len(isNameMemo) >= 4096 {\n\t\tisNameMemo = map[string]bool{}\n\t}\n\tisNameMemo[key] = r\n\treturn r\n}\n\n\/\/ Memo table of IsName; see model-runner\/go\/patch-model.sh for why this is sound.\nvar isNameMemo = map[string]bool{}\n\nfunc seqText(s _dafny.Seq) string {\n\trs := make([]rune, s.LenInt())\n\tfor i := range rs {\n\t\trs[i] = rune(s.IndexInt(i).(_dafny.Char))\n\t}\n\treturn string(rs)\n}\n\nfunc (_this *CompanionStruct_Default___) isNameUncached(s _dafny.Seq) bool {\n/' "$F"
+grep -q 'func (_this \*CompanionStruct_Default___) isNameUncached(s _dafny.Seq) bool' "$F" \
+  || { echo "model patch (IsName memo) failed" >&2; exit 1; }
+
 # Every generated package (not the runtime, not the Go main).
 GEN_FILES=$(ls "$SRC"/*_Compile_/*.go)
 

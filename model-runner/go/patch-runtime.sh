@@ -72,4 +72,9 @@ func QuantifierI(iter interface{}, isForAll bool, pred func(interface{}) bool) b
 	}
 }
 GO
-grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
+# 9. Map.Keys: the keys of a Map are already distinct (Update replaces an
+#    equal key; the model's only map comprehension ranges over another map's
+#    keys), so build the key set directly instead of through SetOf, which
+#    de-duplicates in quadratic time.
+perl -0pi -e 's/(func \(m Map\) Keys\(\) Set \{\n)/$1\tkeys := make([]interface{}, len(m.elts))\n\tfor i, e := range m.elts {\n\t\tkeys[i] = e.key\n\t}\n\treturn Set{keys}\n}\n\nfunc (m Map) keysDeduplicated() Set {\n/' "$F"
+grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'func (m Map) keysDeduplicated' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
