@@ -69,8 +69,7 @@ module JsonValues {
   }
 
   predicate method HasString(j: Json, k: string) {
-    var f := Field(j, k);
-    f.Some? && f.value.JString?
+    HasStringField(j, k)
   }
 
   predicate method IsArray(f: Option<Json>) {
