@@ -4,27 +4,99 @@
 set -euo pipefail
 SRC="$1"
 
-# 1. Memoise ExtFun.Construct(name, s), the extension constructors
-#    (decimal/ip/datetime/duration string parsers). This is sound because
-#    Construct is a pure function of its two arguments (a Dafny function
-#    method: no state, no heap reads) and its results are immutable values, so
-#    a remembered result is exactly the value a new call would compute. It
-#    pays because generated inputs draw extension strings from a small pool,
-#    so the same pairs recur on every line. Only short strings are
-#    remembered, and the table is emptied when it fills, so memory stays
-#    bounded; the binary is single-threaded, so a plain map is safe.
-F=$(ls "$SRC"/*_ExtFun_Compile_/*.go)
-perl -0pi -e 's/func \(_this \*CompanionStruct_Default___\) Construct\(name _dafny\.Seq, s _dafny\.Seq\) (\w+\.Result) \{\n/func (_this *CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) $1 {\n\tif s.LenInt() > 64 {\n\t\treturn _this.constructUncached(name, s)\n\t}\n\tkey := constructKey{seqText(name), seqText(s)}\n\tif r, ok := constructMemo[key]; ok {\n\t\treturn r\n\t}\n\tr := _this.constructUncached(name, s)\n\tif len(constructMemo) >= 4096 {\n\t\tconstructMemo = map[constructKey]${1}{}\n\t}\n\tconstructMemo[key] = r\n\treturn r\n}\n\n\/\/ Memo table of Construct; see model-runner\/go\/patch-model.sh for why this is sound.\ntype constructKey struct{ name, s string }\n\nvar constructMemo = map[constructKey]${1}{}\n\nfunc seqText(s _dafny.Seq) string {\n\trs := make([]rune, s.LenInt())\n\tfor i := range rs {\n\t\trs[i] = rune(s.IndexInt(i).(_dafny.Char))\n\t}\n\treturn string(rs)\n}\n\nfunc (_this *CompanionStruct_Default___) constructUncached(name _dafny.Seq, s _dafny.Seq) $1 {\n/' "$F"
-grep -q 'func (_this \*CompanionStruct_Default___) constructUncached(name _dafny.Seq, s _dafny.Seq)' "$F" \
-  && [[ $(grep -c 'Construct(' "$F") -ge 2 ]] || { echo "model patch (Construct memo) failed" >&2; exit 1; }
+fail() { echo "model patch failed: $*" >&2; exit 1; }
 
-# 1b. Memoise JsonValues.IsName(s), the entity-type-name check run for every
-#    uid: a pure predicate of one string, and type names repeat on every line.
-#    Same bounds as above.
-F=$(ls "$SRC"/*_JsonValues_Compile_/*.go)
-perl -0pi -e 's/func \(_this \*CompanionStruct_Default___\) IsName\(s _dafny\.Seq\) bool \{\n/func (_this *CompanionStruct_Default___) IsName(s _dafny.Seq) bool {\n\tif s.LenInt() > 64 {\n\t\treturn _this.isNameUncached(s)\n\t}\n\tkey := seqText(s)\n\tif r, ok := isNameMemo[key]; ok {\n\t\treturn r\n\t}\n\tr := _this.isNameUncached(s)\n\tif len(isNameMemo) >= 4096 {\n\t\tisNameMemo = map[string]bool{}\n\t}\n\tisNameMemo[key] = r\n\treturn r\n}\n\n\/\/ Memo table of IsName; see model-runner\/go\/patch-model.sh for why this is sound.\nvar isNameMemo = map[string]bool{}\n\nfunc seqText(s _dafny.Seq) string {\n\trs := make([]rune, s.LenInt())\n\tfor i := range rs {\n\t\trs[i] = rune(s.IndexInt(i).(_dafny.Char))\n\t}\n\treturn string(rs)\n}\n\nfunc (_this *CompanionStruct_Default___) isNameUncached(s _dafny.Seq) bool {\n/' "$F"
-grep -q 'func (_this \*CompanionStruct_Default___) isNameUncached(s _dafny.Seq) bool' "$F" \
-  || { echo "model patch (IsName memo) failed" >&2; exit 1; }
+# rename_method FILE NAME NEW: rename a generated function (a memoising
+# wrapper then takes over its name).
+rename_method() {
+  perl -0pi -e "s/^func \\(_this \\*CompanionStruct_Default___\\) $2\\(/func (_this *CompanionStruct_Default___) $3(/m" "$1"
+  grep -q "^func (_this \*CompanionStruct_Default___) $3(" "$1" || fail "no function $2 in $1"
+}
+
+# 1. Memo tables for two pure functions of strings:
+#    - ExtFun.Construct(name, s), the extension constructors (the decimal,
+#      ip, datetime and duration string parsers), and
+#    - JsonValues.IsName(s), the entity-type-name check run for every uid.
+#    This is sound because both are Dafny function methods (no state, no heap
+#    reads) whose results are immutable values, so a remembered result is
+#    exactly the value a new call would compute. It pays because generated
+#    inputs repeat type names on every line and draw many extension strings
+#    from small pools. Only short strings are remembered and a table is
+#    emptied when it fills, so memory stays bounded; the binary is
+#    single-threaded, so plain maps are safe. Keys are the UTF-8 text of the
+#    arguments, each followed by 0xFF (a byte UTF-8 never uses), built in a
+#    reused buffer; looking up m[string(buf)] does not allocate.
+F=$(ls "$SRC"/*_ExtFun_Compile_/*.go)
+RESULT=$(grep -o '^func (_this \*CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) [A-Za-z0-9_.]*' "$F" | awk '{print $NF}')
+[[ -n "$RESULT" ]] || fail "Construct's signature changed"
+rename_method "$F" Construct constructUncached
+cat >> "$F" <<GO
+
+// Memo table of Construct; see model-runner/go/patch-model.sh for why this is sound.
+var (
+	constructMemo = map[string]$RESULT{}
+	constructKey  []byte
+)
+
+func (_this *CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) $RESULT {
+	if s.LenInt() > 64 {
+		return _this.constructUncached(name, s)
+	}
+	constructKey = appendSeqKey(appendSeqKey(constructKey[:0], name), s)
+	if r, ok := constructMemo[string(constructKey)]; ok {
+		return r
+	}
+	r := _this.constructUncached(name, s)
+	if len(constructMemo) >= 4096 {
+		constructMemo = map[string]$RESULT{}
+	}
+	constructMemo[string(constructKey)] = r
+	return r
+}
+GO
+
+F2=$(ls "$SRC"/*_JsonValues_Compile_/*.go)
+grep -q '^func (_this \*CompanionStruct_Default___) IsName(s _dafny.Seq) bool {' "$F2" || fail "IsName's signature changed"
+rename_method "$F2" IsName isNameUncached
+cat >> "$F2" <<'GO'
+
+// Memo table of IsName; see model-runner/go/patch-model.sh for why this is sound.
+var (
+	isNameMemo = map[string]bool{}
+	isNameKey  []byte
+)
+
+func (_this *CompanionStruct_Default___) IsName(s _dafny.Seq) bool {
+	if s.LenInt() > 64 {
+		return _this.isNameUncached(s)
+	}
+	isNameKey = appendSeqKey(isNameKey[:0], s)
+	if r, ok := isNameMemo[string(isNameKey)]; ok {
+		return r
+	}
+	r := _this.isNameUncached(s)
+	if len(isNameMemo) >= 4096 {
+		isNameMemo = map[string]bool{}
+	}
+	isNameMemo[string(isNameKey)] = r
+	return r
+}
+GO
+
+for G in "$F" "$F2"; do
+  cat >> "$G" <<'GO'
+
+// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
+func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
+	for i, n := 0, s.LenInt(); i < n; i++ {
+		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
+	}
+	return append(buf, 0xFF)
+}
+GO
+  perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$G"
+  grep -q '"unicode/utf8"' "$G" || fail "import in $G"
+done
 
 # Every generated package (not the runtime, not the Go main).
 GEN_FILES=$(ls "$SRC"/*_Compile_/*.go)
