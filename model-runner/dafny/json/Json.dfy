@@ -65,7 +65,7 @@ module JsonData {
     ensures from <= i <= |members|
     decreases |members| - from
   {
-    if from == |members| || members[from].0 == k then from else KeyIndex(members, k, from + 1)
+    if from < |members| && members[from].0 != k then KeyIndex(members, k, from + 1) else from
   }
 
   lemma KeyIndexFinds(members: seq<(string, Json)>, k: string, from: nat)
