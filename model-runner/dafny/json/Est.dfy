@@ -111,10 +111,10 @@ module Est {
   }
 
   function method VarFromEst(body: Json, at: Path): Conv<Expr> {
-    if body == JString("principal") then Done(Var(Principal))
-    else if body == JString("action") then Done(Var(Action))
-    else if body == JString("resource") then Done(Var(Resource))
-    else if body == JString("context") then Done(Var(Context))
+    if IsString(body, "principal") then Done(Var(Principal))
+    else if IsString(body, "action") then Done(Var(Action))
+    else if IsString(body, "resource") then Done(Var(Resource))
+    else if IsString(body, "context") then Done(Var(Context))
     else Fail(Show(at) + ": unknown variable")
   }
 
@@ -122,9 +122,8 @@ module Est {
   function method Child(body: Json, k: string, at: Path, slots: Slots, fuel: Fuel): Conv<Expr>
     decreases fuel, 1
   {
-    var f := Field(body, k);
-    if f.None? then Fail(Show(at) + ": missing \"" + k + "\"")
-    else ExprFromEst(f.value, Member(at, k), slots, fuel)
+    if !HasField(body, k) then Fail(Show(at) + ": missing \"" + k + "\"")
+    else ExprFromEst(FieldValue(body, k), Member(at, k), slots, fuel)
   }
 
   // `e is T` and `e is T in x`, the latter as (e is T) && (e in x).
@@ -174,7 +173,7 @@ module Est {
       var rest := PatternItems(items[1..], at);
       var lit := Field(items[0], "Literal");
       var head :=
-        if items[0] == JString("Wildcard") then Done([Star])
+        if IsString(items[0], "Wildcard") then Done([Star])
         else if lit.Some? && lit.value.JString? then Done(Chars(lit.value.s))
         else Fail(Show(at) + ": bad pattern element");
       if head.Fail? then head else if rest.Fail? then rest else Done(head.val + rest.val)
@@ -239,11 +238,11 @@ module Est {
     var c := if conds.None? then Done(Lit(Bool(true)))
              else if conds.value.JArray? then ConditionsFromEst(conds.value.items, at, slots, fuel)
              else Fail(Show(at) + ": conditions must be an array");
-    if effect != Some(JString("permit")) && effect != Some(JString("forbid")) then Fail(Show(at) + ": bad effect")
+    if !HoldsString(effect, "permit") && !HoldsString(effect, "forbid") then Fail(Show(at) + ": bad effect")
     else if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
     else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
     else
-      var eff := if effect == Some(JString("permit")) then Permit else Forbid;
+      var eff := if HoldsString(effect, "permit") then Permit else Forbid;
       Done(Policy(id, eff, And(p.val, And(a.val, And(r.val, c.val)))))
   }
 
@@ -254,8 +253,8 @@ module Est {
       var kind := Field(cs[0], "kind");
       var body := Child(cs[0], "body", Member(at, "conditions"), slots, fuel);
       var rest := ConditionsFromEst(cs[1..], at, slots, fuel);
-      var c := if kind == Some(JString("unless")) && body.Done? then Done(UnaryApp(Not, body.val)) else body;
-      if kind != Some(JString("when")) && kind != Some(JString("unless")) then Fail(Show(at) + ": bad condition kind")
+      var c := if HoldsString(kind, "unless") && body.Done? then Done(UnaryApp(Not, body.val)) else body;
+      if !HoldsString(kind, "when") && !HoldsString(kind, "unless") then Fail(Show(at) + ": bad condition kind")
       else if c.Fail? then c else if rest.Fail? then rest
       else if |cs| == 1 then c else Done(And(c.val, rest.val))
   }
@@ -264,12 +263,12 @@ module Est {
   function method ScopeFromEst(s: Option<Json>, v: Var, at: Path, slots: Slots): Conv<Expr> {
     var op := if s.Some? then Field(s.value, "op") else None;
     if s.None? || op.None? then Fail(Show(at) + ": missing scope")
-    else if op.value == JString("All") then Done(Lit(Bool(true)))
-    else if op.value == JString("==") || op.value == JString("in") then
+    else if IsString(op.value, "All") then Done(Lit(Bool(true)))
+    else if IsString(op.value, "==") || IsString(op.value, "in") then
       var target := ScopeTarget(s.value, at, slots);
       if target.Fail? then target
-      else Done(BinaryApp(if op.value == JString("==") then Eq else Mem, Var(v), target.val))
-    else if op.value == JString("is") && v != Action then
+      else Done(BinaryApp(if IsString(op.value, "==") then Eq else Mem, Var(v), target.val))
+    else if IsString(op.value, "is") && v != Action then
       var ty := StringField(s.value, "entity_type", at);
       var inner := Field(s.value, "in");
       var target := if inner.Some? then ScopeTarget(inner.value, at, slots) else Done(Lit(Bool(true)));

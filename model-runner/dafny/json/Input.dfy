@@ -50,13 +50,11 @@ module Input {
   }
 
   function method EntityFromJson(j: Json, at: Path): Conv<(EntityUID, EntityData)> {
-    var uidJson := Field(j, "uid");
-    var uid := if uidJson.Some? then UidFromJson(uidJson.value, Member(at, "uid"))
+    var uid := if HasField(j, "uid") then UidFromJson(FieldValue(j, "uid"), Member(at, "uid"))
                else Fail(Show(at) + ": missing uid");
     var attrs := Field(j, "attrs");
     var parents := Field(j, "parents");
-    var tagsJson := Field(j, "tags");
-    var tags := if tagsJson.Some? then tagsJson.value else JObject([]);
+    var tags := if HasField(j, "tags") then FieldValue(j, "tags") else JObject([]);
     var attrMap := if attrs.Some? && attrs.value.JObject?
                    then RecordFromJson(attrs.value.members, Member(at, "attrs"), true, MaxDepth)
                    else Fail(Show(at) + ": attrs must be an object");
@@ -127,8 +125,7 @@ module Input {
   }
 
   function method ContextJson(j: Json): Json {
-    var c := Field(j, "context");
-    if c.Some? then c.value else JObject([])
+    if HasField(j, "context") then FieldValue(j, "context") else JObject([])
   }
 
   // The same, where `known` may hold a context JSON already converted (the
@@ -148,8 +145,7 @@ module Input {
   }
 
   function method RequestUid(j: Json, k: string, at: Path): Conv<EntityUID> {
-    var f := Field(j, k);
-    if f.Some? then UidFromJson(f.value, Member(at, k)) else Fail(Show(at) + ": missing " + k)
+    if HasField(j, k) then UidFromJson(FieldValue(j, k), Member(at, k)) else Fail(Show(at) + ": missing " + k)
   }
 
   // ---- policy sets ----

@@ -84,6 +84,20 @@ module JsonData {
     if j.JObject? then Lookup(j.members, k) else None
   }
 
+  // Field(j, k).Some? and Field(j, k).value, without building the Option.
+  predicate method HasField(j: Json, k: string)
+    ensures HasField(j, k) <==> Field(j, k).Some?
+  {
+    j.JObject? && KeyIndex(j.members, k, 0) < |j.members|
+  }
+
+  function method FieldValue(j: Json, k: string): (v: Json)
+    requires HasField(j, k)
+    ensures v == Field(j, k).value
+  {
+    j.members[KeyIndex(j.members, k, 0)].1
+  }
+
   // j has a member k, and the first one is a string.
   predicate method HasStringField(j: Json, k: string)
     ensures HasStringField(j, k) <==> Field(j, k).Some? && Field(j, k).value.JString?
@@ -93,13 +107,38 @@ module JsonData {
     i < |j.members| && j.members[i].1.JString?
   }
 
+  // The first member k of j, known to be a string.
+  function method StringMember(j: Json, k: string): (s: string)
+    requires HasStringField(j, k)
+    ensures s == Field(j, k).value.s
+  {
+    j.members[KeyIndex(j.members, k, 0)].1.s
+  }
+
+  function method NotAStringField(path: Path, k: string): string {
+    Show(path) + ": expected a string field \"" + k + "\""
+  }
+
   function method StringField(j: Json, k: string, path: Path): (r: Conv<string>)
-    ensures r.Done? <==> Field(j, k).Some? && Field(j, k).value.JString?
-    ensures r.Done? ==> r.val == Field(j, k).value.s
+    ensures r == if HasStringField(j, k) then Done(StringMember(j, k)) else Fail(NotAStringField(path, k))
   {
     var i := if j.JObject? then KeyIndex(j.members, k, 0) else 0;
     if j.JObject? && i < |j.members| && j.members[i].1.JString? then Done(j.members[i].1.s)
-    else Fail(Show(path) + ": expected a string field \"" + k + "\"")
+    else Fail(NotAStringField(path, k))
+  }
+
+  // j is the JSON string s; o holds the JSON string s. (Same as j ==
+  // JString(s) and o == Some(JString(s)), without building those values.)
+  predicate method IsString(j: Json, s: string)
+    ensures IsString(j, s) <==> j == JString(s)
+  {
+    j.JString? && j.s == s
+  }
+
+  predicate method HoldsString(o: Option<Json>, s: string)
+    ensures HoldsString(o, s) <==> o == Some(JString(s))
+  {
+    o.Some? && IsString(o.value, s)
   }
 
   function method ObjectJson(members: seq<(string, Json)>): Json { JObject(members) }

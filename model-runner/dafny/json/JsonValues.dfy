@@ -44,7 +44,7 @@ module JsonValues {
   }
 
   // {"type": T, "id": I}, or the same wrapped in {"__entity": ...}.
-  function method UidFromJson(j: Json, path: Path): Conv<EntityUID> {
+  function UidFromJsonSpec(j: Json, path: Path): Conv<EntityUID> {
     var escaped := Field(j, "__entity");
     var inner := if escaped.Some? then escaped.value else j;
     var ty := StringField(inner, "type", path);
@@ -53,6 +53,20 @@ module JsonValues {
     else if id.Fail? then Fail(id.why)
     else if !IsName(ty.val) then Fail(Show(path) + ": invalid entity type name \"" + ty.val + "\"")
     else Done(EntityUID(ty.val, id.val))
+  }
+
+  // The same, without the intermediate Conv values (run for every uid).
+  function method UidFromJson(j: Json, path: Path): (r: Conv<EntityUID>)
+    ensures r == UidFromJsonSpec(j, path)
+  {
+    var escaped := Field(j, "__entity");
+    var inner := if escaped.Some? then escaped.value else j;
+    if !HasStringField(inner, "type") then Fail(NotAStringField(path, "type"))
+    else if !HasStringField(inner, "id") then Fail(NotAStringField(path, "id"))
+    else
+      var ty := StringMember(inner, "type");
+      if !IsName(ty) then Fail(Show(path) + ": invalid entity type name \"" + ty + "\"")
+      else Done(EntityUID(ty, StringMember(inner, "id")))
   }
 
   // An escape is an object with exactly one key whose value is an object
