@@ -20,13 +20,19 @@ perl -0pi -e 's/func IntOfInt64\(i int64\) Int \{\n/var smallInts = func() []Int
 # 4. Seq equality: two sequences sharing their backing array (as interned
 #    strings from patch 2 do) are equal without comparing element by element.
 perl -0pi -e 's/(func sliceEquals\(s1, s2 \[\]interface\{\}\) bool \{\n)/$1\tif len(s1) == len(s2) \&\& len(s1) > 0 \&\& \&s1[0] == \&s2[0] {\n\t\treturn true\n\t}\n/' "$F"
-# 5. SeqOfSlice: a sequence over a freshly built slice, without the defensive
-#    copy SeqOf makes (the Go main's JSON reader hands over its own slices).
+# 5. SeqOfSlice, TupleOfSlice: a sequence or tuple over a freshly built slice,
+#    without the defensive copy SeqOf and TupleOf make (the Go main's JSON
+#    reader hands over its own slices).
 cat >> "$F" <<'GO'
 
 // SeqOfSlice wraps arr, which the caller must never modify afterwards.
 func SeqOfSlice(arr []interface{}) Seq {
 	return Seq{arr, false}
+}
+
+// TupleOfSlice wraps arr, which the caller must never modify afterwards.
+func TupleOfSlice(arr []interface{}) Tuple {
+	return Tuple{arr}
 }
 GO
 # 6. Quantifier (compiled forall/exists, set and map comprehensions) calls its
@@ -77,4 +83,4 @@ GO
 #    keys), so build the key set directly instead of through SetOf, which
 #    de-duplicates in quadratic time.
 perl -0pi -e 's/(func \(m Map\) Keys\(\) Set \{\n)/$1\tkeys := make([]interface{}, len(m.elts))\n\tfor i, e := range m.elts {\n\t\tkeys[i] = e.key\n\t}\n\treturn Set{keys}\n}\n\nfunc (m Map) keysDeduplicated() Set {\n/' "$F"
-grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'func (m Map) keysDeduplicated' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
+grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func TupleOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'func (m Map) keysDeduplicated' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
