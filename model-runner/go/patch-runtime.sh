@@ -20,17 +20,67 @@ perl -0pi -e 's/func IntOfInt64\(i int64\) Int \{\n/var smallInts = func() []Int
 # 4. Seq equality: two sequences sharing their backing array (as interned
 #    strings from patch 2 do) are equal without comparing element by element.
 perl -0pi -e 's/(func sliceEquals\(s1, s2 \[\]interface\{\}\) bool \{\n)/$1\tif len(s1) == len(s2) \&\& len(s1) > 0 \&\& \&s1[0] == \&s2[0] {\n\t\treturn true\n\t}\n/' "$F"
-# 5. SeqOfSlice: a sequence over a freshly built slice, without the defensive
-#    copy SeqOf makes (the Go main's JSON reader hands over its own slices).
+# 5. SeqOfSlice, TupleOfSlice: a sequence or tuple over a freshly built slice,
+#    without the defensive copy SeqOf and TupleOf make (the Go main's JSON
+#    reader hands over its own slices).
 cat >> "$F" <<'GO'
 
 // SeqOfSlice wraps arr, which the caller must never modify afterwards.
 func SeqOfSlice(arr []interface{}) Seq {
 	return Seq{arr, false}
 }
+
+// TupleOfSlice wraps arr, which the caller must never modify afterwards.
+func TupleOfSlice(arr []interface{}) Tuple {
+	return Tuple{arr}
+}
 GO
 # 6. Quantifier (compiled forall/exists, set and map comprehensions) calls its
 #    typed predicate through reflection; reuse one argument slice instead of
 #    allocating one per element.
 perl -0pi -e 's/\tpredVal := refl.ValueOf\(pred\)\n/\tpredVal := refl.ValueOf(pred)\n\targs := make([]refl.Value, 1)\n/; s/\t\tif predVal.Call\(\[\]refl.Value\{refl.ValueOf\(v\)\}\)/\t\targs[0] = refl.ValueOf(v)\n\t\tif predVal.Call(args)/' "$F"
-grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'if predVal.Call(args)' "$F" || { echo "runtime patch failed" >&2; exit 1; }
+# 7. Int arithmetic (every index, length and digit value): when both operands
+#    are small enough that the int64 result cannot overflow, compute it in
+#    int64 (IntOfInt64 then shares the preallocated Int for 0..4095) instead
+#    of allocating a big.Int. Division and modulo only for x >= 0, y > 0,
+#    where truncating and Euclidean division agree.
+perl -0pi -e 's/(func \(i Int\) Plus\(j Int\) Int \{\n)/$1\tif x, y, ok := smallPair(i, j, 1<<62); ok {\n\t\treturn IntOfInt64(x + y)\n\t}\n/; s/(func \(i Int\) Minus\(j Int\) Int \{\n)/$1\tif x, y, ok := smallPair(i, j, 1<<62); ok {\n\t\treturn IntOfInt64(x - y)\n\t}\n/; s/(func \(i Int\) Times\(j Int\) Int \{\n)/$1\tif x, y, ok := smallPair(i, j, 1<<31); ok {\n\t\treturn IntOfInt64(x * y)\n\t}\n/; s/(func \(i Int\) DivBy\(j Int\) Int \{\n)/$1\tif x, y, ok := smallPair(i, j, 1<<62); ok \&\& x >= 0 \&\& y > 0 {\n\t\treturn IntOfInt64(x \/ y)\n\t}\n/; s/(func \(i Int\) Modulo\(j Int\) Int \{\n)/$1\tif x, y, ok := smallPair(i, j, 1<<62); ok \&\& x >= 0 \&\& y > 0 {\n\t\treturn IntOfInt64(x % y)\n\t}\n/' "$F"
+cat >> "$F" <<'GO'
+
+// smallPair returns both Ints as int64 if each lies strictly within
+// (-limit, limit).
+func smallPair(i, j Int, limit int64) (int64, int64, bool) {
+	if !i.impl.IsInt64() || !j.impl.IsInt64() {
+		return 0, 0, false
+	}
+	x, y := i.impl.Int64(), j.impl.Int64()
+	if x <= -limit || x >= limit || y <= -limit || y >= limit {
+		return 0, 0, false
+	}
+	return x, y, true
+}
+GO
+# 8. QuantifierI: Quantifier for a predicate taking interface{}, called
+#    directly instead of through reflection (patch-model.sh rewrites the
+#    generated quantifiers to use it).
+cat >> "$F" <<'GO'
+
+// QuantifierI is Quantifier with a predicate over interface{} values.
+func QuantifierI(iter interface{}, isForAll bool, pred func(interface{}) bool) bool {
+	for i := Iterate(iter); ; {
+		v, ok := i()
+		if !ok {
+			return isForAll
+		}
+		if pred(v) != isForAll {
+			return !isForAll
+		}
+	}
+}
+GO
+# 9. Map.Keys: the keys of a Map are already distinct (Update replaces an
+#    equal key; the model's only map comprehension ranges over another map's
+#    keys), so build the key set directly instead of through SetOf, which
+#    de-duplicates in quadratic time.
+perl -0pi -e 's/(func \(m Map\) Keys\(\) Set \{\n)/$1\tkeys := make([]interface{}, len(m.elts))\n\tfor i, e := range m.elts {\n\t\tkeys[i] = e.key\n\t}\n\treturn Set{keys}\n}\n\nfunc (m Map) keysDeduplicated() Set {\n/' "$F"
+grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func TupleOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'func (m Map) keysDeduplicated' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }

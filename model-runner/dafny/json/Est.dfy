@@ -15,15 +15,32 @@ module Est {
 
   type Slots = map<string, EntityUID>
 
-  const BinaryOps: seq<(string, BinaryOp)> := [
-    ("==", Eq), ("in", Mem), ("hasTag", HasTag), ("getTag", GetTag), ("<", Less),
-    ("<=", LessEq), ("+", Add), ("-", Sub), ("*", Mul), ("contains", Contains),
-    ("containsAll", ContainsAll), ("containsAny", ContainsAny)]
+  // The name tests below are chains of comparisons rather than `k in [...]`
+  // or a table constant: Dafny 2.3's Go code would rebuild those on every call.
+  predicate method IsUnaryKey(k: string) {
+    k == "!" || k == "neg" || k == "isEmpty"
+  }
 
-  function method FindOp(ops: seq<(string, BinaryOp)>, k: string): Option<BinaryOp> {
-    if |ops| == 0 then None
-    else if ops[0].0 == k then Some(ops[0].1)
-    else FindOp(ops[1..], k)
+  predicate method IsBinaryKey(k: string) {
+    k == "==" || k == "!=" || k == "in" || k == "<" || k == "<=" || k == ">" || k == ">=" ||
+    k == "&&" || k == "||" || k == "+" || k == "-" || k == "*" || k == "contains" ||
+    k == "containsAll" || k == "containsAny" || k == "hasTag" || k == "getTag"
+  }
+
+  // The core operator of a binary key that has one (others map to Eq).
+  function method BinaryOpOf(k: string): BinaryOp {
+    if k == "in" then Mem
+    else if k == "hasTag" then HasTag
+    else if k == "getTag" then GetTag
+    else if k == "<" then Less
+    else if k == "<=" then LessEq
+    else if k == "+" then Add
+    else if k == "-" then Sub
+    else if k == "*" then Mul
+    else if k == "contains" then Contains
+    else if k == "containsAll" then ContainsAll
+    else if k == "containsAny" then ContainsAny
+    else Eq
   }
 
   function method ExprFromEst(j: Json, path: Path, slots: Slots, fuel: Fuel): Conv<Expr>
@@ -41,12 +58,11 @@ module Est {
       else if k == "Slot" then
         if body.JString? && body.s in slots then Done(Lit(Entity(slots[body.s])))
         else Fail(Show(at) + ": unbound slot")
-      else if k in ["!", "neg", "isEmpty"] then
+      else if IsUnaryKey(k) then
         var a := Child(body, "arg", at, slots, fuel - 1);
         if a.Fail? then a
         else Done(UnaryApp(if k == "!" then Not else if k == "neg" then Neg else IsEmpty, a.val))
-      else if k in ["==", "!=", "in", "<", "<=", ">", ">=", "&&", "||", "+", "-", "*",
-                    "contains", "containsAll", "containsAny", "hasTag", "getTag"] then
+      else if IsBinaryKey(k) then
         var l := Child(body, "left", at, slots, fuel - 1);
         var r := Child(body, "right", at, slots, fuel - 1);
         if l.Fail? then l else if r.Fail? then r else Done(Binary(k, l.val, r.val))
@@ -91,16 +107,14 @@ module Est {
     else if k == "!=" then UnaryApp(Not, BinaryApp(Eq, l, r))
     else if k == ">" then UnaryApp(Not, BinaryApp(LessEq, l, r))
     else if k == ">=" then UnaryApp(Not, BinaryApp(Less, l, r))
-    else
-      var op := FindOp(BinaryOps, k);
-      BinaryApp(if op.Some? then op.value else Eq, l, r)
+    else BinaryApp(BinaryOpOf(k), l, r)
   }
 
   function method VarFromEst(body: Json, at: Path): Conv<Expr> {
-    if body == JString("principal") then Done(Var(Principal))
-    else if body == JString("action") then Done(Var(Action))
-    else if body == JString("resource") then Done(Var(Resource))
-    else if body == JString("context") then Done(Var(Context))
+    if IsString(body, "principal") then Done(Var(Principal))
+    else if IsString(body, "action") then Done(Var(Action))
+    else if IsString(body, "resource") then Done(Var(Resource))
+    else if IsString(body, "context") then Done(Var(Context))
     else Fail(Show(at) + ": unknown variable")
   }
 
@@ -108,9 +122,8 @@ module Est {
   function method Child(body: Json, k: string, at: Path, slots: Slots, fuel: Fuel): Conv<Expr>
     decreases fuel, 1
   {
-    var f := Field(body, k);
-    if f.None? then Fail(Show(at) + ": missing \"" + k + "\"")
-    else ExprFromEst(f.value, Member(at, k), slots, fuel)
+    if !HasField(body, k) then Fail(Show(at) + ": missing \"" + k + "\"")
+    else ExprFromEst(FieldValue(body, k), Member(at, k), slots, fuel)
   }
 
   // `e is T` and `e is T in x`, the latter as (e is T) && (e in x).
@@ -119,12 +132,13 @@ module Est {
   {
     var l := Child(body, "left", at, slots, fuel);
     var ty := StringField(body, "entity_type", at);
-    var inE := if Field(body, "in").Some? then Child(body, "in", at, slots, fuel) else Done(Lit(Bool(true)));
+    var inJson := Field(body, "in");
+    var inE := if inJson.Some? then Child(body, "in", at, slots, fuel) else Done(Lit(Bool(true)));
     if l.Fail? then l
     else if ty.Fail? then Fail(ty.why)
     else if !IsName(ty.val) then Fail(Show(at) + ": invalid entity type")
     else if inE.Fail? then inE
-    else if Field(body, "in").None? then Done(UnaryApp(Is(ty.val), l.val))
+    else if inJson.None? then Done(UnaryApp(Is(ty.val), l.val))
     else Done(And(UnaryApp(Is(ty.val), l.val), BinaryApp(Mem, l.val, inE.val)))
   }
 
@@ -159,7 +173,7 @@ module Est {
       var rest := PatternItems(items[1..], at);
       var lit := Field(items[0], "Literal");
       var head :=
-        if items[0] == JString("Wildcard") then Done([Star])
+        if IsString(items[0], "Wildcard") then Done([Star])
         else if lit.Some? && lit.value.JString? then Done(Chars(lit.value.s))
         else Fail(Show(at) + ": bad pattern element");
       if head.Fail? then head else if rest.Fail? then rest else Done(head.val + rest.val)
@@ -224,11 +238,11 @@ module Est {
     var c := if conds.None? then Done(Lit(Bool(true)))
              else if conds.value.JArray? then ConditionsFromEst(conds.value.items, at, slots, fuel)
              else Fail(Show(at) + ": conditions must be an array");
-    if effect != Some(JString("permit")) && effect != Some(JString("forbid")) then Fail(Show(at) + ": bad effect")
+    if !HoldsString(effect, "permit") && !HoldsString(effect, "forbid") then Fail(Show(at) + ": bad effect")
     else if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
     else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
     else
-      var eff := if effect == Some(JString("permit")) then Permit else Forbid;
+      var eff := if HoldsString(effect, "permit") then Permit else Forbid;
       Done(Policy(id, eff, And(p.val, And(a.val, And(r.val, c.val)))))
   }
 
@@ -239,8 +253,8 @@ module Est {
       var kind := Field(cs[0], "kind");
       var body := Child(cs[0], "body", Member(at, "conditions"), slots, fuel);
       var rest := ConditionsFromEst(cs[1..], at, slots, fuel);
-      var c := if kind == Some(JString("unless")) && body.Done? then Done(UnaryApp(Not, body.val)) else body;
-      if kind != Some(JString("when")) && kind != Some(JString("unless")) then Fail(Show(at) + ": bad condition kind")
+      var c := if HoldsString(kind, "unless") && body.Done? then Done(UnaryApp(Not, body.val)) else body;
+      if !HoldsString(kind, "when") && !HoldsString(kind, "unless") then Fail(Show(at) + ": bad condition kind")
       else if c.Fail? then c else if rest.Fail? then rest
       else if |cs| == 1 then c else Done(And(c.val, rest.val))
   }
@@ -249,12 +263,12 @@ module Est {
   function method ScopeFromEst(s: Option<Json>, v: Var, at: Path, slots: Slots): Conv<Expr> {
     var op := if s.Some? then Field(s.value, "op") else None;
     if s.None? || op.None? then Fail(Show(at) + ": missing scope")
-    else if op.value == JString("All") then Done(Lit(Bool(true)))
-    else if op.value == JString("==") || op.value == JString("in") then
+    else if IsString(op.value, "All") then Done(Lit(Bool(true)))
+    else if IsString(op.value, "==") || IsString(op.value, "in") then
       var target := ScopeTarget(s.value, at, slots);
       if target.Fail? then target
-      else Done(BinaryApp(if op.value == JString("==") then Eq else Mem, Var(v), target.val))
-    else if op.value == JString("is") && v != Action then
+      else Done(BinaryApp(if IsString(op.value, "==") then Eq else Mem, Var(v), target.val))
+    else if IsString(op.value, "is") && v != Action then
       var ty := StringField(s.value, "entity_type", at);
       var inner := Field(s.value, "in");
       var target := if inner.Some? then ScopeTarget(inner.value, at, slots) else Done(Lit(Bool(true)));

@@ -50,11 +50,11 @@ module Input {
   }
 
   function method EntityFromJson(j: Json, at: Path): Conv<(EntityUID, EntityData)> {
-    var uid := if Field(j, "uid").Some? then UidFromJson(Field(j, "uid").value, Member(at, "uid"))
+    var uid := if HasField(j, "uid") then UidFromJson(FieldValue(j, "uid"), Member(at, "uid"))
                else Fail(Show(at) + ": missing uid");
     var attrs := Field(j, "attrs");
     var parents := Field(j, "parents");
-    var tags := if Field(j, "tags").Some? then Field(j, "tags").value else JObject([]);
+    var tags := if HasField(j, "tags") then FieldValue(j, "tags") else JObject([]);
     var attrMap := if attrs.Some? && attrs.value.JObject?
                    then RecordFromJson(attrs.value.members, Member(at, "attrs"), true, MaxDepth)
                    else Fail(Show(at) + ": attrs must be an object");
@@ -125,16 +125,16 @@ module Input {
   }
 
   function method ContextJson(j: Json): Json {
-    if Field(j, "context").Some? then Field(j, "context").value else JObject([])
+    if HasField(j, "context") then FieldValue(j, "context") else JObject([])
   }
 
   // The same, where `known` may hold a context JSON already converted (the
   // requests of one line often share their context): an equal context JSON
   // converts to the same record, so that record is reused.
   function method RequestFromJsonReusing(j: Json, at: Path, known: Option<(Json, map<string, Value>)>): Conv<Request> {
-    var p := if Field(j, "principal").Some? then UidFromJson(Field(j, "principal").value, Member(at, "principal")) else Fail(Show(at) + ": missing principal");
-    var a := if Field(j, "action").Some? then UidFromJson(Field(j, "action").value, Member(at, "action")) else Fail(Show(at) + ": missing action");
-    var r := if Field(j, "resource").Some? then UidFromJson(Field(j, "resource").value, Member(at, "resource")) else Fail(Show(at) + ": missing resource");
+    var p := RequestUid(j, "principal", at);
+    var a := RequestUid(j, "action", at);
+    var r := RequestUid(j, "resource", at);
     var cj := ContextJson(j);
     var c := if known.Some? && known.value.0 == cj then Done(known.value.1)
              else if cj.JObject? then RecordFromJson(cj.members, Member(at, "context"), false, MaxDepth)
@@ -142,6 +142,10 @@ module Input {
     if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
     else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
     else Done(Request(p.val, a.val, r.val, c.val))
+  }
+
+  function method RequestUid(j: Json, k: string, at: Path): Conv<EntityUID> {
+    if HasField(j, k) then UidFromJson(FieldValue(j, k), Member(at, k)) else Fail(Show(at) + ": missing " + k)
   }
 
   // ---- policy sets ----

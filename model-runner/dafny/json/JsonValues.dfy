@@ -44,8 +44,9 @@ module JsonValues {
   }
 
   // {"type": T, "id": I}, or the same wrapped in {"__entity": ...}.
-  function method UidFromJson(j: Json, path: Path): Conv<EntityUID> {
-    var inner := if Field(j, "__entity").Some? then Field(j, "__entity").value else j;
+  function UidFromJsonSpec(j: Json, path: Path): Conv<EntityUID> {
+    var escaped := Field(j, "__entity");
+    var inner := if escaped.Some? then escaped.value else j;
     var ty := StringField(inner, "type", path);
     var id := StringField(inner, "id", path);
     if ty.Fail? then Fail(ty.why)
@@ -54,21 +55,39 @@ module JsonValues {
     else Done(EntityUID(ty.val, id.val))
   }
 
+  // The same, without the intermediate Conv values (run for every uid).
+  function method UidFromJson(j: Json, path: Path): (r: Conv<EntityUID>)
+    ensures r == UidFromJsonSpec(j, path)
+  {
+    var escaped := Field(j, "__entity");
+    var inner := if escaped.Some? then escaped.value else j;
+    if !HasStringField(inner, "type") then Fail(NotAStringField(path, "type"))
+    else if !HasStringField(inner, "id") then Fail(NotAStringField(path, "id"))
+    else
+      var ty := StringMember(inner, "type");
+      if !IsName(ty) then Fail(Show(path) + ": invalid entity type name \"" + ty + "\"")
+      else Done(EntityUID(ty, StringMember(inner, "id")))
+  }
+
   // An escape is an object with exactly one key whose value is an object
   // with at least two members, including the required ones.
   predicate method IsEscape(j: Json, key: string) {
     j.JObject? && |j.members| == 1 && j.members[0].0 == key &&
-    j.members[0].1.JObject? && |j.members[0].1.members| >= 2 &&
+    var body := j.members[0].1;
+    body.JObject? && |body.members| >= 2 &&
     (if key == "__entity" then
-       HasString(j.members[0].1, "type") && HasString(j.members[0].1, "id")
+       HasString(body, "type") && HasString(body, "id")
      else
-       HasString(j.members[0].1, "fn") &&
-       (Field(j.members[0].1, "arg").Some? ||
-        (Field(j.members[0].1, "args").Some? && Field(j.members[0].1, "args").value.JArray?)))
+       HasString(body, "fn") &&
+       (Field(body, "arg").Some? || IsArray(Field(body, "args"))))
   }
 
   predicate method HasString(j: Json, k: string) {
-    Field(j, k).Some? && Field(j, k).value.JString?
+    HasStringField(j, k)
+  }
+
+  predicate method IsArray(f: Option<Json>) {
+    f.Some? && f.value.JArray?
   }
 
   // strictKeys: a duplicate key is an error (entity data); otherwise the last
@@ -132,9 +151,9 @@ module JsonValues {
   {
     var fn := StringField(body, "fn", path);
     var arg := Field(body, "arg");
+    var argsField := if arg.Some? then None else Field(body, "args");
     var argsJson := if arg.Some? then [arg.value]
-                    else if Field(body, "args").Some? && Field(body, "args").value.JArray?
-                    then Field(body, "args").value.items else [];
+                    else if IsArray(argsField) then argsField.value.items else [];
     var args := if fuel == 0 then Fail(Show(path) + ": nested too deeply")
                 else ValuesFromJson(argsJson, Member(path, "__extn"), 0, true, fuel - 1);
     if fn.Fail? then Fail(fn.why)

@@ -17,11 +17,11 @@ module Protocol {
 
   method Handle(request: Json) returns (reply: Json) {
     var op := Field(request, "op");
-    if op == Some(JString("version")) {
+    if HoldsString(op, "version") {
       reply := JObject([("ok", JBool(true)), ("version", JString(Version))]);
-    } else if op == Some(JString("authorize")) {
+    } else if HoldsString(op, "authorize") {
       reply := HandleAuthorize(request);
-    } else if op == Some(JString("evaluate")) {
+    } else if HoldsString(op, "evaluate") {
       reply := HandleEvaluate(request);
     } else {
       reply := ErrorReply("input", "unknown or missing \"op\"");

@@ -111,11 +111,25 @@ module Datetime {
       if InRange(ms) then Ok(ms as i64) else Err(ExtensionError)
   }
 
-  // Units in their required order and their size in milliseconds.
-  const Units: seq<string> := ["d", "h", "m", "s", "ms"]
-  const UnitMs: seq<nat> := [86_400_000, 3_600_000, 60_000, 1000, 1]
+  // Units in their required order: d, h, m, s, ms (indices 0 to 4), and their
+  // size in milliseconds. (Functions rather than sequence constants, which
+  // Dafny 2.3's Go code would rebuild on every use.)
+  const NumUnits: nat := 5
 
-  // Sum of the components in s, whose units must come from Units[next..].
+  function method Unit(k: nat): string
+    requires k < NumUnits
+  {
+    if k == 0 then "d" else if k == 1 then "h" else if k == 2 then "m" else if k == 3 then "s" else "ms"
+  }
+
+  function method UnitMs(k: nat): nat
+    requires k < NumUnits
+  {
+    if k == 0 then 86_400_000 else if k == 1 then 3_600_000 else if k == 2 then 60_000
+    else if k == 3 then 1000 else 1
+  }
+
+  // Sum of the components in s, whose units must come from Unit(next), ...
   function method Components(s: string, next: nat): Result<nat>
     decreases |s|
   {
@@ -125,11 +139,11 @@ module Datetime {
       var unitLen := if n + 1 < |s| && s[n..n + 2] == "ms" then 2 else 1;
       var unit := if n < |s| then s[n..n + unitLen] else "";
       var k := UnitIndex(unit, next);
-      if n == 0 || n >= |s| || k >= |Units| then Err(ExtensionError)
+      if n == 0 || n >= |s| || k >= NumUnits then Err(ExtensionError)
       else
         var rest := Components(s[n + unitLen..], k + 1);
         if rest.Err? then rest
-        else Ok(DigitsValue(s[..n]) * UnitMs[k] + rest.value)
+        else Ok(DigitsValue(s[..n]) * UnitMs(k) + rest.value)
   }
 
   // Number of leading ASCII digits.
@@ -143,13 +157,14 @@ module Datetime {
       n
   }
 
-  // Position of unit among Units[from..], or |Units| if absent.
+  // Position of unit among Unit(from), ..., Unit(NumUnits - 1); at least
+  // NumUnits if absent.
   function method UnitIndex(unit: string, from: nat): (k: nat)
     ensures k >= from
-    decreases |Units| - from
+    decreases NumUnits - from
   {
-    if from >= |Units| then |Units| + from
-    else if Units[from] == unit then from
+    if from >= NumUnits then NumUnits + from
+    else if Unit(from) == unit then from
     else UnitIndex(unit, from + 1)
   }
 

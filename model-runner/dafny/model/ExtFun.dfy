@@ -12,17 +12,35 @@ module ExtFun {
   import IPAddress
   import Datetime
 
+  // The name tests are chains of comparisons rather than `name in [...]`:
+  // Dafny 2.3's Go code would rebuild the list literal on every call.
   predicate method IsExtFun(name: string) {
-    name in ["decimal", "lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual",
-             "ip", "isIpv4", "isIpv6", "isLoopback", "isMulticast", "isInRange",
-             "datetime", "duration", "offset", "durationSince", "toDate", "toTime",
-             "toMilliseconds", "toSeconds", "toMinutes", "toHours", "toDays"]
+    IsConstructor(name) || IsDecimalComparison(name) || IsIPTest(name) ||
+    name == "isInRange" || name == "offset" || name == "durationSince" ||
+    name == "toDate" || name == "toTime" || IsDurationConversion(name)
+  }
+
+  predicate method IsConstructor(name: string) {
+    name == "decimal" || name == "ip" || name == "datetime" || name == "duration"
+  }
+
+  predicate method IsDecimalComparison(name: string) {
+    name == "lessThan" || name == "lessThanOrEqual" || name == "greaterThan" ||
+    name == "greaterThanOrEqual"
+  }
+
+  predicate method IsIPTest(name: string) {
+    name == "isIpv4" || name == "isIpv6" || name == "isLoopback" || name == "isMulticast"
+  }
+
+  predicate method IsDurationConversion(name: string) {
+    name == "toMilliseconds" || name == "toSeconds" || name == "toMinutes" ||
+    name == "toHours" || name == "toDays"
   }
 
   function method Arity(name: string): nat {
-    if name in ["decimal", "ip", "datetime", "duration", "isIpv4", "isIpv6", "isLoopback",
-                "isMulticast", "toDate", "toTime", "toMilliseconds", "toSeconds",
-                "toMinutes", "toHours", "toDays"] then 1
+    if IsConstructor(name) || IsIPTest(name) || name == "toDate" || name == "toTime" ||
+       IsDurationConversion(name) then 1
     else 2
   }
 
@@ -33,11 +51,11 @@ module ExtFun {
   }
 
   function method Call1(name: string, a: Value): Result<Value> {
-    if name in ["decimal", "ip", "datetime", "duration"] then
+    if IsConstructor(name) then
       if a.Str? then Construct(name, a.s) else Err(TypeError)
-    else if name in ["isIpv4", "isIpv6", "isLoopback", "isMulticast"] then
+    else if IsIPTest(name) then
       if a.Ext? && a.x.IP? then Ok(Bool(IPTest(name, a.x.ip))) else Err(TypeError)
-    else if name in ["toDate", "toTime"] then
+    else if name == "toDate" || name == "toTime" then
       if !(a.Ext? && a.x.Datetime?) then Err(TypeError)
       else if name == "toTime" then Ok(Ext(Duration(Datetime.ToTime(a.x.epochMs))))
       else Wrap(Datetime.ToDate(a.x.epochMs), (ms: i64) => Ext(Datetime(ms)))
@@ -77,7 +95,7 @@ module ExtFun {
   }
 
   function method Call2(name: string, a: Value, b: Value): Result<Value> {
-    if name in ["lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"] then
+    if IsDecimalComparison(name) then
       if a.Ext? && a.x.Decimal? && b.Ext? && b.x.Decimal? then
         Ok(Bool(CompareDecimals(name, a.x.scaled, b.x.scaled)))
       else Err(TypeError)

@@ -1,0 +1,136 @@
+#!/usr/bin/env bash
+# Speed patches to the generated model code (not the runtime), applied after
+# each translation. Usage: patch-model.sh path/to/model-go/src
+set -euo pipefail
+SRC="$1"
+
+fail() { echo "model patch failed: $*" >&2; exit 1; }
+
+# rename_method FILE NAME NEW: rename a generated function (a memoising
+# wrapper then takes over its name).
+rename_method() {
+  perl -0pi -e "s/^func \\(_this \\*CompanionStruct_Default___\\) $2\\(/func (_this *CompanionStruct_Default___) $3(/m" "$1"
+  grep -q "^func (_this \*CompanionStruct_Default___) $3(" "$1" || fail "no function $2 in $1"
+}
+
+# 1. Memo tables for two pure functions of strings:
+#    - ExtFun.Construct(name, s), the extension constructors (the decimal,
+#      ip, datetime and duration string parsers), and
+#    - JsonValues.IsName(s), the entity-type-name check run for every uid.
+#    This is sound because both are Dafny function methods (no state, no heap
+#    reads) whose results are immutable values, so a remembered result is
+#    exactly the value a new call would compute. It pays because generated
+#    inputs repeat type names on every line and draw many extension strings
+#    from small pools. Only short strings are remembered and a table is
+#    emptied when it fills, so memory stays bounded; the binary is
+#    single-threaded, so plain maps are safe. Keys are the UTF-8 text of the
+#    arguments, each followed by 0xFF (a byte UTF-8 never uses), built in a
+#    reused buffer; looking up m[string(buf)] does not allocate.
+F=$(ls "$SRC"/*_ExtFun_Compile_/*.go)
+RESULT=$(grep -o '^func (_this \*CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) [A-Za-z0-9_.]*' "$F" | awk '{print $NF}')
+[[ -n "$RESULT" ]] || fail "Construct's signature changed"
+rename_method "$F" Construct constructUncached
+cat >> "$F" <<GO
+
+// Memo table of Construct; see model-runner/go/patch-model.sh for why this is sound.
+var (
+	constructMemo = map[string]$RESULT{}
+	constructKey  []byte
+)
+
+func (_this *CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) $RESULT {
+	if s.LenInt() > 64 {
+		return _this.constructUncached(name, s)
+	}
+	constructKey = appendSeqKey(appendSeqKey(constructKey[:0], name), s)
+	if r, ok := constructMemo[string(constructKey)]; ok {
+		return r
+	}
+	r := _this.constructUncached(name, s)
+	if len(constructMemo) >= 4096 {
+		constructMemo = map[string]$RESULT{}
+	}
+	constructMemo[string(constructKey)] = r
+	return r
+}
+GO
+
+F2=$(ls "$SRC"/*_JsonValues_Compile_/*.go)
+grep -q '^func (_this \*CompanionStruct_Default___) IsName(s _dafny.Seq) bool {' "$F2" || fail "IsName's signature changed"
+rename_method "$F2" IsName isNameUncached
+cat >> "$F2" <<'GO'
+
+// Memo table of IsName; see model-runner/go/patch-model.sh for why this is sound.
+var (
+	isNameMemo = map[string]bool{}
+	isNameKey  []byte
+)
+
+func (_this *CompanionStruct_Default___) IsName(s _dafny.Seq) bool {
+	if s.LenInt() > 64 {
+		return _this.isNameUncached(s)
+	}
+	isNameKey = appendSeqKey(isNameKey[:0], s)
+	if r, ok := isNameMemo[string(isNameKey)]; ok {
+		return r
+	}
+	r := _this.isNameUncached(s)
+	if len(isNameMemo) >= 4096 {
+		isNameMemo = map[string]bool{}
+	}
+	isNameMemo[string(isNameKey)] = r
+	return r
+}
+GO
+
+for G in "$F" "$F2"; do
+  cat >> "$G" <<'GO'
+
+// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
+func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
+	for i, n := 0, s.LenInt(); i < n; i++ {
+		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
+	}
+	return append(buf, 0xFF)
+}
+GO
+  perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$G"
+  grep -q '"unicode/utf8"' "$G" || fail "import in $G"
+done
+
+# Every generated package (not the runtime, not the Go main).
+GEN_FILES=$(ls "$SRC"/*_Compile_/*.go)
+
+# 2. String literals: Dafny 2.3 writes each as a _dafny.SeqOfString("...")
+#    call, evaluated on every use (a map lookup in the patched runtime). Hoist
+#    each distinct literal of a file into a package-level variable holding the
+#    same (immutable) sequence.
+for G in $GEN_FILES; do
+  perl -0pi -e '
+    my %lit; my @order; my $tag = "";
+    if ($ARGV =~ m{/(\d+)_[^/]*_Compile_/}) { $tag = $1; }
+    s{_dafny\.SeqOfString\(("(?:[^"\\\n]|\\.)*")\)}{
+      if (!exists $lit{$1}) { $lit{$1} = "_strLit${tag}_" . scalar(@order); push @order, $1; }
+      $lit{$1}
+    }ge;
+    if (@order) {
+      my $decl = "\n// String literals, built once (see model-runner/go/patch-model.sh).\nvar (\n";
+      $decl .= "\t$lit{$_} = _dafny.SeqOfString($_)\n" for @order;
+      $_ .= $decl . ")\n";
+    }
+  ' "$G"
+done
+if grep -n '_dafny\.SeqOfString("' $GEN_FILES | grep -v '= _dafny\.SeqOfString("' >&2; then
+  echo "model patch (string literals) failed" >&2; exit 1
+fi
+
+# 3. Compiled quantifiers (forall/exists over sets, maps and ranges): call the
+#    predicate directly through the runtime's QuantifierI instead of through
+#    reflection. The predicate's parameter becomes interface{} and is
+#    converted back to its declared type on entry (the same conversion the
+#    reflective call made).
+for G in $GEN_FILES; do
+  perl -0pi -e 's/_dafny\.Quantifier\(/_dafny.QuantifierI(/g; s/, (true|false), func \((\w+) ([\w.]+)\) bool \{\n/, $1, func (_qv interface{}) bool {\n    $2 := _qv.($3)\n    _ = $2\n/g' "$G"
+  [[ $(grep -c '_dafny\.QuantifierI(' "$G") == $(grep -c 'func (_qv interface{}) bool {' "$G") ]] \
+    || { echo "model patch (quantifiers) failed in $G" >&2; exit 1; }
+done
