@@ -14,6 +14,10 @@
 //! and the seeded driver (`drt run`); [`repro`] turns a crash file into a
 //! report and an integration-format test, with structural [`shrink`]ing.
 
+#[cfg(feature = "mimalloc")]
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 pub mod answer;
 pub mod case;
 pub mod compare;
