@@ -83,4 +83,9 @@ GO
 #    keys), so build the key set directly instead of through SetOf, which
 #    de-duplicates in quadratic time.
 perl -0pi -e 's/(func \(m Map\) Keys\(\) Set \{\n)/$1\tkeys := make([]interface{}, len(m.elts))\n\tfor i, e := range m.elts {\n\t\tkeys[i] = e.key\n\t}\n\treturn Set{keys}\n}\n\nfunc (m Map) keysDeduplicated() Set {\n/' "$F"
-grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func TupleOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'func (m Map) keysDeduplicated' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
+# 10. Map.Update: one allocation of the exact size instead of a clone
+#     followed by an append (which reallocates and copies the clone again
+#     whenever the key is new, as it is for every record built member by
+#     member).
+perl -0pi -e 's/(func \(m Map\) Update\(key, value interface\{\}\) Map \{\n)/$1\tif i, found := m.findIndex(key); found {\n\t\tans := m.clone()\n\t\tans.elts[i] = mapElt{key, value}\n\t\treturn ans\n\t}\n\telts := make([]mapElt, len(m.elts)+1)\n\tcopy(elts, m.elts)\n\telts[len(m.elts)] = mapElt{key, value}\n\treturn Map{elts}\n}\n\nfunc (m Map) updateByClone(key, value interface{}) Map {\n/' "$F"
+grep -q 'case Char:' "$F" && grep -q 'return smallInts\[i\]' "$F" && grep -q 'seqOfStringCache\[str\] = s' "$F" && grep -q '&s1\[0\] == &s2\[0\]' "$F" && grep -q 'func SeqOfSlice' "$F" && grep -q 'func TupleOfSlice' "$F" && grep -q 'func QuantifierI' "$F" && grep -q 'func (m Map) keysDeduplicated' "$F" && grep -q 'func (m Map) updateByClone' "$F" && grep -q 'if predVal.Call(args)' "$F" && [[ $(grep -c 'smallPair(i, j, ' "$F") == 5 ]] || { echo "runtime patch failed" >&2; exit 1; }
