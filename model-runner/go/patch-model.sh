@@ -266,3 +266,75 @@ func (_this *CompanionStruct_Default___) UidFromJson(j @JD@.Json, path @JD@.Path
 GO
 perl -0pi -e 's/^import \(\n/import (\n  "unsafe"\n/m' "$JF"
 grep -q '"unsafe"' "$JF" && grep -q 'func (_this \*CompanionStruct_Default___) valueFromJsonUncached(' "$JF" || fail "JSON memo tables in $JF"
+
+# 6. Lookup (behind every Field) unboxes the member's value from its tuple
+#    and boxes it again into Some(...). The tuple already holds that same
+#    value boxed, so hand it over as it is (its dynamic type is still checked,
+#    without a copy).
+DF=$(ls "$SRC"/*_JsonData_Compile_/*.go)
+perl -0pi -e 's/(func \(_this \*CompanionStruct_Default___\) Lookup\(members _dafny\.Seq, k _dafny\.Seq\) Option \{\n(?:.*\n){3})    return Option\{Option_Some\{\(\*\(\(\(members\)\.Index\((_\d+_i)\)\.\(_dafny\.Tuple\)\)\)\.IndexInt\(1\)\)\.\(Json\)\}\}\n/$1    _boxed := *(((members).Index($2).(_dafny.Tuple))).IndexInt(1)\n    _ = _boxed.(Json)\n    return Option{Option_Some{_boxed}}\n/' "$DF"
+grep -q '_ = _boxed.(Json)' "$DF" || fail "Lookup in $DF"
+
+# 7. Memo table for Protocol.ResponseToJson, the JSON of one answer: a pure
+#    function of the response (decision, reason ids, error ids), which
+#    repeats a lot (most answers are a deny with no reasons and no errors).
+#    Keyed by the decision and the ids' text (each id followed by 0xFF, the
+#    lists separated by 0xFE; neither byte occurs in UTF-8), so equal keys
+#    mean equal responses; bounded and single-threaded as in 1.
+PF=$(ls "$SRC"/*_Protocol_Compile_/*.go)
+RESP=$(grep -o '^func (_this \*CompanionStruct_Default___) ResponseToJson(resp [A-Za-z0-9_.]*) [A-Za-z0-9_.]*' "$PF")
+[[ -n "$RESP" ]] || fail "ResponseToJson's signature changed"
+RESP_ARG=$(echo "$RESP" | sed 's/.*(resp \([^)]*\)).*/\1/')
+RESP_RES=$(echo "$RESP" | awk '{print $NF}')
+rename_method "$PF" ResponseToJson responseToJsonUncached
+cat >> "$PF" <<GO
+
+// Memo table of ResponseToJson; see model-runner/go/patch-model.sh for why this is sound.
+var (
+	responseMemo = map[string]$RESP_RES{}
+	responseKey  []byte
+)
+
+func (_this *CompanionStruct_Default___) ResponseToJson(resp $RESP_ARG) $RESP_RES {
+	responseKey = responseKey[:0]
+	if resp.Dtor_decision().Is_Allow() {
+		responseKey = append(responseKey, 'a')
+	} else {
+		responseKey = append(responseKey, 'd')
+	}
+	for _, ids := range []_dafny.Seq{resp.Dtor_reason(), resp.Dtor_errors()} {
+		for i, n := 0, ids.LenInt(); i < n; i++ {
+			id := ids.IndexInt(i).(_dafny.Seq)
+			for c, m := 0, id.LenInt(); c < m; c++ {
+				if !utf8.ValidRune(rune(id.IndexInt(c).(_dafny.Char))) {
+					return _this.responseToJsonUncached(resp) // no unique UTF-8 text
+				}
+			}
+			responseKey = appendSeqKey(responseKey, id)
+		}
+		responseKey = append(responseKey, 0xFE)
+	}
+	if len(responseKey) > 256 {
+		return _this.responseToJsonUncached(resp)
+	}
+	if r, ok := responseMemo[string(responseKey)]; ok {
+		return r
+	}
+	r := _this.responseToJsonUncached(resp)
+	if len(responseMemo) >= 4096 {
+		responseMemo = map[string]$RESP_RES{}
+	}
+	responseMemo[string(responseKey)] = r
+	return r
+}
+
+// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
+func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
+	for i, n := 0, s.LenInt(); i < n; i++ {
+		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
+	}
+	return append(buf, 0xFF)
+}
+GO
+perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$PF"
+grep -q '"unicode/utf8"' "$PF" || fail "import in $PF"
