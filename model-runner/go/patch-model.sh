@@ -134,3 +134,207 @@ for G in $GEN_FILES; do
   [[ $(grep -c '_dafny\.QuantifierI(' "$G") == $(grep -c 'func (_qv interface{}) bool {' "$G") ]] \
     || { echo "model patch (quantifiers) failed in $G" >&2; exit 1; }
 done
+
+# 4. Ok(Bool(b)) and Ok(b) (the evaluator's AsBool) are built for nearly every
+#    evaluation step, and each costs two allocations (the boxed value and the
+#    boxed constructor). Datatype values are immutable, so the two possible
+#    values of each are built once and shared; the result is equal (==) to
+#    the one built afresh.
+VF=$(ls "$SRC"/*_Values_Compile_/*.go)
+cat >> "$VF" <<'GO'
+
+// Shared Ok(Bool(b)) and Ok(b) results; see model-runner/go/patch-model.sh.
+var (
+	okBoolValue = [2]Result{{Result_Ok{Value{Value_Bool{false}}}}, {Result_Ok{Value{Value_Bool{true}}}}}
+	okBool      = [2]Result{{Result_Ok{false}}, {Result_Ok{true}}}
+)
+
+func OkBoolValue(b bool) Result {
+	if b {
+		return okBoolValue[1]
+	}
+	return okBoolValue[0]
+}
+
+func OkBool(b bool) Result {
+	if b {
+		return okBool[1]
+	}
+	return okBool[0]
+}
+GO
+for G in $GEN_FILES; do
+  perl -0pi -e '
+    my $bal = qr/(?<bal>(?:[^{}]|\{(?&bal)\})*)/;
+    s/(_\d+_Values_Compile\.)Result\{\1Result_Ok\{\1Value\{\1Value_Bool\{($bal)\}\}\}\}/$1OkBoolValue($2)/g;
+    s/(_\d+_Values_Compile\.)Result\{\1Result_Ok\{(\(\(v\)\.Dtor_value\(\)\.\(\1Value\)\)\.Dtor_b\(\))\}\}/$1OkBool($2)/g;
+  ' "$G"
+done
+EF=$(ls "$SRC"/*_Evaluator_Compile_/*.go)
+[[ $(grep -c 'OkBoolValue(' "$EF") -ge 15 && $(grep -c '_Values_Compile.OkBool(' "$EF") == 1 ]] \
+  || fail "Ok(Bool) sharing in $EF"
+if grep -n 'Result_Ok{_[0-9]*_Values_Compile.Value{_[0-9]*_Values_Compile.Value_Bool{' $GEN_FILES >&2; then
+  fail "Ok(Bool) sharing left a construction"
+fi
+
+# 5. Memo tables for ValueFromJson (Cedar values in entity attributes and
+#    contexts, extension escapes) and UidFromJson (every uid), keyed by the
+#    identity of the JSON value. Sound because:
+#    - both are Dafny function methods (no state), and a JSON value is
+#      immutable, so the same JSON value (same dynamic type and same data
+#      pointer in Go) with the same other arguments gives the same result;
+#    - the path argument, which the key leaves out, only words failure
+#      messages: dafny/proofs/JsonProofs.dfy proves that a successful result
+#      for one path is the result for every path; so only successful results
+#      are remembered, and a failure is always computed afresh;
+#    - a key holds the JSON value's pointer, which keeps the value alive, so
+#      its address cannot be reused by another value while it is a key.
+#    It pays because the Go reader shares the parsed value of every short
+#    text it has seen (main.go.in), so uids, escapes and small records repeat
+#    as the same value from line to line. Only objects and arrays are
+#    remembered (scalars are cheaper to convert than to look up); a table is
+#    emptied when it fills, so memory stays bounded; the binary is
+#    single-threaded, so plain maps are safe.
+JF=$(ls "$SRC"/*_JsonValues_Compile_/*.go)
+JD=$(grep -o '_[0-9]*_JsonData_Compile\.Conv' "$JF" | head -1 | sed 's/\.Conv$//')
+[[ -n "$JD" ]] || fail "JsonData import in $JF"
+grep -q "^func (_this \*CompanionStruct_Default___) ValueFromJson(j $JD.Json, path $JD.Path, strictKeys bool, fuel uint32) $JD.Conv {" "$JF" \
+  || fail "ValueFromJson's signature changed"
+grep -q "^func (_this \*CompanionStruct_Default___) UidFromJson(j $JD.Json, path $JD.Path) $JD.Conv {" "$JF" \
+  || fail "UidFromJson's signature changed"
+rename_method "$JF" ValueFromJson valueFromJsonUncached
+rename_method "$JF" UidFromJson uidFromJsonUncached
+sed "s/@JD@/$JD/g" >> "$JF" <<'GO'
+
+// Memo tables of ValueFromJson and UidFromJson; see
+// model-runner/go/patch-model.sh for why they are sound.
+type jsonIdentity [2]unsafe.Pointer // the Json's constructor value as an interface: type word, data word
+
+func identityOf(j @JD@.Json) jsonIdentity {
+	var d interface{} = j.Data_Json_
+	return *(*jsonIdentity)(unsafe.Pointer(&d))
+}
+
+type valueMemoKey struct {
+	j      jsonIdentity
+	strict bool
+	fuel   uint32
+}
+
+const jsonMemoEntries = 1 << 14
+
+var (
+	valueMemo = map[valueMemoKey]@JD@.Conv{}
+	uidMemo   = map[jsonIdentity]@JD@.Conv{}
+)
+
+func (_this *CompanionStruct_Default___) ValueFromJson(j @JD@.Json, path @JD@.Path, strictKeys bool, fuel uint32) @JD@.Conv {
+	if !j.Is_JObject() && !j.Is_JArray() {
+		return _this.valueFromJsonUncached(j, path, strictKeys, fuel)
+	}
+	k := valueMemoKey{identityOf(j), strictKeys, fuel}
+	if r, ok := valueMemo[k]; ok {
+		return r
+	}
+	r := _this.valueFromJsonUncached(j, path, strictKeys, fuel)
+	if r.Is_Done() {
+		if len(valueMemo) >= jsonMemoEntries {
+			valueMemo = map[valueMemoKey]@JD@.Conv{}
+		}
+		valueMemo[k] = r
+	}
+	return r
+}
+
+func (_this *CompanionStruct_Default___) UidFromJson(j @JD@.Json, path @JD@.Path) @JD@.Conv {
+	if !j.Is_JObject() {
+		return _this.uidFromJsonUncached(j, path)
+	}
+	k := identityOf(j)
+	if r, ok := uidMemo[k]; ok {
+		return r
+	}
+	r := _this.uidFromJsonUncached(j, path)
+	if r.Is_Done() {
+		if len(uidMemo) >= jsonMemoEntries {
+			uidMemo = map[jsonIdentity]@JD@.Conv{}
+		}
+		uidMemo[k] = r
+	}
+	return r
+}
+GO
+perl -0pi -e 's/^import \(\n/import (\n  "unsafe"\n/m' "$JF"
+grep -q '"unsafe"' "$JF" && grep -q 'func (_this \*CompanionStruct_Default___) valueFromJsonUncached(' "$JF" || fail "JSON memo tables in $JF"
+
+# 6. Lookup (behind every Field) unboxes the member's value from its tuple
+#    and boxes it again into Some(...). The tuple already holds that same
+#    value boxed, so hand it over as it is (its dynamic type is still checked,
+#    without a copy).
+DF=$(ls "$SRC"/*_JsonData_Compile_/*.go)
+perl -0pi -e 's/(func \(_this \*CompanionStruct_Default___\) Lookup\(members _dafny\.Seq, k _dafny\.Seq\) Option \{\n(?:.*\n){3})    return Option\{Option_Some\{\(\*\(\(\(members\)\.Index\((_\d+_i)\)\.\(_dafny\.Tuple\)\)\)\.IndexInt\(1\)\)\.\(Json\)\}\}\n/$1    _boxed := *(((members).Index($2).(_dafny.Tuple))).IndexInt(1)\n    _ = _boxed.(Json)\n    return Option{Option_Some{_boxed}}\n/' "$DF"
+grep -q '_ = _boxed.(Json)' "$DF" || fail "Lookup in $DF"
+
+# 7. Memo table for Protocol.ResponseToJson, the JSON of one answer: a pure
+#    function of the response (decision, reason ids, error ids), which
+#    repeats a lot (most answers are a deny with no reasons and no errors).
+#    Keyed by the decision and the ids' text (each id followed by 0xFF, the
+#    lists separated by 0xFE; neither byte occurs in UTF-8), so equal keys
+#    mean equal responses; bounded and single-threaded as in 1.
+PF=$(ls "$SRC"/*_Protocol_Compile_/*.go)
+RESP=$(grep -o '^func (_this \*CompanionStruct_Default___) ResponseToJson(resp [A-Za-z0-9_.]*) [A-Za-z0-9_.]*' "$PF")
+[[ -n "$RESP" ]] || fail "ResponseToJson's signature changed"
+RESP_ARG=$(echo "$RESP" | sed 's/.*(resp \([^)]*\)).*/\1/')
+RESP_RES=$(echo "$RESP" | awk '{print $NF}')
+rename_method "$PF" ResponseToJson responseToJsonUncached
+cat >> "$PF" <<GO
+
+// Memo table of ResponseToJson; see model-runner/go/patch-model.sh for why this is sound.
+var (
+	responseMemo = map[string]$RESP_RES{}
+	responseKey  []byte
+)
+
+func (_this *CompanionStruct_Default___) ResponseToJson(resp $RESP_ARG) $RESP_RES {
+	responseKey = responseKey[:0]
+	if resp.Dtor_decision().Is_Allow() {
+		responseKey = append(responseKey, 'a')
+	} else {
+		responseKey = append(responseKey, 'd')
+	}
+	for _, ids := range []_dafny.Seq{resp.Dtor_reason(), resp.Dtor_errors()} {
+		for i, n := 0, ids.LenInt(); i < n; i++ {
+			id := ids.IndexInt(i).(_dafny.Seq)
+			for c, m := 0, id.LenInt(); c < m; c++ {
+				if !utf8.ValidRune(rune(id.IndexInt(c).(_dafny.Char))) {
+					return _this.responseToJsonUncached(resp) // no unique UTF-8 text
+				}
+			}
+			responseKey = appendSeqKey(responseKey, id)
+		}
+		responseKey = append(responseKey, 0xFE)
+	}
+	if len(responseKey) > 256 {
+		return _this.responseToJsonUncached(resp)
+	}
+	if r, ok := responseMemo[string(responseKey)]; ok {
+		return r
+	}
+	r := _this.responseToJsonUncached(resp)
+	if len(responseMemo) >= 4096 {
+		responseMemo = map[string]$RESP_RES{}
+	}
+	responseMemo[string(responseKey)] = r
+	return r
+}
+
+// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
+func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
+	for i, n := 0, s.LenInt(); i < n; i++ {
+		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
+	}
+	return append(buf, 0xFF)
+}
+GO
+perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$PF"
+grep -q '"unicode/utf8"' "$PF" || fail "import in $PF"
