@@ -886,13 +886,15 @@ fn read_operand(m: &Map<String, Json>, p: &Path, slot: SlotId, is_in: bool) -> R
     }
 }
 
-fn read_scope(j: &Json, p: &Path, slot: SlotId) -> R<ScopeConstraint> {
+/// A scope constraint's object and its `op`.
+fn scope_op<'j>(j: &'j Json, p: &Path) -> R<(&'j Map<String, Json>, &'j str)> {
     let m = as_object(j, p, "a scope constraint")?;
-    let op = as_str(
-        m.get("op").unwrap_or(&Json::Null),
-        &p.key("op"),
-        "a scope operator",
-    )?;
+    let op = as_str(m.get("op").unwrap_or(&Json::Null), &p.key("op"), "a scope operator")?;
+    Ok((m, op))
+}
+
+fn read_scope(j: &Json, p: &Path, slot: SlotId) -> R<ScopeConstraint> {
+    let (m, op) = scope_op(j, p)?;
     match op {
         "All" | "all" => {
             check_fields(m, p, &["op"], &[])?;
@@ -940,12 +942,7 @@ fn action_uid(j: &Json, p: &Path) -> R<EntityUid> {
 }
 
 fn read_action(j: &Json, p: &Path) -> R<ActionConstraint> {
-    let m = as_object(j, p, "a scope constraint")?;
-    let op = as_str(
-        m.get("op").unwrap_or(&Json::Null),
-        &p.key("op"),
-        "a scope operator",
-    )?;
+    let (m, op) = scope_op(j, p)?;
     match op {
         "All" | "all" => {
             check_fields(m, p, &["op"], &[])?;

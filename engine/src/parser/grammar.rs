@@ -512,16 +512,7 @@ impl Parser {
         let loc = self.loc();
         let o = match self.peek().clone() {
             Tok::Slot(s) => {
-                let slot = match s.as_str() {
-                    "principal" => SlotId::Principal,
-                    "resource" => SlotId::Resource,
-                    _ => {
-                        return err(
-                            loc,
-                            format!("unknown slot `?{s}`: only `?principal` and `?resource` exist"),
-                        )
-                    }
-                };
+                let slot = slot_id(&s, loc)?;
                 let expected = if var == Var::Principal {
                     SlotId::Principal
                 } else {
@@ -1157,16 +1148,7 @@ impl Parser {
                 Ok(self.leaf(loc, ExprKind::Lit(Literal::String(s))))
             }
             Tok::Slot(s) => {
-                let slot = match s.as_str() {
-                    "principal" => SlotId::Principal,
-                    "resource" => SlotId::Resource,
-                    _ => {
-                        return err(
-                            loc,
-                            format!("unknown slot `?{s}`: only `?principal` and `?resource` exist"),
-                        )
-                    }
-                };
+                let slot = slot_id(&s, loc)?;
                 if !self.allow_slots {
                     return err(
                         loc,
@@ -1323,4 +1305,13 @@ enum Postfix {
 enum NameHead {
     Done(Ex),
     Call(String, Loc),
+}
+
+/// The slot a `?name` token names.
+fn slot_id(name: &str, loc: Loc) -> R<SlotId> {
+    match name {
+        "principal" => Ok(SlotId::Principal),
+        "resource" => Ok(SlotId::Resource),
+        _ => err(loc, format!("unknown slot `?{name}`: only `?principal` and `?resource` exist")),
+    }
 }
