@@ -410,3 +410,29 @@ fn clean_typed_policies_validate() {
         }
     }
 }
+
+/// What `scripts/fuzz`'s corpus seeds rely on: 2 KB of random bytes make
+/// inputs as rich as seeded generation (not the minimal ones that running
+/// out of bytes gives).
+#[test]
+fn two_kilobytes_of_random_bytes_make_full_size_inputs() {
+    let s = settings();
+    let mut rng = SeededSource::new(5);
+    let (mut seeded, mut from_random) = (generators::stats::Stats::default(), generators::stats::Stats::default());
+    for k in 0..200u64 {
+        let bytes: Vec<u8> = (0..2048).map(|_| generators::Choices::below(&mut rng, 256) as u8).collect();
+        let i = from_bytes(&bytes, &s, Mode::TypeDirected);
+        from_random.add_structure(&i);
+        from_random.add_outcomes(&i);
+        let i = from_seed(k, &s, Mode::TypeDirected);
+        seeded.add_structure(&i);
+        seeded.add_outcomes(&i);
+    }
+    let per_input = |st: &generators::stats::Stats| st.policies as f64 / st.inputs as f64;
+    assert!(per_input(&from_random) > 0.8 * per_input(&seeded), "{} vs {}", per_input(&from_random), per_input(&seeded));
+    assert!(from_random.allow_share() > 0.15, "allow share {}", from_random.allow_share());
+    assert!(from_random.error_share() > 0.03, "error share {}", from_random.error_share());
+    // And the exhausted case really is poor, which is why the seeds exist.
+    let short = from_bytes(&[1, 2, 3], &s, Mode::TypeDirected);
+    assert_eq!(short.policies.policies.len(), 1);
+}
