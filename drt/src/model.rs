@@ -13,20 +13,43 @@ use std::collections::VecDeque;
 pub struct ModelEngine {
     client: ModelClient,
     /// Requests sent by `start_authorize`/`start_evaluate` and not yet
-    /// received, oldest first (the differ finishes cases in the order it
-    /// started them).
+    /// received, oldest first, each with the case it was sent for.
     pending: VecDeque<Pending>,
 }
 
 enum Pending {
-    Authorize(PendingAuthorize),
-    Evaluate(PendingEvaluate),
+    Authorize(PendingAuthorize, AuthCase),
+    Evaluate(PendingEvaluate, EvalCase),
+}
+
+impl Pending {
+    fn is_for_auth(&self, case: &AuthCase) -> bool {
+        matches!(self, Pending::Authorize(_, c) if c == case)
+    }
+    fn is_for_eval(&self, case: &EvalCase) -> bool {
+        matches!(self, Pending::Evaluate(_, c) if c == case)
+    }
 }
 
 impl ModelEngine {
     pub fn spawn() -> Result<ModelEngine, String> {
         let client = ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f}"))?;
         Ok(ModelEngine { client, pending: VecDeque::new() })
+    }
+}
+
+impl ModelEngine {
+    /// The pending request sent for this case. Requests ahead of it whose
+    /// case never came to be collected (the driver stopped early, or our
+    /// engine panicked first) are dropped: the client discards their replies,
+    /// so no answer is ever compared with another case's.
+    fn take_pending(&mut self, is_for_case: impl Fn(&Pending) -> bool) -> Option<Pending> {
+        while let Some(p) = self.pending.pop_front() {
+            if is_for_case(&p) {
+                return Some(p);
+            }
+        }
+        None
     }
 }
 
@@ -41,20 +64,20 @@ impl Engine for ModelEngine {
 
     fn start_authorize(&mut self, case: &AuthCase) -> Result<(), Fault> {
         let p = self.client.send_authorize(&case.policies_json, &case.entities, &case.requests).map_err(fault)?;
-        self.pending.push_back(Pending::Authorize(p));
+        self.pending.push_back(Pending::Authorize(p, case.clone()));
         Ok(())
     }
 
     fn start_evaluate(&mut self, case: &EvalCase) -> Result<(), Fault> {
         let p = self.client.send_evaluate(&case.expr_json, &case.entities, &case.request).map_err(fault)?;
-        self.pending.push_back(Pending::Evaluate(p));
+        self.pending.push_back(Pending::Evaluate(p, case.clone()));
         Ok(())
     }
 
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
         let send = |c: &mut ModelClient| c.send_authorize(&case.policies_json, &case.entities, &case.requests);
-        let reply = match self.pending.pop_front() {
-            Some(Pending::Authorize(p)) => match self.client.finish_authorize(p) {
+        let reply = match self.take_pending(|p| p.is_for_auth(case)) {
+            Some(Pending::Authorize(p, _)) => match self.client.finish_authorize(p) {
                 // Sent before the model restarted (a fault on an earlier case): ask again.
                 Err(f) if f.kind == FaultKind::Lost => send(&mut self.client).and_then(|p| self.client.finish_authorize(p)),
                 r => r,
@@ -81,8 +104,8 @@ impl Engine for ModelEngine {
 
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
         let send = |c: &mut ModelClient| c.send_evaluate(&case.expr_json, &case.entities, &case.request);
-        let reply = match self.pending.pop_front() {
-            Some(Pending::Evaluate(p)) => match self.client.finish_evaluate(p) {
+        let reply = match self.take_pending(|p| p.is_for_eval(case)) {
+            Some(Pending::Evaluate(p, _)) => match self.client.finish_evaluate(p) {
                 Err(f) if f.kind == FaultKind::Lost => send(&mut self.client).and_then(|p| self.client.finish_evaluate(p)),
                 r => r,
             },

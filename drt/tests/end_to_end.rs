@@ -134,3 +134,32 @@ fn the_pipelined_driver_compares_each_input_with_its_own_answers() {
     let s = run_target(Target::AbacTypeDirected, &mut d, &RunOptions { max_findings: 300, ..o });
     assert!(s.findings + s.faults > 250, "{s:?}");
 }
+
+#[test]
+fn the_model_never_answers_a_case_with_an_abandoned_cases_reply() {
+    use drt::engine::Engine;
+    let Ok(mut model) = drt::model::ModelEngine::spawn() else {
+        assert!(std::env::var_os("MODEL_RUNNER_REQUIRED").is_none(), "model required");
+        return;
+    };
+    let mut ours = drt::ours::OurEngine::new();
+    let case = |seed| AuthParts::from_input(&drt::gen::auth_input(Target::AbacTypeDirected, Source::Seed(seed)).unwrap()).render();
+    // Two inputs whose answers differ.
+    let a = case(1);
+    let a_answers = ours.authorize(&a);
+    let (b, b_answers) = (2..100)
+        .map(|s| {
+            let c = case(s);
+            let answers = ours.authorize(&c);
+            (c, answers)
+        })
+        .find(|(_, answers)| *answers != a_answers)
+        .expect("inputs with different answers");
+    // `a` is started and never collected (a driver that stopped early, or
+    // our engine panicking first); `b` must still get `b`'s answers.
+    model.start_authorize(&a).unwrap();
+    model.start_authorize(&b).unwrap();
+    assert_eq!(model.authorize(&b), b_answers);
+    // And a case that was never started is sent afresh.
+    assert_eq!(model.authorize(&a), a_answers);
+}
