@@ -13,6 +13,23 @@ rename_method() {
   grep -q "^func (_this \*CompanionStruct_Default___) $3(" "$1" || fail "no function $2 in $1"
 }
 
+# add_seq_key_helper FILE: the memo tables' key builder, appendSeqKey (each
+# generated Go package needs its own copy), and the import it uses.
+add_seq_key_helper() {
+  cat >> "$1" <<'GO'
+
+// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
+func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
+	for i, n := 0, s.LenInt(); i < n; i++ {
+		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
+	}
+	return append(buf, 0xFF)
+}
+GO
+  perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$1"
+  grep -q '"unicode/utf8"' "$1" || fail "import in $1"
+}
+
 # 1. Memo tables for two pure functions of strings:
 #    - ExtFun.Construct(name, s), the extension constructors (the decimal,
 #      ip, datetime and duration string parsers), and
@@ -83,20 +100,8 @@ func (_this *CompanionStruct_Default___) IsName(s _dafny.Seq) bool {
 }
 GO
 
-for G in "$F" "$F2"; do
-  cat >> "$G" <<'GO'
-
-// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
-func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
-	for i, n := 0, s.LenInt(); i < n; i++ {
-		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
-	}
-	return append(buf, 0xFF)
-}
-GO
-  perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$G"
-  grep -q '"unicode/utf8"' "$G" || fail "import in $G"
-done
+add_seq_key_helper "$F"
+add_seq_key_helper "$F2"
 
 # Every generated package (not the runtime, not the Go main).
 GEN_FILES=$(ls "$SRC"/*_Compile_/*.go)
@@ -327,14 +332,5 @@ func (_this *CompanionStruct_Default___) ResponseToJson(resp $RESP_ARG) $RESP_RE
 	responseMemo[string(responseKey)] = r
 	return r
 }
-
-// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
-func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
-	for i, n := 0, s.LenInt(); i < n; i++ {
-		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
-	}
-	return append(buf, 0xFF)
-}
 GO
-perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$PF"
-grep -q '"unicode/utf8"' "$PF" || fail "import in $PF"
+add_seq_key_helper "$PF"
