@@ -88,13 +88,12 @@ pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
         Ok::<_, String>((p, started))
     };
     let mut in_flight = std::collections::VecDeque::new();
-    for i in o.start..end.min(o.start + PIPELINE_DEPTH - 1) {
-        in_flight.push_back(launch(i, d));
-    }
+    let mut next = o.start;
     for i in o.start..end {
-        if i + PIPELINE_DEPTH - 1 < end {
-            let next = launch(i + PIPELINE_DEPTH - 1, d);
-            in_flight.push_back(next);
+        // Inputs i .. i + PIPELINE_DEPTH - 1 are with the engines before i is compared.
+        while next < end && next < i + PIPELINE_DEPTH {
+            in_flight.push_back(launch(next, d));
+            next += 1;
         }
         let current = in_flight.pop_front().expect("launched above");
         let outcome = current.and_then(|(p, started)| {

@@ -40,4 +40,3 @@ pub mod schema_text;
 pub mod shrink;
 pub mod targets;
 pub mod testfile;
-

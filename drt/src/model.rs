@@ -36,9 +36,7 @@ impl ModelEngine {
         let client = ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f}"))?;
         Ok(ModelEngine { client, pending: VecDeque::new() })
     }
-}
 
-impl ModelEngine {
     /// The pending request sent for this case. Requests ahead of it whose
     /// case never came to be collected (the driver stopped early, or our
     /// engine panicked first) are dropped: the client discards their replies,
@@ -51,6 +49,24 @@ impl ModelEngine {
         }
         None
     }
+}
+
+/// The reply to a request already sent (`pending`), or to one sent now. A
+/// request sent before the model restarted (a fault on an earlier case) is
+/// asked again.
+fn reply<P, R>(
+    client: &mut ModelClient,
+    pending: Option<P>,
+    send: impl Fn(&mut ModelClient) -> Result<P, ModelFault>,
+    finish: impl Fn(&mut ModelClient, P) -> Result<R, ModelFault>,
+) -> Result<R, Fault> {
+    let again = |client: &mut ModelClient| send(client).and_then(|p| finish(client, p));
+    match pending.map(|p| finish(client, p)) {
+        Some(Err(f)) if f.kind == FaultKind::Lost => again(client),
+        Some(r) => r,
+        None => again(client),
+    }
+    .map_err(fault)
 }
 
 fn fault(f: ModelFault) -> Fault {
@@ -75,16 +91,12 @@ impl Engine for ModelEngine {
     }
 
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
-        let send = |c: &mut ModelClient| c.send_authorize(&case.policies_json, &case.entities, &case.requests);
-        let reply = match self.take_pending(|p| p.is_for_auth(case)) {
-            Some(Pending::Authorize(p, _)) => match self.client.finish_authorize(p) {
-                // Sent before the model restarted (a fault on an earlier case): ask again.
-                Err(f) if f.kind == FaultKind::Lost => send(&mut self.client).and_then(|p| self.client.finish_authorize(p)),
-                r => r,
-            },
-            _ => send(&mut self.client).and_then(|p| self.client.finish_authorize(p)),
+        let pending = match self.take_pending(|p| p.is_for_auth(case)) {
+            Some(Pending::Authorize(p, _)) => Some(p),
+            _ => None,
         };
-        match reply.map_err(fault)? {
+        let send = |c: &mut ModelClient| c.send_authorize(&case.policies_json, &case.entities, &case.requests);
+        match reply(&mut self.client, pending, send, ModelClient::finish_authorize)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(answers) => Ok(Outcome::Answer(
                 answers
@@ -103,15 +115,12 @@ impl Engine for ModelEngine {
     }
 
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
-        let send = |c: &mut ModelClient| c.send_evaluate(&case.expr_json, &case.entities, &case.request);
-        let reply = match self.take_pending(|p| p.is_for_eval(case)) {
-            Some(Pending::Evaluate(p, _)) => match self.client.finish_evaluate(p) {
-                Err(f) if f.kind == FaultKind::Lost => send(&mut self.client).and_then(|p| self.client.finish_evaluate(p)),
-                r => r,
-            },
-            _ => send(&mut self.client).and_then(|p| self.client.finish_evaluate(p)),
+        let pending = match self.take_pending(|p| p.is_for_eval(case)) {
+            Some(Pending::Evaluate(p, _)) => Some(p),
+            _ => None,
         };
-        match reply.map_err(fault)? {
+        let send = |c: &mut ModelClient| c.send_evaluate(&case.expr_json, &case.entities, &case.request);
+        match reply(&mut self.client, pending, send, ModelClient::finish_evaluate)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(model_runner::EvalAnswer::Error(c)) => Ok(Outcome::Answer(EvalAnswer::Error(c))),
             ModelReply::Answer(model_runner::EvalAnswer::Value(j)) => Ok(Outcome::Answer(match crate::ours::read_value(&j) {

@@ -219,7 +219,8 @@ impl ModelClient {
 
     /// The first half of [`ModelClient::authorize`]: sends the request and
     /// returns at once, so the caller can work while the model computes.
-    /// Finish it with [`ModelClient::finish_authorize`] before sending anything else.
+    /// Finish it with [`ModelClient::finish_authorize`]; other requests may be
+    /// sent meanwhile (replies are matched to requests in order).
     pub fn send_authorize(
         &mut self,
         policies: &Json,
