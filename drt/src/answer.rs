@@ -54,14 +54,8 @@ pub fn error_class_name(k: ErrorKind) -> &'static str {
 }
 
 /// The six error classes both sides define (language doc §3.1).
-pub const ERROR_CLASSES: &[&str] = &[
-    "typeError",
-    "entityDoesNotExist",
-    "attrDoesNotExist",
-    "tagDoesNotExist",
-    "arithBoundsError",
-    "extensionError",
-];
+pub const ERROR_CLASSES: &[&str] =
+    &["typeError", "entityDoesNotExist", "attrDoesNotExist", "tagDoesNotExist", "arithBoundsError", "extensionError"];
 
 /// An engine either answers or rejects the input as invalid (with why).
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -113,16 +113,13 @@ impl EvalParts {
 /// both engines name the same policy the same way; links follow their
 /// templates, and a link id that collides with a new policy id is renamed.
 pub fn renumber(ps: &PolicySet) -> Cow<'_, PolicySet> {
-    let positional = |(i, p): (usize, &engine::ast::Policy)| p.id.0.strip_prefix("policy") == Some(i.to_string().as_str());
+    let positional =
+        |(i, p): (usize, &engine::ast::Policy)| p.id.0.strip_prefix("policy") == Some(i.to_string().as_str());
     if ps.policies.iter().enumerate().all(positional) && ps.links.iter().all(|l| !l.new_id.0.starts_with("policy")) {
         return Cow::Borrowed(ps); // the generators' own naming: nothing to do
     }
-    let map: BTreeMap<PolicyId, PolicyId> = ps
-        .policies
-        .iter()
-        .enumerate()
-        .map(|(i, p)| (p.id.clone(), PolicyId(format!("policy{i}"))))
-        .collect();
+    let map: BTreeMap<PolicyId, PolicyId> =
+        ps.policies.iter().enumerate().map(|(i, p)| (p.id.clone(), PolicyId(format!("policy{i}")))).collect();
     let mut out = ps.clone();
     for (i, p) in out.policies.iter_mut().enumerate() {
         p.id = PolicyId(format!("policy{i}"));

@@ -96,9 +96,8 @@ pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
             next += 1;
         }
         let current = in_flight.pop_front().expect("launched above");
-        let outcome = current.and_then(|(p, started)| {
-            catch_unwind(AssertUnwindSafe(|| t.finish(p, started, d))).map_err(panic_message)
-        });
+        let outcome = current
+            .and_then(|(p, started)| catch_unwind(AssertUnwindSafe(|| t.finish(p, started, d))).map_err(panic_message));
         let v = outcome.unwrap_or_else(|msg| {
             d.counters.inputs += 1;
             d.counters.findings += 1;
@@ -165,10 +164,21 @@ pub fn print_table(rows: &[TargetStats]) {
     for r in rows {
         println!(
             "{:<26} {:>8} {:>9} {:>10.0} {:>8} {:>9} {:>6} {:>13} {:>7}",
-            r.target, r.inputs, r.requests, r.inputs_per_s(), r.skipped, r.rejected_by_all, r.known, r.findings, r.faults
+            r.target,
+            r.inputs,
+            r.requests,
+            r.inputs_per_s(),
+            r.skipped,
+            r.rejected_by_all,
+            r.known,
+            r.findings,
+            r.faults
         );
     }
     for r in rows.iter().filter(|r| r.target == "validation-soundness") {
-        println!("validation-soundness: {} of {} inputs validated (only those test the theorem)", r.validated, r.inputs);
+        println!(
+            "validation-soundness: {} of {} inputs validated (only those test the theorem)",
+            r.validated, r.inputs
+        );
     }
 }

@@ -31,7 +31,8 @@ impl KnownList {
         let j: Json = serde_json::from_str(src).map_err(|e| e.to_string())?;
         let version = j.get("version").and_then(Json::as_u64).ok_or("`version` must be a number")?;
         let mut entries = Vec::new();
-        for (i, e) in j.get("entries").and_then(Json::as_array).ok_or("`entries` must be an array")?.iter().enumerate() {
+        for (i, e) in j.get("entries").and_then(Json::as_array).ok_or("`entries` must be an array")?.iter().enumerate()
+        {
             let s = |k: &str| {
                 e.get(k).and_then(Json::as_str).map(str::to_string).ok_or(format!("entries[{i}].{k} must be a string"))
             };

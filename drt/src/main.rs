@@ -140,7 +140,9 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
         }
-        Cmd::Repro { file, target, out, minimize, name } => drt::repro::main(&file, target.as_deref(), out.as_deref(), minimize, name.as_deref()),
+        Cmd::Repro { file, target, out, minimize, name } => {
+            drt::repro::main(&file, target.as_deref(), out.as_deref(), minimize, name.as_deref())
+        }
         Cmd::Conformance { root, tests, show } => drt::conformance::main(root.as_deref(), &tests, show),
     }
 }

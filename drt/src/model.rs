@@ -33,7 +33,8 @@ impl Pending {
 
 impl ModelEngine {
     pub fn spawn() -> Result<ModelEngine, String> {
-        let client = ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f}"))?;
+        let client =
+            ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f}"))?;
         Ok(ModelEngine { client, pending: VecDeque::new() })
     }
 
@@ -123,10 +124,12 @@ impl Engine for ModelEngine {
         match reply(&mut self.client, pending, send, ModelClient::finish_evaluate)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(model_runner::EvalAnswer::Error(c)) => Ok(Outcome::Answer(EvalAnswer::Error(c))),
-            ModelReply::Answer(model_runner::EvalAnswer::Value(j)) => Ok(Outcome::Answer(match crate::ours::read_value(&j) {
-                Ok(v) => EvalAnswer::Value(v),
-                Err(why) => EvalAnswer::Unreadable(j, why),
-            })),
+            ModelReply::Answer(model_runner::EvalAnswer::Value(j)) => {
+                Ok(Outcome::Answer(match crate::ours::read_value(&j) {
+                    Ok(v) => EvalAnswer::Value(v),
+                    Err(why) => EvalAnswer::Unreadable(j, why),
+                }))
+            }
         }
     }
 }

@@ -73,10 +73,14 @@ pub fn read_links(ps: &Json) -> Result<Vec<TemplateLink>, String> {
     let mut out = Vec::new();
     for (i, l) in links.iter().enumerate() {
         let s = |k: &str| {
-            l.get(k).and_then(Json::as_str).map(str::to_string).ok_or(format!("templateLinks[{i}].{k} must be a string"))
+            l.get(k)
+                .and_then(Json::as_str)
+                .map(str::to_string)
+                .ok_or(format!("templateLinks[{i}].{k} must be a string"))
         };
         let mut values = BTreeMap::new();
-        let vals = l.get("values").and_then(Json::as_object).ok_or(format!("templateLinks[{i}].values must be an object"))?;
+        let vals =
+            l.get("values").and_then(Json::as_object).ok_or(format!("templateLinks[{i}].values must be an object"))?;
         for (k, v) in vals {
             let slot = match k.as_str() {
                 "?principal" => SlotId::Principal,

@@ -20,9 +20,8 @@ pub struct Summary {
 }
 
 pub fn files(dir: &Path) -> Vec<PathBuf> {
-    let mut v: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect())
-        .unwrap_or_default();
+    let mut v: Vec<PathBuf> =
+        std::fs::read_dir(dir).map(|rd| rd.filter_map(|e| e.ok().map(|e| e.path())).collect()).unwrap_or_default();
     v.retain(|p| p.to_string_lossy().ends_with(".drt.json"));
     v.sort();
     v
@@ -41,10 +40,12 @@ pub fn check_dir(dir: &Path, d: &mut Differ) -> Summary {
 }
 
 fn check_file(f: &Path, d: &mut Differ, s: &mut Summary) -> Result<(), String> {
-    let j: Json = serde_json::from_str(&std::fs::read_to_string(f).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
+    let j: Json =
+        serde_json::from_str(&std::fs::read_to_string(f).map_err(|e| e.to_string())?).map_err(|e| e.to_string())?;
     let case = AnyCase::from_json(j.get("case").ok_or("missing `case`")?)?;
     let expected_side = j.get("expected").and_then(Json::as_str).ok_or("missing `expected`")?;
-    let expected = j.get("answers").and_then(|a| a.get(expected_side)).ok_or("no answer for the expected side")?.clone();
+    let expected =
+        j.get("answers").and_then(|a| a.get(expected_side)).ok_or("no answer for the expected side")?.clone();
     let open = j.get("status").and_then(Json::as_str) == Some("open");
     let wrong = j.get("wrong").and_then(Json::as_str).unwrap_or("");
     let names = d.names();
@@ -82,7 +83,10 @@ mod tests {
         }
         fn authorize(&mut self, c: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
             Ok(Outcome::Answer(
-                c.requests.iter().map(|_| AuthAnswer { decision: self.1, reason: Default::default(), errors: Default::default() }).collect(),
+                c.requests
+                    .iter()
+                    .map(|_| AuthAnswer { decision: self.1, reason: Default::default(), errors: Default::default() })
+                    .collect(),
             ))
         }
         fn evaluate(&mut self, _: &EvalCase) -> EngineResult<EvalAnswer> {
@@ -112,7 +116,8 @@ mod tests {
         assert!(dir.join("t1.cedar").is_file() && dir.join("t1.entities.json").is_file());
 
         // Open, engine still wrong: passes.
-        let mut d = Differ::new(vec![Box::new(Fixed("engine", Decision::Deny)), Box::new(Fixed("model", Decision::Allow))]);
+        let mut d =
+            Differ::new(vec![Box::new(Fixed("engine", Decision::Deny)), Box::new(Fixed("model", Decision::Allow))]);
         let s = check_dir(&dir, &mut d);
         assert_eq!((s.checked, s.failures.len(), s.notes.len()), (1, 0, 0), "{:?}", s.failures);
         // Engine fixed: passes with a note to mark it fixed.

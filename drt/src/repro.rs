@@ -79,31 +79,31 @@ pub fn main(file: &Path, target: Option<&str>, out: Option<&Path>, minimize: boo
             if let Some(c) = case_from_bytes(tg, &bytes) {
                 (t, c)
             } else {
-            let mut d = differ_for(tg.is_differential());
-            match tg.run(Source::Bytes(&bytes), &mut d) {
-                Verdict::Finding(f) => {
-                    println!("{}", f.report);
-                    match f.case {
-                        Some(c) => (t, c),
-                        None => {
-                            println!("(target {t} checks a property of our engine; the report above is the repro)");
-                            return ExitCode::FAILURE;
+                let mut d = differ_for(tg.is_differential());
+                match tg.run(Source::Bytes(&bytes), &mut d) {
+                    Verdict::Finding(f) => {
+                        println!("{}", f.report);
+                        match f.case {
+                            Some(c) => (t, c),
+                            None => {
+                                println!("(target {t} checks a property of our engine; the report above is the repro)");
+                                return ExitCode::FAILURE;
+                            }
                         }
                     }
+                    Verdict::Fault(f) => {
+                        println!("fault (not a disagreement): {f}");
+                        return ExitCode::FAILURE;
+                    }
+                    Verdict::Skipped => {
+                        println!("the generator builds no input from these bytes (input {})", fnv_hex(&bytes));
+                        return ExitCode::SUCCESS;
+                    }
+                    v => {
+                        println!("no finding for this input now ({v:?}): it may have been fixed");
+                        return ExitCode::SUCCESS;
+                    }
                 }
-                Verdict::Fault(f) => {
-                    println!("fault (not a disagreement): {f}");
-                    return ExitCode::FAILURE;
-                }
-                Verdict::Skipped => {
-                    println!("the generator builds no input from these bytes (input {})", fnv_hex(&bytes));
-                    return ExitCode::SUCCESS;
-                }
-                v => {
-                    println!("no finding for this input now ({v:?}): it may have been fixed");
-                    return ExitCode::SUCCESS;
-                }
-            }
             }
         }
     };

@@ -157,10 +157,15 @@ mod cross_tests {
         let mut user = EntityTypeDef::default();
         user.member_of_types.insert(EntityType::new("NS::Group"));
         user.attrs.attrs.insert("age".into(), AttributeType { ty: SchemaType::Long, required: false });
-        user.attrs.attrs.insert("ip addr".into(), AttributeType { ty: SchemaType::Extension(ExtType::IpAddr), required: true });
+        user.attrs
+            .attrs
+            .insert("ip addr".into(), AttributeType { ty: SchemaType::Extension(ExtType::IpAddr), required: true });
         user.attrs.attrs.insert(
             "tags".into(),
-            AttributeType { ty: SchemaType::Set(Box::new(SchemaType::Entity(EntityType::new("NS::Group")))), required: true },
+            AttributeType {
+                ty: SchemaType::Set(Box::new(SchemaType::Entity(EntityType::new("NS::Group")))),
+                required: true,
+            },
         );
         user.tags = Some(SchemaType::String);
         s.entity_types.insert(EntityType::new("NS::User"), user);

@@ -17,7 +17,8 @@ pub fn auth_parts(c: &AuthCase) -> Result<AuthParts, String> {
     let policies = match engine::est::policy_set_from_json(&c.policies_json) {
         Ok(p) => p,
         Err(e) => {
-            let mut p = engine::parser::parse_policy_set(&c.policies_text).map_err(|e2| format!("policies: JSON: {e}; text: {e2}"))?;
+            let mut p = engine::parser::parse_policy_set(&c.policies_text)
+                .map_err(|e2| format!("policies: JSON: {e}; text: {e2}"))?;
             p.links = crate::ours::read_links(&c.policies_json)?;
             p
         }
@@ -26,7 +27,9 @@ pub fn auth_parts(c: &AuthCase) -> Result<AuthParts, String> {
     // them back in text order (`policyN` by position) so a re-rendered
     // case gives every policy the id it had.
     let mut policies = policies;
-    let pos = |id: &engine::ast::PolicyId| id.0.strip_prefix("policy").and_then(|n| n.parse::<u64>().ok()).unwrap_or(u64::MAX);
+    let pos = |id: &engine::ast::PolicyId| {
+        id.0.strip_prefix("policy").and_then(|n| n.parse::<u64>().ok()).unwrap_or(u64::MAX)
+    };
     policies.policies.sort_by(|a, b| pos(&a.id).cmp(&pos(&b.id)).then_with(|| a.id.cmp(&b.id)));
     Ok(AuthParts {
         schema: c.schema.clone(),
@@ -43,7 +46,9 @@ pub fn auth_parts(c: &AuthCase) -> Result<AuthParts, String> {
 pub fn eval_parts(c: &EvalCase) -> Result<EvalParts, String> {
     let expr = match engine::est::expr_from_json(&c.expr_json) {
         Ok(e) => e,
-        Err(e) => engine::parser::parse_expr(&c.expr_text).map_err(|e2| format!("expression: JSON: {e}; text: {e2}"))?,
+        Err(e) => {
+            engine::parser::parse_expr(&c.expr_text).map_err(|e2| format!("expression: JSON: {e}; text: {e2}"))?
+        }
     };
     Ok(EvalParts {
         schema: c.schema.clone(),
@@ -139,7 +144,8 @@ fn auth_candidates(p: &AuthParts) -> Vec<AuthParts> {
 }
 
 fn eval_candidates(p: &EvalParts) -> Vec<EvalParts> {
-    let mut out: Vec<EvalParts> = expr_candidates(&p.expr).into_iter().map(|e| EvalParts { expr: e, ..p.clone() }).collect();
+    let mut out: Vec<EvalParts> =
+        expr_candidates(&p.expr).into_iter().map(|e| EvalParts { expr: e, ..p.clone() }).collect();
     out.extend(entity_candidates(&p.entities).into_iter().map(|es| EvalParts { entities: es, ..p.clone() }));
     for ctx in context_candidates(&p.request.context) {
         let mut c = p.clone();
@@ -235,7 +241,11 @@ fn children(e: &Expr) -> Vec<&Expr> {
         ExprKind::Lit(_) | ExprKind::Var(_) | ExprKind::Slot(_) => vec![],
         ExprKind::If { cond, then_expr, else_expr } => vec![cond, then_expr, else_expr],
         ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Binary(_, a, b) => vec![a, b],
-        ExprKind::Unary(_, a) | ExprKind::GetAttr(a, _) | ExprKind::HasAttr(a, _) | ExprKind::Like(a, _) | ExprKind::Is(a, _) => {
+        ExprKind::Unary(_, a)
+        | ExprKind::GetAttr(a, _)
+        | ExprKind::HasAttr(a, _)
+        | ExprKind::Like(a, _)
+        | ExprKind::Is(a, _) => {
             vec![a]
         }
         ExprKind::Set(es) | ExprKind::ExtCall(_, es) => es.iter().collect(),
@@ -252,9 +262,11 @@ fn replace_at(e: &Expr, k: &mut usize, rep: &Expr) -> Expr {
     *k -= 1;
     let mut r = |x: &Expr| replace_at(x, k, rep);
     let kind = match &e.kind {
-        ExprKind::If { cond, then_expr, else_expr } => {
-            ExprKind::If { cond: Box::new(r(cond)), then_expr: Box::new(r(then_expr)), else_expr: Box::new(r(else_expr)) }
-        }
+        ExprKind::If { cond, then_expr, else_expr } => ExprKind::If {
+            cond: Box::new(r(cond)),
+            then_expr: Box::new(r(then_expr)),
+            else_expr: Box::new(r(else_expr)),
+        },
         ExprKind::And(a, b) => ExprKind::And(Box::new(r(a)), Box::new(r(b))),
         ExprKind::Or(a, b) => ExprKind::Or(Box::new(r(a)), Box::new(r(b))),
         ExprKind::Binary(op, a, b) => ExprKind::Binary(*op, Box::new(r(a)), Box::new(r(b))),

@@ -87,8 +87,12 @@ impl Target {
                 let (verdict, validated) = soundness(&i);
                 Prepared::Checked { verdict, validated }
             }),
-            Target::PolicyTextRoundtrip => checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| text_roundtrip(&i))),
-            Target::PolicyJsonRoundtrip => checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| json_roundtrip(&i))),
+            Target::PolicyTextRoundtrip => {
+                checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| text_roundtrip(&i)))
+            }
+            Target::PolicyJsonRoundtrip => {
+                checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| json_roundtrip(&i)))
+            }
             Target::EntitiesJsonRoundtrip => {
                 checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| entities_roundtrip(&i.entities)))
             }
@@ -118,7 +122,10 @@ pub enum Prepared {
     Eval(EvalCase),
     /// A single-engine property's verdict; `validated` says, for
     /// validation-soundness, whether the policies validated.
-    Checked { verdict: Verdict, validated: bool },
+    Checked {
+        verdict: Verdict,
+        validated: bool,
+    },
 }
 
 impl Prepared {
@@ -175,7 +182,12 @@ fn soundness_of_valid(i: &generators::AuthInput, schema: &engine::schema::Schema
             let bad = match engine::eval::evaluate(&p.condition(), &req, &es) {
                 Ok(Value::Bool(_)) => None,
                 Ok(v) => Some(format!("evaluated to a non-boolean: {}", crate::display::value(&v))),
-                Err(e) if matches!(e.kind, ErrorKind::TypeError | ErrorKind::AttrDoesNotExist | ErrorKind::TagDoesNotExist) => {
+                Err(e)
+                    if matches!(
+                        e.kind,
+                        ErrorKind::TypeError | ErrorKind::AttrDoesNotExist | ErrorKind::TagDoesNotExist
+                    ) =>
+                {
                     Some(format!("{:?}: {}", e.kind, e.message))
                 }
                 Err(_) => None,
@@ -185,7 +197,8 @@ fn soundness_of_valid(i: &generators::AuthInput, schema: &engine::schema::Schema
                 writeln!(r, "policy {} validated but {bad}", p.id).unwrap();
                 writeln!(r, "--- schema ---\n{}", crate::schema_text::schema_to_text(schema)).unwrap();
                 writeln!(r, "--- policy ---\n{}", engine::printer::policy_to_text(p)).unwrap();
-                writeln!(r, "--- entities ---\n{}", serde_json::to_string_pretty(&es.to_json()).unwrap_or_default()).unwrap();
+                writeln!(r, "--- entities ---\n{}", serde_json::to_string_pretty(&es.to_json()).unwrap_or_default())
+                    .unwrap();
                 writeln!(r, "--- request {ri} ---\n{}", req.to_json()).unwrap();
                 return property(Target::ValidationSoundness, "validation-soundness", r);
             }
@@ -198,7 +211,9 @@ fn soundness_of_valid(i: &generators::AuthInput, schema: &engine::schema::Schema
 fn text_roundtrip(i: &generators::AuthInput) -> Verdict {
     let ps = crate::case::renumber(&i.policies);
     let text = engine::printer::policy_set_to_text(&ps);
-    let report = |msg: String| property(Target::PolicyTextRoundtrip, "policy-text-roundtrip", format!("{msg}\n--- printed text ---\n{text}"));
+    let report = |msg: String| {
+        property(Target::PolicyTextRoundtrip, "policy-text-roundtrip", format!("{msg}\n--- printed text ---\n{text}"))
+    };
     let back = match engine::parser::parse_policy_set(&text) {
         Ok(b) => b,
         Err(e) => return report(format!("printed text does not parse: {e}")),
@@ -226,7 +241,11 @@ fn json_roundtrip(i: &generators::AuthInput) -> Verdict {
         property(
             Target::PolicyJsonRoundtrip,
             "policy-json-roundtrip",
-            format!("{msg}\n--- policy text ---\n{}\n--- JSON ---\n{}", engine::printer::policy_set_to_text(&ps), serde_json::to_string_pretty(&j).unwrap_or_default()),
+            format!(
+                "{msg}\n--- policy text ---\n{}\n--- JSON ---\n{}",
+                engine::printer::policy_set_to_text(&ps),
+                serde_json::to_string_pretty(&j).unwrap_or_default()
+            ),
         )
     };
     let reread = match serde_json::from_str::<serde_json::Value>(&j.to_string()) {

@@ -48,7 +48,9 @@ fn shrinking_a_real_input_keeps_the_property_and_drops_the_rest() {
     // Find a generated input with a forbid policy and several requests.
     let input = (0..200u64)
         .map(|s| drt::gen::auth_input(Target::AbacTypeDirected, Source::Seed(s)).unwrap())
-        .find(|i| i.policies.policies.iter().any(|p| p.effect == Effect::Forbid && !p.is_template()) && i.requests.len() > 1)
+        .find(|i| {
+            i.policies.policies.iter().any(|p| p.effect == Effect::Forbid && !p.is_template()) && i.requests.len() > 1
+        })
         .expect("some input has a forbid policy");
     let parts = AuthParts::from_input(&input);
     // "The bug": the set has a forbid policy.
@@ -143,7 +145,9 @@ fn the_model_never_answers_a_case_with_an_abandoned_cases_reply() {
         return;
     };
     let mut ours = drt::ours::OurEngine::new();
-    let case = |seed| AuthParts::from_input(&drt::gen::auth_input(Target::AbacTypeDirected, Source::Seed(seed)).unwrap()).render();
+    let case = |seed| {
+        AuthParts::from_input(&drt::gen::auth_input(Target::AbacTypeDirected, Source::Seed(seed)).unwrap()).render()
+    };
     // Two inputs whose answers differ.
     let a = case(1);
     let a_answers = ours.authorize(&a);

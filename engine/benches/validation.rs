@@ -56,7 +56,10 @@ fn policies_text() -> String {
     let mut s = String::new();
     for i in 0..100 {
         let shape = shapes[i % shapes.len()];
-        let text = shape.replace("{a}", &((i / 10) % 10).to_string()).replace("{i}", &i.to_string()).replace("{t}", &(i % 4).to_string());
+        let text = shape
+            .replace("{a}", &((i / 10) % 10).to_string())
+            .replace("{i}", &i.to_string())
+            .replace("{t}", &(i % 4).to_string());
         s.push_str(&text);
         s.push('\n');
     }
@@ -70,7 +73,9 @@ fn bench(c: &mut Criterion) {
     let r = validate(&schema, &policies);
     assert!(r.passed(), "benchmark policies must validate: {:#?}", r.errors);
     c.bench_function("validate 100 policies / 20 entity types", |b| b.iter(|| validate(&schema, &policies)));
-    c.bench_function("parse 20-type schema (Cedar syntax)", |b| b.iter(|| Schema::from_cedar_str(&schema_text()).unwrap()));
+    c.bench_function("parse 20-type schema (Cedar syntax)", |b| {
+        b.iter(|| Schema::from_cedar_str(&schema_text()).unwrap())
+    });
 }
 
 criterion_group!(benches, bench);

@@ -224,7 +224,11 @@ pub enum ExprKind {
     Var(Var),
     /// Only inside policy scopes of templates (never in conditions).
     Slot(SlotId),
-    If { cond: Box<Expr>, then_expr: Box<Expr>, else_expr: Box<Expr> },
+    If {
+        cond: Box<Expr>,
+        then_expr: Box<Expr>,
+        else_expr: Box<Expr>,
+    },
     And(Box<Expr>, Box<Expr>),
     Or(Box<Expr>, Box<Expr>),
     Unary(UnaryOp, Box<Expr>),
@@ -421,9 +425,7 @@ impl Policy {
         let r = scope_expr(Var::Resource, &self.resource);
         let a = match &self.action {
             ActionConstraint::Any => Expr::bool(true),
-            ActionConstraint::Eq(e) => {
-                Expr::binary(BinaryOp::Eq, Expr::var(Var::Action), Expr::entity(e.clone()))
-            }
+            ActionConstraint::Eq(e) => Expr::binary(BinaryOp::Eq, Expr::var(Var::Action), Expr::entity(e.clone())),
             ActionConstraint::In(es) => Expr::binary(
                 BinaryOp::In,
                 Expr::var(Var::Action),
@@ -467,12 +469,7 @@ impl Policy {
                 c => c.clone(),
             }
         };
-        Ok(Policy {
-            id: new_id,
-            principal: fill(&self.principal),
-            resource: fill(&self.resource),
-            ..self.clone()
-        })
+        Ok(Policy { id: new_id, principal: fill(&self.principal), resource: fill(&self.resource), ..self.clone() })
     }
 }
 
@@ -486,10 +483,9 @@ fn scope_expr(var: Var, c: &ScopeConstraint) -> Expr {
         ScopeConstraint::Eq(o) => Expr::binary(BinaryOp::Eq, Expr::var(var), operand(o)),
         ScopeConstraint::In(o) => Expr::binary(BinaryOp::In, Expr::var(var), operand(o)),
         ScopeConstraint::Is(t) => Expr::is(Expr::var(var), t.clone()),
-        ScopeConstraint::IsIn(t, o) => Expr::and(
-            Expr::is(Expr::var(var), t.clone()),
-            Expr::binary(BinaryOp::In, Expr::var(var), operand(o)),
-        ),
+        ScopeConstraint::IsIn(t, o) => {
+            Expr::and(Expr::is(Expr::var(var), t.clone()), Expr::binary(BinaryOp::In, Expr::var(var), operand(o)))
+        }
     }
 }
 

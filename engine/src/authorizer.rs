@@ -75,11 +75,7 @@ impl Authorizer {
         let policies = ps
             .effective_policies()?
             .into_iter()
-            .map(|p| Prepared {
-                condition: p.condition(),
-                id: p.id,
-                effect: p.effect,
-            })
+            .map(|p| Prepared { condition: p.condition(), id: p.id, effect: p.effect })
             .collect();
         Ok(Authorizer { policies })
     }
@@ -108,10 +104,7 @@ impl Authorizer {
                 // `false`, or (impossible: the condition's top operator is
                 // `&&`) a non-boolean: not applicable.
                 Ok(_) => {}
-                Err(e) => errors.push(PolicyError {
-                    id: p.id.clone(),
-                    message: e.to_string(),
-                }),
+                Err(e) => errors.push(PolicyError { id: p.id.clone(), message: e.to_string() }),
             }
         }
         let (decision, reason) = if forbids.is_empty() && !permits.is_empty() {
@@ -119,11 +112,7 @@ impl Authorizer {
         } else {
             (Decision::Deny, forbids)
         };
-        Response {
-            decision,
-            reason,
-            errors,
-        }
+        Response { decision, reason, errors }
     }
 }
 
@@ -136,8 +125,8 @@ pub fn is_authorized(ps: &PolicySet, req: &Request, es: &Entities) -> Result<Res
 mod tests {
     use super::*;
     use crate::ast::{
-        ActionConstraint, Condition, ConditionKind, EntityOrSlot, EntityUid, Policy,
-        ScopeConstraint, SlotId, TemplateLink, Var,
+        ActionConstraint, Condition, ConditionKind, EntityOrSlot, EntityUid, Policy, ScopeConstraint, SlotId,
+        TemplateLink, Var,
     };
     use crate::entities::Entity;
 
@@ -152,13 +141,7 @@ mod tests {
             principal: ScopeConstraint::Any,
             action: ActionConstraint::Any,
             resource: ScopeConstraint::Any,
-            conditions: when
-                .into_iter()
-                .map(|body| Condition {
-                    kind: ConditionKind::When,
-                    body,
-                })
-                .collect(),
+            conditions: when.into_iter().map(|body| Condition { kind: ConditionKind::When, body }).collect(),
             loc: None,
         }
     }
@@ -169,22 +152,11 @@ mod tests {
         Request::new(uid("User", "alice"), uid("Action", "view"), uid("Doc", "d"))
     }
     fn es() -> Entities {
-        Entities::from_entities(
-            vec![Entity::new(uid("User", "alice")).with_parents([uid("Group", "g")])],
-            None,
-        )
-        .unwrap()
+        Entities::from_entities(vec![Entity::new(uid("User", "alice")).with_parents([uid("Group", "g")])], None)
+            .unwrap()
     }
     fn run(ps: Vec<Policy>) -> Response {
-        is_authorized(
-            &PolicySet {
-                policies: ps,
-                links: vec![],
-            },
-            &req(),
-            &es(),
-        )
-        .unwrap()
+        is_authorized(&PolicySet { policies: ps, links: vec![] }, &req(), &es()).unwrap()
     }
     fn error_expr() -> Expr {
         Expr::get_attr(Expr::var(Var::Principal), "missing")
@@ -193,10 +165,7 @@ mod tests {
     #[test]
     fn default_deny_and_permit() {
         let r = run(vec![]);
-        assert_eq!(
-            (r.decision, r.reason.clone(), r.errors.len()),
-            (Decision::Deny, ids(&[]), 0)
-        );
+        assert_eq!((r.decision, r.reason.clone(), r.errors.len()), (Decision::Deny, ids(&[]), 0));
         let r = run(vec![policy("p", Effect::Permit, None)]);
         assert_eq!((r.decision, r.reason), (Decision::Allow, ids(&["p"])));
         let r = run(vec![policy("p", Effect::Permit, Some(Expr::bool(false)))]);
@@ -212,24 +181,11 @@ mod tests {
         ]);
         assert_eq!((r.decision, r.reason), (Decision::Deny, ids(&["f"])));
         // An erroring forbid does not deny; an erroring permit does not allow.
-        let r = run(vec![
-            policy("p", Effect::Permit, None),
-            policy("f", Effect::Forbid, Some(error_expr())),
-        ]);
-        assert_eq!(
-            (r.decision, r.reason.clone(), r.error_ids()),
-            (Decision::Allow, ids(&["p"]), ids(&["f"]))
-        );
-        assert!(
-            r.errors[0].message.contains("attrDoesNotExist"),
-            "{:?}",
-            r.errors
-        );
+        let r = run(vec![policy("p", Effect::Permit, None), policy("f", Effect::Forbid, Some(error_expr()))]);
+        assert_eq!((r.decision, r.reason.clone(), r.error_ids()), (Decision::Allow, ids(&["p"]), ids(&["f"])));
+        assert!(r.errors[0].message.contains("attrDoesNotExist"), "{:?}", r.errors);
         let r = run(vec![policy("p", Effect::Permit, Some(error_expr()))]);
-        assert_eq!(
-            (r.decision, r.reason.clone(), r.error_ids()),
-            (Decision::Deny, ids(&[]), ids(&["p"]))
-        );
+        assert_eq!((r.decision, r.reason.clone(), r.error_ids()), (Decision::Deny, ids(&[]), ids(&["p"])));
         // A non-boolean condition body errors (the `&&` wrapper checks it).
         let r = run(vec![policy("p", Effect::Permit, Some(Expr::long(1)))]);
         assert_eq!((r.decision, r.error_ids()), (Decision::Deny, ids(&["p"])));
@@ -247,30 +203,17 @@ mod tests {
             template_id: PolicyId("t".into()),
             values: [(SlotId::Principal, uid("Group", g))].into_iter().collect(),
         };
-        let ps = PolicySet {
-            policies: vec![t.clone()],
-            links: vec![link("l1", "other"), link("l2", "g")],
-        };
+        let ps = PolicySet { policies: vec![t.clone()], links: vec![link("l1", "other"), link("l2", "g")] };
         let r = is_authorized(&ps, &req(), &es()).unwrap();
-        assert_eq!(
-            (r.decision, r.reason.clone(), r.errors.len()),
-            (Decision::Allow, ids(&["l2"]), 0)
-        );
+        assert_eq!((r.decision, r.reason.clone(), r.errors.len()), (Decision::Allow, ids(&["l2"]), 0));
         // A bare template is not evaluated.
-        let ps = PolicySet {
-            policies: vec![t.clone()],
-            links: vec![],
-        };
+        let ps = PolicySet { policies: vec![t.clone()], links: vec![] };
         let r = is_authorized(&ps, &req(), &es()).unwrap();
         assert_eq!((r.decision, r.errors.len()), (Decision::Deny, 0));
         // Linking errors surface from `new`.
         let mut bad = link("l3", "g");
         bad.template_id = PolicyId("nope".into());
-        assert!(Authorizer::new(&PolicySet {
-            policies: vec![t],
-            links: vec![bad]
-        })
-        .is_err());
+        assert!(Authorizer::new(&PolicySet { policies: vec![t], links: vec![bad] }).is_err());
     }
 
     #[test]

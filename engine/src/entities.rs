@@ -50,10 +50,7 @@ impl Entity {
     }
     /// Same entity as given in a file (ancestors are derived, not compared).
     fn same_as_given(&self, o: &Entity) -> bool {
-        self.uid == o.uid
-            && self.attrs == o.attrs
-            && self.parents == o.parents
-            && self.tags == o.tags
+        self.uid == o.uid && self.attrs == o.attrs && self.parents == o.parents && self.tags == o.tags
     }
 }
 
@@ -66,10 +63,7 @@ impl Entities {
     /// Build a store: merges identical duplicates, computes ancestors, rejects cycles;
     /// with a schema, adds the schema's action entities.
     pub fn from_entities(es: Vec<Entity>, schema: Option<&Schema>) -> Result<Entities, DataError> {
-        let labelled = es
-            .into_iter()
-            .map(|e| (format!("entity {}", e.uid), e))
-            .collect();
+        let labelled = es.into_iter().map(|e| (format!("entity {}", e.uid), e)).collect();
         build(labelled, schema)
     }
 
@@ -77,15 +71,9 @@ impl Entities {
         Entities::from_json(&crate::json::parse_strict(src)?, schema)
     }
 
-    pub fn from_json(
-        j: &serde_json::Value,
-        schema: Option<&Schema>,
-    ) -> Result<Entities, DataError> {
+    pub fn from_json(j: &serde_json::Value, schema: Option<&Schema>) -> Result<Entities, DataError> {
         let Json::Array(items) = j else {
-            return Err(Path::ROOT.err(format!(
-                "the entities file must be a JSON array, found {}",
-                describe(j)
-            )));
+            return Err(Path::ROOT.err(format!("the entities file must be a JSON array, found {}", describe(j))));
         };
         let mut es = Vec::with_capacity(items.len());
         for (i, item) in items.iter().enumerate() {
@@ -98,10 +86,7 @@ impl Entities {
     /// What Cedar does when loading with a schema: [`Entities::from_json`]
     /// followed by the schema-conformance check of every entity (§8.7,
     /// `validator::validate_entities`), so a non-conforming file is rejected.
-    pub fn from_json_conforming(
-        j: &serde_json::Value,
-        schema: &Schema,
-    ) -> Result<Entities, DataError> {
+    pub fn from_json_conforming(j: &serde_json::Value, schema: &Schema) -> Result<Entities, DataError> {
         let es = Entities::from_json(j, Some(schema))?;
         crate::validator::validate_entities(schema, &es)?;
         Ok(es)
@@ -153,15 +138,9 @@ impl Entities {
 /// read against the declared types.
 fn entity_from_json(j: &Json, schema: Option<&Schema>, path: &Path) -> Result<Entity, DataError> {
     let Json::Object(o) = j else {
-        return Err(path.err(format!(
-            "an entity must be a JSON object, found {}",
-            describe(j)
-        )));
+        return Err(path.err(format!("an entity must be a JSON object, found {}", describe(j))));
     };
-    let field = |k: &str| {
-        o.get(k)
-            .ok_or_else(|| path.err(format!("entity is missing the required field `{k}`")))
-    };
+    let field = |k: &str| o.get(k).ok_or_else(|| path.err(format!("entity is missing the required field `{k}`")));
     let uid = uid_from_json(field("uid")?, &path.key("uid"))?;
 
     let pp = path.key("parents");
@@ -173,9 +152,7 @@ fn entity_from_json(j: &Json, schema: Option<&Schema>, path: &Path) -> Result<En
         let ip = pp.index(i);
         let parent = uid_from_json(p, &ip)?;
         if uid.ty.is_action() && !parent.ty.is_action() {
-            return Err(ip.err(format!(
-                "action {uid} has a parent {parent} that is not an action"
-            )));
+            return Err(ip.err(format!("action {uid} has a parent {parent} that is not an action")));
         }
         parents.insert(parent);
     }
@@ -194,10 +171,7 @@ fn entity_from_json(j: &Json, schema: Option<&Schema>, path: &Path) -> Result<En
     let tags_j = tags_j.unwrap_or(&empty);
 
     let (attrs, tags) = match schema {
-        None => (
-            json_value::map_from_json(attrs_j, &ap)?,
-            json_value::map_from_json(tags_j, &tp)?,
-        ),
+        None => (json_value::map_from_json(attrs_j, &ap)?, json_value::map_from_json(tags_j, &tp)?),
         Some(s) if s.actions.contains_key(&uid) => {
             // Action entities: no attributes or tags; ancestors are compared
             // with the schema after closure (see `build`).
@@ -211,29 +185,16 @@ fn entity_from_json(j: &Json, schema: Option<&Schema>, path: &Path) -> Result<En
         }
         Some(s) => {
             let Some(def) = s.entity_types.get(&uid.ty) else {
-                let what = if uid.ty.is_action() {
-                    "action"
-                } else {
-                    "entity type"
-                };
-                let name = if uid.ty.is_action() {
-                    uid.to_string()
-                } else {
-                    uid.ty.to_string()
-                };
-                return Err(path
-                    .key("uid")
-                    .err(format!("{what} `{name}` is not declared in the schema")));
+                let what = if uid.ty.is_action() { "action" } else { "entity type" };
+                let name = if uid.ty.is_action() { uid.to_string() } else { uid.ty.to_string() };
+                return Err(path.key("uid").err(format!("{what} `{name}` is not declared in the schema")));
             };
             let attrs = json_value::record_map_from_json(attrs_j, &def.attrs, &ap)?;
             let mut tags = BTreeMap::new();
             match &def.tags {
                 Some(t) => {
                     for (k, v) in tags_j {
-                        tags.insert(
-                            k.clone(),
-                            json_value::value_from_json(v, Some(t), &tp.key(k))?,
-                        );
+                        tags.insert(k.clone(), json_value::value_from_json(v, Some(t), &tp.key(k))?);
                     }
                 }
                 None if !tags_j.is_empty() => {
@@ -244,13 +205,7 @@ fn entity_from_json(j: &Json, schema: Option<&Schema>, path: &Path) -> Result<En
             (attrs, tags)
         }
     };
-    Ok(Entity {
-        uid,
-        attrs,
-        parents,
-        ancestors: BTreeSet::new(),
-        tags,
-    })
+    Ok(Entity { uid, attrs, parents, ancestors: BTreeSet::new(), tags })
 }
 
 /// Steps 2, 4 and 5 of §5.2 on parsed entities, each labelled with where it
@@ -265,21 +220,13 @@ fn build(es: Vec<(String, Entity)>, schema: Option<&Schema>) -> Result<Entities,
             }
             return Err(DataError::new(
                 &where_,
-                format!(
-                    "duplicate entity {} differs from the one at {}",
-                    e.uid, label[&e.uid]
-                ),
+                format!("duplicate entity {} differs from the one at {}", e.uid, label[&e.uid]),
             ));
         }
         label.insert(e.uid.clone(), where_);
         map.insert(e.uid.clone(), e);
     }
-    close_ancestors(&mut map, |u| {
-        label
-            .get(u)
-            .cloned()
-            .unwrap_or_else(|| format!("entity {u}"))
-    })?;
+    close_ancestors(&mut map, |u| label.get(u).cloned().unwrap_or_else(|| format!("entity {u}")))?;
 
     if let Some(s) = schema {
         let actions = schema_actions(s)?;
@@ -314,10 +261,7 @@ fn build(es: Vec<(String, Entity)>, schema: Option<&Schema>) -> Result<Entities,
 }
 
 fn join(s: &BTreeSet<EntityUid>) -> String {
-    s.iter()
-        .map(|u| u.to_string())
-        .collect::<Vec<_>>()
-        .join(", ")
+    s.iter().map(|u| u.to_string()).collect::<Vec<_>>().join(", ")
 }
 
 /// Fill every entity's `ancestors` with the transitive closure of its
@@ -341,11 +285,7 @@ fn close_ancestors(
         }
         pending.insert(e.uid.clone(), n);
     }
-    let mut ready: Vec<EntityUid> = pending
-        .iter()
-        .filter(|(_, n)| **n == 0)
-        .map(|(u, _)| u.clone())
-        .collect();
+    let mut ready: Vec<EntityUid> = pending.iter().filter(|(_, n)| **n == 0).map(|(u, _)| u.clone()).collect();
     let mut order = Vec::with_capacity(map.len());
     while let Some(u) = ready.pop() {
         for c in children.get(&u).into_iter().flatten() {
@@ -360,31 +300,16 @@ fn close_ancestors(
     if order.len() < map.len() {
         // Every entity left over has an unclosed parent that is also left
         // over; walking up such parents must revisit one: a cycle.
-        let left: BTreeSet<&EntityUid> = pending
-            .iter()
-            .filter(|(_, n)| **n > 0)
-            .map(|(u, _)| u)
-            .collect();
+        let left: BTreeSet<&EntityUid> = pending.iter().filter(|(_, n)| **n > 0).map(|(u, _)| u).collect();
         let mut u = *left.iter().next().expect("non-empty");
         let mut seen = Vec::new();
         while !seen.contains(&u) {
             seen.push(u);
-            u = map[u]
-                .parents
-                .iter()
-                .find(|p| left.contains(p))
-                .expect("a leftover parent");
+            u = map[u].parents.iter().find(|p| left.contains(p)).expect("a leftover parent");
         }
         let start = seen.iter().position(|x| *x == u).unwrap_or(0);
-        let cycle: Vec<String> = seen[start..]
-            .iter()
-            .chain([&u])
-            .map(|x| x.to_string())
-            .collect();
-        return Err(DataError::new(
-            label(u),
-            format!("cycle in the entity hierarchy: {}", cycle.join(" -> ")),
-        ));
+        let cycle: Vec<String> = seen[start..].iter().chain([&u]).map(|x| x.to_string()).collect();
+        return Err(DataError::new(label(u), format!("cycle in the entity hierarchy: {}", cycle.join(" -> "))));
     }
     drop(children);
     // Parents come before children in `order`, so each parent's ancestors
@@ -393,10 +318,7 @@ fn close_ancestors(
         let parents: Vec<EntityUid> = map[&u].parents.iter().cloned().collect();
         // Start from a clone of the biggest parent's set (a bulk copy is much
         // cheaper than inserting its elements one by one), then add the rest.
-        let biggest = parents
-            .iter()
-            .filter_map(|p| map.get(p))
-            .max_by_key(|pe| pe.ancestors.len());
+        let biggest = parents.iter().filter_map(|p| map.get(p)).max_by_key(|pe| pe.ancestors.len());
         let mut anc = biggest.map(|pe| pe.ancestors.clone()).unwrap_or_default();
         let biggest_uid = biggest.map(|pe| pe.uid.clone());
         for p in parents {
@@ -416,10 +338,7 @@ fn close_ancestors(
 pub fn schema_actions(s: &Schema) -> Result<BTreeMap<EntityUid, BTreeSet<EntityUid>>, DataError> {
     let mut es: HashMap<EntityUid, Entity> = HashMap::new();
     for (uid, def) in &s.actions {
-        es.insert(
-            uid.clone(),
-            Entity::new(uid.clone()).with_parents(def.member_of.iter().cloned()),
-        );
+        es.insert(uid.clone(), Entity::new(uid.clone()).with_parents(def.member_of.iter().cloned()));
     }
     close_ancestors(&mut es, |u| format!("schema action {u}"))?;
     Ok(es.into_iter().map(|(u, e)| (u, e.ancestors)).collect())
@@ -452,17 +371,9 @@ mod tests {
         )
         .unwrap();
         let a = es.get(&u("User", "a")).unwrap();
-        assert_eq!(
-            a.ancestors,
-            [u("Group", "g1"), u("Group", "g2"), u("Group", "missing")]
-                .into_iter()
-                .collect()
-        );
+        assert_eq!(a.ancestors, [u("Group", "g1"), u("Group", "g2"), u("Group", "missing")].into_iter().collect());
         assert_eq!(a.attrs["age"], Value::Long(3));
-        assert_eq!(
-            es.get(&u("Group", "g1")).unwrap().tags["t"],
-            Value::String("v".into())
-        );
+        assert_eq!(es.get(&u("Group", "g1")).unwrap().tags["t"], Value::String("v".into()));
         // Round trip through to_json.
         let again = Entities::from_json(&es.to_json(), None).unwrap();
         for e in es.map.values() {
@@ -477,31 +388,13 @@ mod tests {
         let cases = [
             (r#"{}"#, "top level"),
             (r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {}}]"#, "[0]"),
-            (
-                r#"[{"uid": {"type": "A", "id": "a"}, "parents": []}]"#,
-                "[0]",
-            ),
+            (r#"[{"uid": {"type": "A", "id": "a"}, "parents": []}]"#, "[0]"),
             (r#"[{"attrs": {}, "parents": []}]"#, "[0]"),
-            (
-                r#"[{"uid": {"type": "A"}, "attrs": {}, "parents": []}]"#,
-                "[0].uid",
-            ),
-            (
-                r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {}, "parents": [1]}]"#,
-                "[0].parents[0]",
-            ),
-            (
-                r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {"x": [1.5]}, "parents": []}]"#,
-                "[0].attrs.x[0]",
-            ),
-            (
-                r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {"x": null}, "parents": []}]"#,
-                "[0].attrs.x",
-            ),
-            (
-                r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {}, "parents": [], "tags": []}]"#,
-                "[0].tags",
-            ),
+            (r#"[{"uid": {"type": "A"}, "attrs": {}, "parents": []}]"#, "[0].uid"),
+            (r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {}, "parents": [1]}]"#, "[0].parents[0]"),
+            (r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {"x": [1.5]}, "parents": []}]"#, "[0].attrs.x[0]"),
+            (r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {"x": null}, "parents": []}]"#, "[0].attrs.x"),
+            (r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {}, "parents": [], "tags": []}]"#, "[0].tags"),
             (
                 r#"[{"uid": {"type": "Action", "id": "a"}, "attrs": {}, "parents": [{"type": "G", "id": "g"}]}]"#,
                 "[0].parents[0]",
@@ -511,10 +404,7 @@ mod tests {
             let e = load(src).unwrap_err();
             assert_eq!(e.path, path, "{src}: {e}");
         }
-        let e = load(
-            r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {"x": 1, "x": 2}, "parents": []}]"#,
-        )
-        .unwrap_err();
+        let e = load(r#"[{"uid": {"type": "A", "id": "a"}, "attrs": {"x": 1, "x": 2}, "parents": []}]"#).unwrap_err();
         assert_eq!(e.path, "[0].attrs.x");
     }
 
@@ -548,11 +438,8 @@ mod tests {
         // Quadratic ancestor sets are the price of a precomputed closure;
         // 3000 levels are deep enough to catch recursion.
         let n = 3000;
-        let es: Vec<Entity> = (0..n)
-            .map(|i| {
-                Entity::new(u("A", &i.to_string())).with_parents([u("A", &(i + 1).to_string())])
-            })
-            .collect();
+        let es: Vec<Entity> =
+            (0..n).map(|i| Entity::new(u("A", &i.to_string())).with_parents([u("A", &(i + 1).to_string())])).collect();
         let store = Entities::from_entities(es, None).unwrap();
         assert_eq!(store.get(&u("A", "0")).unwrap().ancestors.len(), 3000);
     }
@@ -560,39 +447,18 @@ mod tests {
     fn schema() -> Schema {
         let mut s = Schema::default();
         let mut user = EntityTypeDef::default();
-        user.attrs.attrs.insert(
-            "ip".into(),
-            AttributeType {
-                ty: SchemaType::Extension(ExtType::IpAddr),
-                required: true,
-            },
-        );
-        user.attrs.attrs.insert(
-            "boss".into(),
-            AttributeType {
-                ty: SchemaType::Entity(EntityType::new("User")),
-                required: false,
-            },
-        );
+        user.attrs
+            .attrs
+            .insert("ip".into(), AttributeType { ty: SchemaType::Extension(ExtType::IpAddr), required: true });
+        user.attrs
+            .attrs
+            .insert("boss".into(), AttributeType { ty: SchemaType::Entity(EntityType::new("User")), required: false });
         user.tags = Some(SchemaType::Extension(ExtType::Decimal));
         s.entity_types.insert(EntityType::new("User"), user);
-        s.entity_types
-            .insert(EntityType::new("Doc"), EntityTypeDef::default());
+        s.entity_types.insert(EntityType::new("Doc"), EntityTypeDef::default());
         s.actions.insert(u("Action", "all"), ActionDef::default());
-        s.actions.insert(
-            u("Action", "read"),
-            ActionDef {
-                member_of: vec![u("Action", "view")],
-                applies_to: None,
-            },
-        );
-        s.actions.insert(
-            u("Action", "view"),
-            ActionDef {
-                member_of: vec![u("Action", "all")],
-                applies_to: None,
-            },
-        );
+        s.actions.insert(u("Action", "read"), ActionDef { member_of: vec![u("Action", "view")], applies_to: None });
+        s.actions.insert(u("Action", "view"), ActionDef { member_of: vec![u("Action", "all")], applies_to: None });
         s
     }
 
@@ -611,51 +477,22 @@ mod tests {
         assert_eq!(a.tags["w"], Value::Ext(ExtValue::Decimal(5000)));
         // Schema actions added with closed ancestors.
         let read = es.get(&u("Action", "read")).unwrap();
-        assert_eq!(
-            read.ancestors,
-            [u("Action", "view"), u("Action", "all")]
-                .into_iter()
-                .collect()
-        );
+        assert_eq!(read.ancestors, [u("Action", "view"), u("Action", "all")].into_iter().collect());
         assert_eq!(es.len(), 4);
 
         for (src, path) in [
-            (
-                r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []}]"#,
-                "[0].attrs",
-            ),
-            (
-                r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {"ip": "x"}, "parents": []}]"#,
-                "[0].attrs.ip",
-            ),
-            (
-                r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {"ip": "::1", "z": 1}, "parents": []}]"#,
-                "[0].attrs.z",
-            ),
+            (r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []}]"#, "[0].attrs"),
+            (r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {"ip": "x"}, "parents": []}]"#, "[0].attrs.ip"),
+            (r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {"ip": "::1", "z": 1}, "parents": []}]"#, "[0].attrs.z"),
             (
                 r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {"ip": "::1"}, "parents": [], "tags": {"w": 1}}]"#,
                 "[0].tags.w",
             ),
-            (
-                r#"[{"uid": {"type": "Doc", "id": "a"}, "attrs": {}, "parents": [], "tags": {"w": 1}}]"#,
-                "[0].tags",
-            ),
-            (
-                r#"[{"uid": {"type": "Nope", "id": "a"}, "attrs": {}, "parents": []}]"#,
-                "[0].uid",
-            ),
-            (
-                r#"[{"uid": {"type": "Action", "id": "nope"}, "attrs": {}, "parents": []}]"#,
-                "[0].uid",
-            ),
-            (
-                r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {"a": 1}, "parents": []}]"#,
-                "[0].attrs",
-            ),
-            (
-                r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": []}]"#,
-                "[0]",
-            ),
+            (r#"[{"uid": {"type": "Doc", "id": "a"}, "attrs": {}, "parents": [], "tags": {"w": 1}}]"#, "[0].tags"),
+            (r#"[{"uid": {"type": "Nope", "id": "a"}, "attrs": {}, "parents": []}]"#, "[0].uid"),
+            (r#"[{"uid": {"type": "Action", "id": "nope"}, "attrs": {}, "parents": []}]"#, "[0].uid"),
+            (r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {"a": 1}, "parents": []}]"#, "[0].attrs"),
+            (r#"[{"uid": {"type": "Action", "id": "read"}, "attrs": {}, "parents": []}]"#, "[0]"),
         ] {
             let e = Entities::from_json_str(src, Some(&s)).unwrap_err();
             assert_eq!(e.path, path, "{src}: {e}");
@@ -713,42 +550,20 @@ mod schema_text_tests {
         )
         .unwrap();
         let a = es.get(&EntityUid::new("App::User", "a")).unwrap();
-        assert_eq!(
-            a.attrs["since"],
-            Value::Ext(ExtValue::Datetime(1_704_067_200_000))
-        );
+        assert_eq!(a.attrs["since"], Value::Ext(ExtValue::Datetime(1_704_067_200_000)));
         assert_eq!(a.tags["w"], Value::Ext(ExtValue::Decimal(5000)));
         let view = es.get(&EntityUid::new("App::Action", "view")).unwrap();
         assert_eq!(
             view.ancestors,
-            [
-                EntityUid::new("App::Action", "read"),
-                EntityUid::new("App::Action", "all")
-            ]
-            .into_iter()
-            .collect()
+            [EntityUid::new("App::Action", "read"), EntityUid::new("App::Action", "all")].into_iter().collect()
         );
         for (attrs, path) in [
-            (
-                r#"{"name": "A", "prefs": {"theme": 1}}"#,
-                "[0].attrs.prefs.theme",
-            ),
-            (
-                r#"{"name": "A", "prefs": {"sizes": []}}"#,
-                "[0].attrs.prefs",
-            ),
-            (
-                r#"{"name": "A", "manager": {"type": "App::Doc", "id": "d"}}"#,
-                "[0].attrs.manager",
-            ),
-            (
-                r#"{"name": "A", "since": "2024-01-01T00:00:00"}"#,
-                "[0].attrs.since",
-            ),
+            (r#"{"name": "A", "prefs": {"theme": 1}}"#, "[0].attrs.prefs.theme"),
+            (r#"{"name": "A", "prefs": {"sizes": []}}"#, "[0].attrs.prefs"),
+            (r#"{"name": "A", "manager": {"type": "App::Doc", "id": "d"}}"#, "[0].attrs.manager"),
+            (r#"{"name": "A", "since": "2024-01-01T00:00:00"}"#, "[0].attrs.since"),
         ] {
-            let src = format!(
-                r#"[{{"uid": {{"type": "App::User", "id": "a"}}, "attrs": {attrs}, "parents": []}}]"#
-            );
+            let src = format!(r#"[{{"uid": {{"type": "App::User", "id": "a"}}, "attrs": {attrs}, "parents": []}}]"#);
             let e = Entities::from_json_str(&src, Some(&s)).unwrap_err();
             assert_eq!(e.path, path, "{attrs}: {e}");
         }
@@ -773,9 +588,7 @@ mod schema_text_tests {
         )
         .unwrap();
         let r = crate::request::Request::from_json(&j, Some(&s)).unwrap();
-        assert!(
-            matches!(&r.context, Value::Record(m) if matches!(m["ip"], Value::Ext(ExtValue::IpAddr(_))))
-        );
+        assert!(matches!(&r.context, Value::Record(m) if matches!(m["ip"], Value::Ext(ExtValue::IpAddr(_)))));
         let mut bad = j.clone();
         bad["context"] = serde_json::json!({});
         assert!(crate::request::Request::from_json(&bad, Some(&s)).is_err());

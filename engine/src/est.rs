@@ -48,10 +48,7 @@ fn obj<const N: usize>(fields: [(&str, Json); N]) -> Json {
 }
 
 fn uid_json(u: &EntityUid) -> Json {
-    obj([
-        ("type", Json::String(u.ty.0.clone())),
-        ("id", Json::String(u.id.clone())),
-    ])
+    obj([("type", Json::String(u.ty.0.clone())), ("id", Json::String(u.id.clone()))])
 }
 
 fn lit_json(l: &Literal) -> Json {
@@ -84,12 +81,8 @@ fn pattern_json(p: &Pattern) -> Json {
     Json::Array(out)
 }
 
-
 fn lr(key: &str, a: &Expr, b: &Expr) -> Json {
-    obj([(
-        key,
-        obj([("left", expr_to_json(a)), ("right", expr_to_json(b))]),
-    )])
+    obj([(key, obj([("left", expr_to_json(a)), ("right", expr_to_json(b))]))])
 }
 
 pub fn expr_to_json(e: &Expr) -> Json {
@@ -97,17 +90,9 @@ pub fn expr_to_json(e: &Expr) -> Json {
         ExprKind::Lit(l) => obj([("Value", lit_json(l))]),
         ExprKind::Var(v) => obj([("Var", Json::String(v.name().into()))]),
         ExprKind::Slot(s) => obj([("Slot", Json::String(s.name().into()))]),
-        ExprKind::If {
-            cond,
-            then_expr,
-            else_expr,
-        } => obj([(
+        ExprKind::If { cond, then_expr, else_expr } => obj([(
             "if-then-else",
-            obj([
-                ("if", expr_to_json(cond)),
-                ("then", expr_to_json(then_expr)),
-                ("else", expr_to_json(else_expr)),
-            ]),
+            obj([("if", expr_to_json(cond)), ("then", expr_to_json(then_expr)), ("else", expr_to_json(else_expr))]),
         )]),
         ExprKind::And(a, b) => lr("&&", a, b),
         ExprKind::Or(a, b) => lr("||", a, b),
@@ -120,45 +105,22 @@ pub fn expr_to_json(e: &Expr) -> Json {
             obj([(key, obj([("arg", expr_to_json(a))]))])
         }
         ExprKind::Binary(op, a, b) => lr(op.name(), a, b),
-        ExprKind::GetAttr(a, attr) => obj([(
-            ".",
-            obj([
-                ("left", expr_to_json(a)),
-                ("attr", Json::String(attr.clone())),
-            ]),
-        )]),
-        ExprKind::HasAttr(a, attr) => obj([(
-            "has",
-            obj([
-                ("left", expr_to_json(a)),
-                ("attr", Json::String(attr.clone())),
-            ]),
-        )]),
-        ExprKind::Like(a, p) => obj([(
-            "like",
-            obj([("left", expr_to_json(a)), ("pattern", pattern_json(p))]),
-        )]),
-        ExprKind::Is(a, t) => obj([(
-            "is",
-            obj([
-                ("left", expr_to_json(a)),
-                ("entity_type", Json::String(t.0.clone())),
-            ]),
-        )]),
-        ExprKind::Set(items) => {
-            obj([("Set", Json::Array(items.iter().map(expr_to_json).collect()))])
+        ExprKind::GetAttr(a, attr) => {
+            obj([(".", obj([("left", expr_to_json(a)), ("attr", Json::String(attr.clone()))]))])
         }
+        ExprKind::HasAttr(a, attr) => {
+            obj([("has", obj([("left", expr_to_json(a)), ("attr", Json::String(attr.clone()))]))])
+        }
+        ExprKind::Like(a, p) => obj([("like", obj([("left", expr_to_json(a)), ("pattern", pattern_json(p))]))]),
+        ExprKind::Is(a, t) => {
+            obj([("is", obj([("left", expr_to_json(a)), ("entity_type", Json::String(t.0.clone()))]))])
+        }
+        ExprKind::Set(items) => obj([("Set", Json::Array(items.iter().map(expr_to_json).collect()))]),
         ExprKind::Record(fields) => {
-            let m: Map<String, Json> = fields
-                .iter()
-                .map(|(k, v)| (k.clone(), expr_to_json(v)))
-                .collect();
+            let m: Map<String, Json> = fields.iter().map(|(k, v)| (k.clone(), expr_to_json(v))).collect();
             obj([("Record", Json::Object(m))])
         }
-        ExprKind::ExtCall(name, args) => obj([(
-            name.as_str(),
-            Json::Array(args.iter().map(expr_to_json).collect()),
-        )]),
+        ExprKind::ExtCall(name, args) => obj([(name.as_str(), Json::Array(args.iter().map(expr_to_json).collect()))]),
     }
 }
 
@@ -180,17 +142,10 @@ fn scope_json(c: &ScopeConstraint) -> Json {
             let (k, v) = operand_json(o);
             obj([("op", "in".into()), (k, v)])
         }
-        ScopeConstraint::Is(t) => obj([
-            ("op", "is".into()),
-            ("entity_type", Json::String(t.0.clone())),
-        ]),
+        ScopeConstraint::Is(t) => obj([("op", "is".into()), ("entity_type", Json::String(t.0.clone()))]),
         ScopeConstraint::IsIn(t, o) => {
             let (k, v) = operand_json(o);
-            obj([
-                ("op", "is".into()),
-                ("entity_type", Json::String(t.0.clone())),
-                ("in", obj([(k, v)])),
-            ])
+            obj([("op", "is".into()), ("entity_type", Json::String(t.0.clone())), ("in", obj([(k, v)]))])
         }
     }
 }
@@ -199,13 +154,10 @@ fn action_json(c: &ActionConstraint) -> Json {
     match c {
         ActionConstraint::Any => obj([("op", "All".into())]),
         ActionConstraint::Eq(u) => obj([("op", "==".into()), ("entity", uid_json(u))]),
-        ActionConstraint::In(es) if es.len() == 1 => {
-            obj([("op", "in".into()), ("entity", uid_json(&es[0]))])
+        ActionConstraint::In(es) if es.len() == 1 => obj([("op", "in".into()), ("entity", uid_json(&es[0]))]),
+        ActionConstraint::In(es) => {
+            obj([("op", "in".into()), ("entities", Json::Array(es.iter().map(uid_json).collect()))])
         }
-        ActionConstraint::In(es) => obj([
-            ("op", "in".into()),
-            ("entities", Json::Array(es.iter().map(uid_json).collect())),
-        ]),
     }
 }
 
@@ -239,12 +191,7 @@ pub fn policy_to_json(p: &Policy) -> Json {
         let a: Map<String, Json> = p
             .annotations
             .iter()
-            .map(|(k, v)| {
-                (
-                    k.clone(),
-                    v.as_ref().map_or(Json::Null, |s| Json::String(s.clone())),
-                )
-            })
+            .map(|(k, v)| (k.clone(), v.as_ref().map_or(Json::Null, |s| Json::String(s.clone()))))
             .collect();
         m.insert("annotations".into(), Json::Object(a));
     }
@@ -257,22 +204,14 @@ pub fn policy_set_to_json(ps: &PolicySet) -> Json {
     let mut statics = Map::new();
     let mut templates = Map::new();
     for p in &ps.policies {
-        let target = if p.is_template() {
-            &mut templates
-        } else {
-            &mut statics
-        };
+        let target = if p.is_template() { &mut templates } else { &mut statics };
         target.insert(p.id.0.clone(), policy_to_json(p));
     }
     let links: Vec<Json> = ps
         .links
         .iter()
         .map(|l| {
-            let values: Map<String, Json> = l
-                .values
-                .iter()
-                .map(|(s, u)| (s.name().to_string(), uid_json(u)))
-                .collect();
+            let values: Map<String, Json> = l.values.iter().map(|(s, u)| (s.name().to_string(), uid_json(u))).collect();
             obj([
                 ("templateId", Json::String(l.template_id.0.clone())),
                 ("newId", Json::String(l.new_id.0.clone())),
@@ -309,41 +248,21 @@ enum Seg<'a> {
 
 impl<'a> Path<'a> {
     fn root() -> Path<'static> {
-        Path {
-            parent: None,
-            seg: Seg::Root,
-            depth: 0,
-        }
+        Path { parent: None, seg: Seg::Root, depth: 0 }
     }
     fn key(&'a self, k: &'a str) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Key(k),
-            depth: self.depth,
-        }
+        Path { parent: Some(self), seg: Seg::Key(k), depth: self.depth }
     }
     fn index(&'a self, i: usize) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Index(i),
-            depth: self.depth,
-        }
+        Path { parent: Some(self), seg: Seg::Index(i), depth: self.depth }
     }
     /// A child one nesting level deeper (expression operator keys, the
     /// elements of `Value` sets and records).
     fn key_nested(&'a self, k: &'a str) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Key(k),
-            depth: self.depth + 1,
-        }
+        Path { parent: Some(self), seg: Seg::Key(k), depth: self.depth + 1 }
     }
     fn index_nested(&'a self, i: usize) -> Path<'a> {
-        Path {
-            parent: Some(self),
-            seg: Seg::Index(i),
-            depth: self.depth + 1,
-        }
+        Path { parent: Some(self), seg: Seg::Index(i), depth: self.depth + 1 }
     }
     fn render(&self) -> String {
         let mut segs = Vec::new();
@@ -373,10 +292,7 @@ impl<'a> Path<'a> {
         out
     }
     fn err<T>(&self, msg: impl Into<String>) -> Result<T, EstError> {
-        Err(EstError {
-            path: self.render(),
-            message: msg.into(),
-        })
+        Err(EstError { path: self.render(), message: msg.into() })
     }
 }
 
@@ -396,30 +312,21 @@ fn describe(j: &Json) -> &'static str {
 fn as_object<'j>(j: &'j Json, p: &Path, what: &str) -> R<&'j Map<String, Json>> {
     match j {
         Json::Object(m) => Ok(m),
-        other => p.err(format!(
-            "expected {what} (a JSON object), found {}",
-            describe(other)
-        )),
+        other => p.err(format!("expected {what} (a JSON object), found {}", describe(other))),
     }
 }
 
 fn as_str<'j>(j: &'j Json, p: &Path, what: &str) -> R<&'j str> {
     match j {
         Json::String(s) => Ok(s),
-        other => p.err(format!(
-            "expected {what} (a string), found {}",
-            describe(other)
-        )),
+        other => p.err(format!("expected {what} (a string), found {}", describe(other))),
     }
 }
 
 fn as_array<'j>(j: &'j Json, p: &Path, what: &str) -> R<&'j Vec<Json>> {
     match j {
         Json::Array(a) => Ok(a),
-        other => p.err(format!(
-            "expected {what} (an array), found {}",
-            describe(other)
-        )),
+        other => p.err(format!("expected {what} (an array), found {}", describe(other))),
     }
 }
 
@@ -427,16 +334,9 @@ fn as_array<'j>(j: &'j Json, p: &Path, what: &str) -> R<&'j Vec<Json>> {
 fn check_fields(m: &Map<String, Json>, p: &Path, required: &[&str], optional: &[&str]) -> R<()> {
     for k in m.keys() {
         if !required.contains(&k.as_str()) && !optional.contains(&k.as_str()) {
-            let mut expected: Vec<String> = required
-                .iter()
-                .chain(optional)
-                .map(|s| format!("`{s}`"))
-                .collect();
+            let mut expected: Vec<String> = required.iter().chain(optional).map(|s| format!("`{s}`")).collect();
             expected.sort();
-            return p.err(format!(
-                "unknown field `{k}`, expected {}",
-                expected.join(", ")
-            ));
+            return p.err(format!("unknown field `{k}`, expected {}", expected.join(", ")));
         }
     }
     for r in required {
@@ -470,10 +370,7 @@ fn type_and_id(j: &Json, p: &Path) -> R<EntityUid> {
     check_fields(m, p, &["type", "id"], &[])?;
     let ty = entity_type(field(m, "type"), &p.key("type"))?;
     let id = as_str(field(m, "id"), &p.key("id"), "an entity id")?;
-    Ok(EntityUid {
-        ty,
-        id: id.to_string(),
-    })
+    Ok(EntityUid { ty, id: id.to_string() })
 }
 
 /// An entity reference in a scope or link: `{"type","id"}` or
@@ -497,21 +394,13 @@ struct Ex {
 
 fn mk(p: &Path, h: u32, kind: ExprKind) -> R<Ex> {
     if h > MAX_EXPR_HEIGHT {
-        return p.err(format!(
-            "expression is nested too deeply (limit {MAX_EXPR_HEIGHT} levels)"
-        ));
+        return p.err(format!("expression is nested too deeply (limit {MAX_EXPR_HEIGHT} levels)"));
     }
-    Ok(Ex {
-        e: Expr::new(kind),
-        h,
-    })
+    Ok(Ex { e: Expr::new(kind), h })
 }
 
 fn leaf(kind: ExprKind) -> Ex {
-    Ex {
-        e: Expr::new(kind),
-        h: 1,
-    }
+    Ex { e: Expr::new(kind), h: 1 }
 }
 
 pub fn expr_from_json(j: &Json) -> Result<Expr, EstError> {
@@ -522,9 +411,7 @@ pub fn expr_from_json(j: &Json) -> Result<Expr, EstError> {
 /// its own function.
 fn read_expr(j: &Json, p: &Path) -> R<Ex> {
     if p.depth >= MAX_NESTING {
-        return p.err(format!(
-            "expression is nested too deeply (limit {MAX_NESTING} levels)"
-        ));
+        return p.err(format!("expression is nested too deeply (limit {MAX_NESTING} levels)"));
     }
     let m = as_object(j, p, "an expression")?;
     let mut it = m.iter();
@@ -532,9 +419,7 @@ fn read_expr(j: &Json, p: &Path) -> R<Ex> {
         (Some(kv), None) => kv,
         (None, _) => return p.err("an expression object must have exactly one key, found none"),
         (Some((k1, _)), Some((k2, _))) => {
-            return p.err(format!(
-                "an expression object must have exactly one key, found `{k1}` and `{k2}`"
-            ))
+            return p.err(format!("an expression object must have exactly one key, found `{k1}` and `{k2}`"))
         }
     };
     let p = p.key_nested(k);
@@ -543,8 +428,8 @@ fn read_expr(j: &Json, p: &Path) -> R<Ex> {
         "Var" => read_var(v, &p),
         "Slot" => read_slot(v, &p).map(|s| leaf(ExprKind::Slot(s))),
         "!" | "neg" | "isEmpty" => read_unary(k, v, &p),
-        "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" | "+" | "-" | "*" | "in"
-        | "contains" | "containsAll" | "containsAny" | "getTag" | "hasTag" => read_binary(k, v, &p),
+        "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" | "+" | "-" | "*" | "in" | "contains" | "containsAll"
+        | "containsAny" | "getTag" | "hasTag" => read_binary(k, v, &p),
         "." | "has" => read_attr(k, v, &p),
         "like" => read_like(v, &p),
         "is" => read_is(v, &p),
@@ -552,9 +437,7 @@ fn read_expr(j: &Json, p: &Path) -> R<Ex> {
         "Set" => read_set(v, &p),
         "Record" => read_record(v, &p),
         name if ext::lookup(name).is_some() => read_call(name, v, &p),
-        other => p.err(format!(
-            "unknown expression kind or extension function `{other}`"
-        )),
+        other => p.err(format!("unknown expression kind or extension function `{other}`")),
     }
 }
 
@@ -573,9 +456,7 @@ fn read_slot(v: &Json, p: &Path) -> R<SlotId> {
     match as_str(v, p, "a slot name")? {
         "?principal" => Ok(SlotId::Principal),
         "?resource" => Ok(SlotId::Resource),
-        other => p.err(format!(
-            "unknown slot `{other}`: expected `?principal` or `?resource`"
-        )),
+        other => p.err(format!("unknown slot `{other}`: expected `?principal` or `?resource`")),
     }
 }
 
@@ -635,53 +516,27 @@ fn read_attr(k: &str, v: &Json, p: &Path) -> R<Ex> {
     let ap = p.key("attr");
     if k == "." {
         let attr = as_str(field(m, "attr"), &ap, "an attribute name")?;
-        return mk(
-            p,
-            l.h + 1,
-            ExprKind::GetAttr(Box::new(l.e), attr.to_string()),
-        );
+        return mk(p, l.h + 1, ExprKind::GetAttr(Box::new(l.e), attr.to_string()));
     }
     // `has` takes one attribute or (extended has) a non-empty list of them.
     let path: Vec<&str> = match field(m, "attr") {
         Json::String(s) => vec![s.as_str()],
-        Json::Array(items) if !items.is_empty() => items
-            .iter()
-            .enumerate()
-            .map(|(i, a)| as_str(a, &ap.index(i), "an attribute name"))
-            .collect::<R<_>>()?,
-        Json::Array(_) => return ap.err("an attribute path must not be empty"),
-        other => {
-            return ap.err(format!(
-                "expected an attribute name or a list of them, found {}",
-                describe(other)
-            ))
+        Json::Array(items) if !items.is_empty() => {
+            items.iter().enumerate().map(|(i, a)| as_str(a, &ap.index(i), "an attribute name")).collect::<R<_>>()?
         }
+        Json::Array(_) => return ap.err("an attribute path must not be empty"),
+        other => return ap.err(format!("expected an attribute name or a list of them, found {}", describe(other))),
     };
     extended_has(l, &path, p)
 }
 
 /// `e has a.b.c` ≡ `(e has a && e.a has b) && e.a.b has c`.
 fn extended_has(e: Ex, path: &[&str], p: &Path) -> R<Ex> {
-    let mut base = Ex {
-        e: e.e.clone(),
-        h: e.h,
-    };
-    let mut result = mk(
-        p,
-        e.h + 1,
-        ExprKind::HasAttr(Box::new(e.e), path[0].to_string()),
-    )?;
+    let mut base = Ex { e: e.e.clone(), h: e.h };
+    let mut result = mk(p, e.h + 1, ExprKind::HasAttr(Box::new(e.e), path[0].to_string()))?;
     for w in path.windows(2) {
-        base = mk(
-            p,
-            base.h + 1,
-            ExprKind::GetAttr(Box::new(base.e), w[0].to_string()),
-        )?;
-        let step = mk(
-            p,
-            base.h + 1,
-            ExprKind::HasAttr(Box::new(base.e.clone()), w[1].to_string()),
-        )?;
+        base = mk(p, base.h + 1, ExprKind::GetAttr(Box::new(base.e), w[0].to_string()))?;
+        let step = mk(p, base.h + 1, ExprKind::HasAttr(Box::new(base.e.clone()), w[1].to_string()))?;
         let h = result.h.max(step.h) + 1;
         result = mk(p, h, ExprKind::And(Box::new(result.e), Box::new(step.e)))?;
     }
@@ -694,10 +549,7 @@ fn read_like(v: &Json, p: &Path) -> R<Ex> {
     let l = read_expr(field(m, "left"), &p.key("left"))?;
     let pp = p.key("pattern");
     let mut elems = Vec::new();
-    for (i, el) in as_array(field(m, "pattern"), &pp, "a pattern")?
-        .iter()
-        .enumerate()
-    {
+    for (i, el) in as_array(field(m, "pattern"), &pp, "a pattern")?.iter().enumerate() {
         let ep = pp.index(i);
         match el {
             Json::String(s) if s == "Wildcard" => elems.push(PatternElem::Wildcard),
@@ -722,11 +574,7 @@ fn read_is(v: &Json, p: &Path) -> R<Ex> {
             // `e is T in x` ≡ `(e is T) && (e in x)`.
             let r = read_expr(x, &p.key("in"))?;
             let is = mk(p, l.h + 1, ExprKind::Is(Box::new(l.e.clone()), ty))?;
-            let inn = mk(
-                p,
-                l.h.max(r.h) + 1,
-                ExprKind::Binary(BinaryOp::In, Box::new(l.e), Box::new(r.e)),
-            )?;
+            let inn = mk(p, l.h.max(r.h) + 1, ExprKind::Binary(BinaryOp::In, Box::new(l.e), Box::new(r.e)))?;
             let h = is.h.max(inn.h) + 1;
             mk(p, h, ExprKind::And(Box::new(is.e), Box::new(inn.e)))
         }
@@ -740,15 +588,7 @@ fn read_ite(v: &Json, p: &Path) -> R<Ex> {
     let t = read_expr(field(m, "then"), &p.key("then"))?;
     let e = read_expr(field(m, "else"), &p.key("else"))?;
     let h = c.h.max(t.h).max(e.h) + 1;
-    mk(
-        p,
-        h,
-        ExprKind::If {
-            cond: Box::new(c.e),
-            then_expr: Box::new(t.e),
-            else_expr: Box::new(e.e),
-        },
-    )
+    mk(p, h, ExprKind::If { cond: Box::new(c.e), then_expr: Box::new(t.e), else_expr: Box::new(e.e) })
 }
 
 fn read_list(v: &Json, p: &Path, what: &str) -> R<(Vec<Expr>, u32)> {
@@ -788,9 +628,7 @@ fn read_call(name: &str, v: &Json, p: &Path) -> R<Ex> {
 /// `{"Value": v}`: any Cedar JSON value (§5.1) as an expression.
 fn read_value(v: &Json, p: &Path) -> R<Ex> {
     if p.depth >= MAX_NESTING {
-        return p.err(format!(
-            "value is nested too deeply (limit {MAX_NESTING} levels)"
-        ));
+        return p.err(format!("value is nested too deeply (limit {MAX_NESTING} levels)"));
     }
     match v {
         Json::Bool(b) => Ok(leaf(ExprKind::Lit(Literal::Bool(*b)))),
@@ -821,14 +659,9 @@ fn read_value_object(m: &Map<String, Json>, p: &Path) -> R<Ex> {
         return p.err("the `__expr` escape is no longer supported");
     }
     if let Some(Json::Object(inner)) = m.get("__entity") {
-        if let (Some(Json::String(_)), Some(Json::String(id))) =
-            (inner.get("type"), inner.get("id"))
-        {
+        if let (Some(Json::String(_)), Some(Json::String(id))) = (inner.get("type"), inner.get("id")) {
             let ty = entity_type(&inner["type"], &p.key("__entity").key("type"))?;
-            return Ok(leaf(ExprKind::Lit(Literal::EntityUid(EntityUid {
-                ty,
-                id: id.clone(),
-            }))));
+            return Ok(leaf(ExprKind::Lit(Literal::EntityUid(EntityUid { ty, id: id.clone() }))));
         }
     }
     if let Some(Json::Object(inner)) = m.get("__extn") {
@@ -841,9 +674,7 @@ fn read_value_object(m: &Map<String, Json>, p: &Path) -> R<Ex> {
             };
             if let Some(args) = args {
                 if ext::lookup(f).is_none() {
-                    return ep
-                        .key("fn")
-                        .err(format!("unknown extension function `{f}`"));
+                    return ep.key("fn").err(format!("unknown extension function `{f}`"));
                 }
                 let mut out = Vec::with_capacity(args.len());
                 let mut h = 0;
@@ -903,11 +734,7 @@ fn read_scope(j: &Json, p: &Path, slot: SlotId) -> R<ScopeConstraint> {
         "==" | "in" => {
             check_fields(m, p, &["op"], &["entity", "slot"])?;
             let o = read_operand(m, p, slot, false)?;
-            Ok(if op == "==" {
-                ScopeConstraint::Eq(o)
-            } else {
-                ScopeConstraint::In(o)
-            })
+            Ok(if op == "==" { ScopeConstraint::Eq(o) } else { ScopeConstraint::In(o) })
         }
         "is" => {
             check_fields(m, p, &["op", "entity_type"], &["in"])?;
@@ -918,25 +745,18 @@ fn read_scope(j: &Json, p: &Path, slot: SlotId) -> R<ScopeConstraint> {
                     let ip = p.key("in");
                     let im = as_object(x, &ip, "an `in` operand")?;
                     check_fields(im, &ip, &[], &["entity", "slot"])?;
-                    Ok(ScopeConstraint::IsIn(
-                        ty,
-                        read_operand(im, &ip, slot, true)?,
-                    ))
+                    Ok(ScopeConstraint::IsIn(ty, read_operand(im, &ip, slot, true)?))
                 }
             }
         }
-        other => p.key("op").err(format!(
-            "unknown scope operator `{other}`: expected `All`, `==`, `in` or `is`"
-        )),
+        other => p.key("op").err(format!("unknown scope operator `{other}`: expected `All`, `==`, `in` or `is`")),
     }
 }
 
 fn action_uid(j: &Json, p: &Path) -> R<EntityUid> {
     let u = entity_uid_json(j, p)?;
     if !u.ty.is_action() {
-        return p.err(format!(
-            "`{u}` is not an action: action entity types must be `Action` or end in `::Action`"
-        ));
+        return p.err(format!("`{u}` is not an action: action entity types must be `Action` or end in `::Action`"));
     }
     Ok(u)
 }
@@ -951,9 +771,7 @@ fn read_action(j: &Json, p: &Path) -> R<ActionConstraint> {
         "==" => {
             check_fields(m, p, &["op"], &["entity", "slot"])?;
             if m.contains_key("slot") {
-                return p
-                    .key("slot")
-                    .err("slots are not allowed in the action constraint");
+                return p.key("slot").err("slots are not allowed in the action constraint");
             }
             match m.get("entity") {
                 Some(e) => Ok(ActionConstraint::Eq(action_uid(e, &p.key("entity"))?)),
@@ -977,12 +795,8 @@ fn read_action(j: &Json, p: &Path) -> R<ActionConstraint> {
                 (None, None) => p.err("missing field `entity` or `entities`"),
             }
         }
-        "is" => p
-            .key("op")
-            .err("`is` is not allowed in the action constraint"),
-        other => p.key("op").err(format!(
-            "unknown scope operator `{other}`: expected `All`, `==` or `in`"
-        )),
+        "is" => p.key("op").err("`is` is not allowed in the action constraint"),
+        other => p.key("op").err(format!("unknown scope operator `{other}`: expected `All`, `==` or `in`")),
     }
 }
 
@@ -990,14 +804,10 @@ fn contains_slot(e: &Expr) -> bool {
     match &e.kind {
         ExprKind::Slot(_) => true,
         ExprKind::Lit(_) | ExprKind::Var(_) => false,
-        ExprKind::If {
-            cond,
-            then_expr,
-            else_expr,
-        } => contains_slot(cond) || contains_slot(then_expr) || contains_slot(else_expr),
-        ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Binary(_, a, b) => {
-            contains_slot(a) || contains_slot(b)
+        ExprKind::If { cond, then_expr, else_expr } => {
+            contains_slot(cond) || contains_slot(then_expr) || contains_slot(else_expr)
         }
+        ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Binary(_, a, b) => contains_slot(a) || contains_slot(b),
         ExprKind::Unary(_, a)
         | ExprKind::GetAttr(a, _)
         | ExprKind::HasAttr(a, _)
@@ -1020,35 +830,19 @@ pub fn policy_from_json(id: PolicyId, j: &Json) -> Result<Policy, EstError> {
 
 fn read_policy(id: PolicyId, j: &Json, p: &Path) -> R<Policy> {
     let m = as_object(j, p, "a policy")?;
-    check_fields(
-        m,
-        p,
-        &["effect", "principal", "action", "resource", "conditions"],
-        &["annotations"],
-    )?;
+    check_fields(m, p, &["effect", "principal", "action", "resource", "conditions"], &["annotations"])?;
     let effect = match as_str(field(m, "effect"), &p.key("effect"), "an effect")? {
         "permit" => Effect::Permit,
         "forbid" => Effect::Forbid,
-        other => {
-            return p.key("effect").err(format!(
-                "unknown effect `{other}`: expected `permit` or `forbid`"
-            ))
-        }
+        other => return p.key("effect").err(format!("unknown effect `{other}`: expected `permit` or `forbid`")),
     };
-    let principal = read_scope(
-        field(m, "principal"),
-        &p.key("principal"),
-        SlotId::Principal,
-    )?;
+    let principal = read_scope(field(m, "principal"), &p.key("principal"), SlotId::Principal)?;
     let action = read_action(field(m, "action"), &p.key("action"))?;
     let resource = read_scope(field(m, "resource"), &p.key("resource"), SlotId::Resource)?;
     let cp = p.key("conditions");
     let mut conditions = Vec::new();
     let mut max_h = 0;
-    for (i, c) in as_array(field(m, "conditions"), &cp, "a list of conditions")?
-        .iter()
-        .enumerate()
-    {
+    for (i, c) in as_array(field(m, "conditions"), &cp, "a list of conditions")?.iter().enumerate() {
         let ip = cp.index(i);
         let cm = as_object(c, &ip, "a condition")?;
         check_fields(cm, &ip, &["kind", "body"], &[])?;
@@ -1056,9 +850,7 @@ fn read_policy(id: PolicyId, j: &Json, p: &Path) -> R<Policy> {
             "when" => ConditionKind::When,
             "unless" => ConditionKind::Unless,
             other => {
-                return ip.key("kind").err(format!(
-                    "unknown condition kind `{other}`: expected `when` or `unless`"
-                ))
+                return ip.key("kind").err(format!("unknown condition kind `{other}`: expected `when` or `unless`"))
             }
         };
         let bp = ip.key("body");
@@ -1069,9 +861,7 @@ fn read_policy(id: PolicyId, j: &Json, p: &Path) -> R<Policy> {
         max_h = max_h.max(body.h);
         conditions.push(Condition { kind, body: body.e });
         if max_h + conditions.len() as u32 + 4 > MAX_POLICY_HEIGHT {
-            return ip.err(format!(
-                "policy condition is nested too deeply (limit {MAX_POLICY_HEIGHT} levels)"
-            ));
+            return ip.err(format!("policy condition is nested too deeply (limit {MAX_POLICY_HEIGHT} levels)"));
         }
     }
     let mut annotations = BTreeMap::new();
@@ -1080,33 +870,17 @@ fn read_policy(id: PolicyId, j: &Json, p: &Path) -> R<Policy> {
         for (k, v) in as_object(a, &ap, "annotations")? {
             let kp = ap.key(k);
             if !valid_annotation_key(k) {
-                return kp.err(format!(
-                    "`{k}` is not a valid annotation key (an identifier)"
-                ));
+                return kp.err(format!("`{k}` is not a valid annotation key (an identifier)"));
             }
             let v = match v {
                 Json::Null => None,
                 Json::String(s) => Some(s.clone()),
-                other => {
-                    return kp.err(format!(
-                        "expected a string or null, found {}",
-                        describe(other)
-                    ))
-                }
+                other => return kp.err(format!("expected a string or null, found {}", describe(other))),
             };
             annotations.insert(k.clone(), v);
         }
     }
-    Ok(Policy {
-        id,
-        annotations,
-        effect,
-        principal,
-        action,
-        resource,
-        conditions,
-        loc: None,
-    })
+    Ok(Policy { id, annotations, effect, principal, action, resource, conditions, loc: None })
 }
 
 /// Read a policy set. Policies come out as the static policies in document
@@ -1115,21 +889,12 @@ fn read_policy(id: PolicyId, j: &Json, p: &Path) -> R<Policy> {
 pub fn policy_set_from_json(j: &Json) -> Result<PolicySet, EstError> {
     let p = Path::root();
     let m = as_object(j, &p, "a policy set")?;
-    check_fields(
-        m,
-        &p,
-        &[],
-        &["staticPolicies", "templates", "templateLinks"],
-    )?;
+    check_fields(m, &p, &[], &["staticPolicies", "templates", "templateLinks"])?;
     let mut policies: Vec<Policy> = Vec::new();
     let empty = Json::Object(Map::new());
     for (key, want_template) in [("staticPolicies", false), ("templates", true)] {
         let kp = p.key(key);
-        for (id, pj) in as_object(
-            m.get(key).unwrap_or(&empty),
-            &kp,
-            "a map from policy ids to policies",
-        )? {
+        for (id, pj) in as_object(m.get(key).unwrap_or(&empty), &kp, "a map from policy ids to policies")? {
             let ip = kp.key(id);
             if policies.iter().any(|q| q.id.0 == *id) {
                 return ip.err(format!("duplicate policy id `{id}`"));
@@ -1148,27 +913,15 @@ pub fn policy_set_from_json(j: &Json) -> Result<PolicySet, EstError> {
     let mut links = Vec::new();
     let no_links = Json::Array(Vec::new());
     let lp = p.key("templateLinks");
-    for (i, l) in as_array(
-        m.get("templateLinks").unwrap_or(&no_links),
-        &lp,
-        "a list of template links",
-    )?
-    .iter()
-    .enumerate()
+    for (i, l) in
+        as_array(m.get("templateLinks").unwrap_or(&no_links), &lp, "a list of template links")?.iter().enumerate()
     {
         let ip = lp.index(i);
         let lm = as_object(l, &ip, "a template link")?;
         check_fields(lm, &ip, &["templateId", "newId", "values"], &[])?;
-        let template_id = PolicyId(
-            as_str(
-                field(lm, "templateId"),
-                &ip.key("templateId"),
-                "a template id",
-            )?
-            .to_string(),
-        );
-        let new_id =
-            PolicyId(as_str(field(lm, "newId"), &ip.key("newId"), "a policy id")?.to_string());
+        let template_id =
+            PolicyId(as_str(field(lm, "templateId"), &ip.key("templateId"), "a template id")?.to_string());
+        let new_id = PolicyId(as_str(field(lm, "newId"), &ip.key("newId"), "a policy id")?.to_string());
         let vp = ip.key("values");
         let mut values = BTreeMap::new();
         for (k, v) in as_object(field(lm, "values"), &vp, "slot values")? {
@@ -1176,32 +929,17 @@ pub fn policy_set_from_json(j: &Json) -> Result<PolicySet, EstError> {
             let slot = read_slot(&Json::String(k.clone()), &kp)?;
             values.insert(slot, entity_uid_json(v, &kp)?);
         }
-        let template = match policies
-            .iter()
-            .find(|t| t.id == template_id && t.is_template())
-        {
+        let template = match policies.iter().find(|t| t.id == template_id && t.is_template()) {
             Some(t) => t,
-            None => {
-                return ip
-                    .key("templateId")
-                    .err(format!("no template with id `{template_id}`"))
-            }
+            None => return ip.key("templateId").err(format!("no template with id `{template_id}`")),
         };
         if let Err(msg) = template.link(new_id.clone(), &values) {
             return vp.err(msg);
         }
-        if policies.iter().any(|q| q.id == new_id)
-            || links.iter().any(|l: &TemplateLink| l.new_id == new_id)
-        {
-            return ip
-                .key("newId")
-                .err(format!("duplicate policy id `{new_id}`"));
+        if policies.iter().any(|q| q.id == new_id) || links.iter().any(|l: &TemplateLink| l.new_id == new_id) {
+            return ip.key("newId").err(format!("duplicate policy id `{new_id}`"));
         }
-        links.push(TemplateLink {
-            new_id,
-            template_id,
-            values,
-        });
+        links.push(TemplateLink { new_id, template_id, values });
     }
     Ok(PolicySet { policies, links })
 }

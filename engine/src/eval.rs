@@ -47,10 +47,7 @@ pub struct EvalError {
 
 impl EvalError {
     pub fn new(kind: ErrorKind, message: impl Into<String>) -> EvalError {
-        EvalError {
-            kind,
-            message: message.into(),
-        }
+        EvalError { kind, message: message.into() }
     }
     pub fn type_error(message: impl Into<String>) -> EvalError {
         EvalError::new(ErrorKind::TypeError, message)
@@ -160,47 +157,30 @@ fn uid_literal(e: &Expr) -> Option<&EntityUid> {
 
 #[cold]
 fn too_deep() -> EvalError {
-    EvalError::type_error(format!(
-        "expression nested more than {MAX_DEPTH} levels deep"
-    ))
+    EvalError::type_error(format!("expression nested more than {MAX_DEPTH} levels deep"))
 }
 
 #[cold]
 fn unlinked_slot(s: crate::ast::SlotId) -> EvalError {
-    EvalError::type_error(format!(
-        "unlinked slot {} (only linked templates can be evaluated)",
-        s.name()
-    ))
+    EvalError::type_error(format!("unlinked slot {} (only linked templates can be evaluated)", s.name()))
 }
 
 fn overflow(op: &str) -> EvalError {
-    EvalError::new(
-        ErrorKind::ArithOverflow,
-        format!("integer overflow in {op}"),
-    )
+    EvalError::new(ErrorKind::ArithOverflow, format!("integer overflow in {op}"))
 }
 
 /// `attr` of a record or stored entity, borrowed with the lifetime of `v`.
 fn attr_of<'v>(es: &'v Entities, v: &'v Value, attr: &str) -> Result<&'v Value, EvalError> {
     match v {
-        Value::Record(r) => r.get(attr).ok_or_else(|| {
-            EvalError::new(
-                ErrorKind::AttrDoesNotExist,
-                format!("record has no attribute `{attr}`"),
-            )
-        }),
+        Value::Record(r) => r
+            .get(attr)
+            .ok_or_else(|| EvalError::new(ErrorKind::AttrDoesNotExist, format!("record has no attribute `{attr}`"))),
         Value::EntityUid(u) => {
-            let ent = es.get(u).ok_or_else(|| {
-                EvalError::new(
-                    ErrorKind::EntityDoesNotExist,
-                    format!("entity {u} does not exist"),
-                )
-            })?;
+            let ent = es
+                .get(u)
+                .ok_or_else(|| EvalError::new(ErrorKind::EntityDoesNotExist, format!("entity {u} does not exist")))?;
             ent.attrs.get(attr).ok_or_else(|| {
-                EvalError::new(
-                    ErrorKind::AttrDoesNotExist,
-                    format!("entity {u} has no attribute `{attr}`"),
-                )
+                EvalError::new(ErrorKind::AttrDoesNotExist, format!("entity {u} has no attribute `{attr}`"))
             })
         }
         v => Err(type_err(&format!("`.{attr}`"), "an entity or record", v)),
@@ -239,11 +219,7 @@ impl<'a> Evaluator<'a> {
                 Var::Context => &self.req.context,
             })),
             ExprKind::Slot(s) => Err(unlinked_slot(*s)),
-            ExprKind::If {
-                cond,
-                then_expr,
-                else_expr,
-            } => self.eval_if(cond, then_expr, else_expr, d),
+            ExprKind::If { cond, then_expr, else_expr } => self.eval_if(cond, then_expr, else_expr, d),
             ExprKind::And(a, b) => self.eval_and_or(true, a, b, d),
             ExprKind::Or(a, b) => self.eval_and_or(false, a, b, d),
             ExprKind::Unary(op, a) => self.eval_unary(*op, a, d),
@@ -283,11 +259,9 @@ impl<'a> Evaluator<'a> {
         let v = self.eval(a, d)?;
         match op {
             UnaryOp::Not => boolean(!as_bool("!", &v)?),
-            UnaryOp::Neg => owned(Value::Long(
-                as_long("unary -", &v)?
-                    .checked_neg()
-                    .ok_or_else(|| overflow("negation"))?,
-            )),
+            UnaryOp::Neg => {
+                owned(Value::Long(as_long("unary -", &v)?.checked_neg().ok_or_else(|| overflow("negation"))?))
+            }
             UnaryOp::IsEmpty => boolean(as_set("isEmpty", &v)?.is_empty()),
         }
     }
@@ -333,15 +307,11 @@ impl<'a> Evaluator<'a> {
                     let es: &'s Entities = self.es;
                     match es.get(u) {
                         Some(ent) => ent.attrs.get(attr).map(Cow::Borrowed).ok_or_else(|| {
-                            EvalError::new(
-                                ErrorKind::AttrDoesNotExist,
-                                format!("entity {u} has no attribute `{attr}`"),
-                            )
+                            EvalError::new(ErrorKind::AttrDoesNotExist, format!("entity {u} has no attribute `{attr}`"))
                         }),
-                        None => Err(EvalError::new(
-                            ErrorKind::EntityDoesNotExist,
-                            format!("entity {u} does not exist"),
-                        )),
+                        None => {
+                            Err(EvalError::new(ErrorKind::EntityDoesNotExist, format!("entity {u} does not exist")))
+                        }
                     }
                 }
                 v => attr_of(self.es, &v, attr).map(|x| Cow::Owned(x.clone())),
@@ -355,11 +325,7 @@ impl<'a> Evaluator<'a> {
         match &*v {
             Value::Record(r) => boolean(r.contains_key(attr)),
             // A missing entity has no attributes (no error).
-            Value::EntityUid(u) => boolean(
-                self.es
-                    .get(u)
-                    .is_some_and(|ent| ent.attrs.contains_key(attr)),
-            ),
+            Value::EntityUid(u) => boolean(self.es.get(u).is_some_and(|ent| ent.attrs.contains_key(attr))),
             v => Err(type_err("has", "an entity or record", v)),
         }
     }
@@ -412,17 +378,15 @@ impl<'a> Evaluator<'a> {
             Less | LessEq => {
                 let ord = match (a, b) {
                     (Value::Long(x), Value::Long(y)) => x.cmp(y),
-                    (Value::Ext(ExtValue::Datetime(x)), Value::Ext(ExtValue::Datetime(y))) => {
-                        x.cmp(y)
+                    (Value::Ext(ExtValue::Datetime(x)), Value::Ext(ExtValue::Datetime(y))) => x.cmp(y),
+                    (Value::Ext(ExtValue::Duration(x)), Value::Ext(ExtValue::Duration(y))) => x.cmp(y),
+                    _ => {
+                        return Err(EvalError::type_error(format!(
+                            "`<`/`<=` need two longs, two datetimes or two durations, got {} and {}",
+                            a.type_name(),
+                            b.type_name()
+                        )))
                     }
-                    (Value::Ext(ExtValue::Duration(x)), Value::Ext(ExtValue::Duration(y))) => {
-                        x.cmp(y)
-                    }
-                    _ => return Err(EvalError::type_error(format!(
-                        "`<`/`<=` need two longs, two datetimes or two durations, got {} and {}",
-                        a.type_name(),
-                        b.type_name()
-                    ))),
                 };
                 boolean(if op == Less { ord.is_lt() } else { ord.is_le() })
             }
@@ -447,9 +411,7 @@ impl<'a> Evaluator<'a> {
                         }
                         let ancestors = self.es.get(lhs).map(|e| &e.ancestors);
                         boolean(s.iter().any(|x| match x {
-                            Value::EntityUid(r) => {
-                                r == lhs || ancestors.is_some_and(|an| an.contains(r))
-                            }
+                            Value::EntityUid(r) => r == lhs || ancestors.is_some_and(|an| an.contains(r)),
                             _ => false,
                         }))
                     }
@@ -474,17 +436,12 @@ impl<'a> Evaluator<'a> {
                     return boolean(ent.is_some_and(|e| e.tags.contains_key(k)));
                 }
                 let ent = ent.ok_or_else(|| {
-                    EvalError::new(
-                        ErrorKind::EntityDoesNotExist,
-                        format!("entity {u} does not exist"),
-                    )
+                    EvalError::new(ErrorKind::EntityDoesNotExist, format!("entity {u} does not exist"))
                 })?;
-                ent.tags.get(k).map(Cow::Borrowed).ok_or_else(|| {
-                    EvalError::new(
-                        ErrorKind::TagDoesNotExist,
-                        format!("entity {u} has no tag `{k}`"),
-                    )
-                })
+                ent.tags
+                    .get(k)
+                    .map(Cow::Borrowed)
+                    .ok_or_else(|| EvalError::new(ErrorKind::TagDoesNotExist, format!("entity {u} has no tag `{k}`")))
             }
         }
     }
@@ -564,18 +521,9 @@ mod tests {
     #[test]
     fn literals_and_vars() {
         assert_eq!(ok(l(3)), Value::Long(3));
-        assert_eq!(
-            ok(Expr::var(Var::Principal)),
-            Value::EntityUid(uid("User", "alice"))
-        );
-        assert_eq!(
-            ok(Expr::var(Var::Action)),
-            Value::EntityUid(uid("Action", "view"))
-        );
-        assert_eq!(
-            ok(Expr::var(Var::Resource)),
-            Value::EntityUid(uid("Doc", "d"))
-        );
+        assert_eq!(ok(Expr::var(Var::Principal)), Value::EntityUid(uid("User", "alice")));
+        assert_eq!(ok(Expr::var(Var::Action)), Value::EntityUid(uid("Action", "view")));
+        assert_eq!(ok(Expr::var(Var::Resource)), Value::EntityUid(uid("Doc", "d")));
         assert_eq!(ok(Expr::var(Var::Context)), req().context);
         assert_eq!(err(Expr::new(ExprKind::Slot(SlotId::Principal))), TypeError);
     }
@@ -616,21 +564,13 @@ mod tests {
         assert_eq!(err(bin(BinaryOp::Add, l(i64::MAX), l(1))), ArithOverflow);
         assert_eq!(err(bin(BinaryOp::Sub, l(i64::MIN), l(1))), ArithOverflow);
         assert_eq!(err(bin(BinaryOp::Mul, l(i64::MAX), l(2))), ArithOverflow);
-        assert_eq!(
-            ok(Expr::unary(UnaryOp::Neg, l(i64::MAX))),
-            Value::Long(-i64::MAX)
-        );
+        assert_eq!(ok(Expr::unary(UnaryOp::Neg, l(i64::MAX))), Value::Long(-i64::MAX));
         assert_eq!(err(Expr::unary(UnaryOp::Neg, l(i64::MIN))), ArithOverflow);
         assert_eq!(err(Expr::unary(UnaryOp::Neg, s("1"))), TypeError);
         assert_eq!(err(bin(BinaryOp::Add, l(1), s("1"))), TypeError);
         assert_eq!(err(bin(BinaryOp::Mul, t(), l(1))), TypeError);
         // Operands are both evaluated before type checks: the first error wins.
-        let e = run(&bin(
-            BinaryOp::Add,
-            s("x"),
-            bin(BinaryOp::Add, l(i64::MAX), l(1)),
-        ))
-        .unwrap_err();
+        let e = run(&bin(BinaryOp::Add, s("x"), bin(BinaryOp::Add, l(i64::MAX), l(1)))).unwrap_err();
         assert_eq!(e.kind, ArithOverflow);
     }
 
@@ -642,15 +582,9 @@ mod tests {
         let dt = |x: &str| call("datetime", vec![s(x)]);
         let dur = |x: &str| call("duration", vec![s(x)]);
         let dec = |x: &str| call("decimal", vec![s(x)]);
-        assert_eq!(
-            ok(bin(BinaryOp::Less, dt("2020-01-01"), dt("2021-01-01"))),
-            TRUE
-        );
+        assert_eq!(ok(bin(BinaryOp::Less, dt("2020-01-01"), dt("2021-01-01"))), TRUE);
         assert_eq!(ok(bin(BinaryOp::LessEq, dur("1h"), dur("60m"))), TRUE);
-        assert_eq!(
-            err(bin(BinaryOp::Less, dt("2020-01-01"), dur("1h"))),
-            TypeError
-        );
+        assert_eq!(err(bin(BinaryOp::Less, dt("2020-01-01"), dur("1h"))), TypeError);
         assert_eq!(err(bin(BinaryOp::Less, dec("1.0"), dec("2.0"))), TypeError);
         assert_eq!(err(bin(BinaryOp::Less, s("a"), s("b"))), TypeError);
         assert_eq!(err(bin(BinaryOp::Less, l(1), s("b"))), TypeError);
@@ -663,13 +597,7 @@ mod tests {
         let eq = |a, b| ok(bin(BinaryOp::Eq, a, b));
         assert_eq!(eq(set(vec![l(1), l(2)]), set(vec![l(2), l(1), l(1)])), TRUE);
         assert_eq!(eq(s("a"), l(1)), FALSE);
-        assert_eq!(
-            eq(
-                call("decimal", vec![s("1.0")]),
-                call("decimal", vec![s("1.0000")])
-            ),
-            TRUE
-        );
+        assert_eq!(eq(call("decimal", vec![s("1.0")]), call("decimal", vec![s("1.0000")])), TRUE);
         assert_eq!(eq(call("decimal", vec![s("1.0")]), s("1.0")), FALSE);
         assert_eq!(
             eq(
@@ -678,34 +606,10 @@ mod tests {
             ),
             TRUE
         );
-        assert_eq!(
-            eq(
-                call("datetime", vec![s("1970-01-01")]),
-                call("duration", vec![s("0ms")])
-            ),
-            FALSE
-        );
-        assert_eq!(
-            eq(
-                call("duration", vec![s("1d")]),
-                call("duration", vec![s("24h")])
-            ),
-            TRUE
-        );
-        assert_eq!(
-            eq(
-                call("ip", vec![s("10.0.0.1/24")]),
-                call("ip", vec![s("10.0.0.0/24")])
-            ),
-            FALSE
-        );
-        assert_eq!(
-            eq(
-                call("ip", vec![s("1.2.3.4")]),
-                call("ip", vec![s("1.2.3.4/32")])
-            ),
-            TRUE
-        );
+        assert_eq!(eq(call("datetime", vec![s("1970-01-01")]), call("duration", vec![s("0ms")])), FALSE);
+        assert_eq!(eq(call("duration", vec![s("1d")]), call("duration", vec![s("24h")])), TRUE);
+        assert_eq!(eq(call("ip", vec![s("10.0.0.1/24")]), call("ip", vec![s("10.0.0.0/24")])), FALSE);
+        assert_eq!(eq(call("ip", vec![s("1.2.3.4")]), call("ip", vec![s("1.2.3.4/32")])), TRUE);
         assert_eq!(eq(ent("User", "a"), ent("User", "a")), TRUE);
         assert_eq!(eq(ent("User", "a"), ent("Admin", "a")), FALSE);
         let rec = |v: i64| Expr::record([("a".to_string(), l(v))].into_iter().collect());
@@ -725,22 +629,10 @@ mod tests {
         // Reflexive for missing entities; missing LHS is no error.
         assert_eq!(ok(inn(ent("User", "ghost"), ent("User", "ghost"))), TRUE);
         assert_eq!(ok(inn(ent("User", "ghost"), ent("Group", "all"))), FALSE);
-        assert_eq!(
-            ok(inn(
-                ent("User", "alice"),
-                set(vec![ent("Group", "x"), ent("Group", "all")])
-            )),
-            TRUE
-        );
+        assert_eq!(ok(inn(ent("User", "alice"), set(vec![ent("Group", "x"), ent("Group", "all")]))), TRUE);
         assert_eq!(ok(inn(ent("User", "alice"), set(vec![]))), FALSE);
         // A non-entity element is a type error even when a match exists.
-        assert_eq!(
-            err(inn(
-                ent("User", "alice"),
-                set(vec![ent("Group", "staff"), l(1)])
-            )),
-            TypeError
-        );
+        assert_eq!(err(inn(ent("User", "alice"), set(vec![ent("Group", "staff"), l(1)]))), TypeError);
         assert_eq!(err(inn(l(1), ent("Group", "staff"))), TypeError);
         assert_eq!(err(inn(ent("User", "alice"), s("Group"))), TypeError);
     }
@@ -751,53 +643,18 @@ mod tests {
         assert_eq!(ok(bin(BinaryOp::Contains, ctx_s.clone(), l(2))), TRUE);
         assert_eq!(ok(bin(BinaryOp::Contains, ctx_s.clone(), s("2"))), FALSE);
         assert_eq!(err(bin(BinaryOp::Contains, l(1), l(1))), TypeError);
-        assert_eq!(
-            ok(bin(BinaryOp::ContainsAll, ctx_s.clone(), set(vec![l(1)]))),
-            TRUE
-        );
-        assert_eq!(
-            ok(bin(BinaryOp::ContainsAll, ctx_s.clone(), set(vec![]))),
-            TRUE
-        );
-        assert_eq!(
-            ok(bin(
-                BinaryOp::ContainsAll,
-                ctx_s.clone(),
-                set(vec![l(1), l(3)])
-            )),
-            FALSE
-        );
-        assert_eq!(
-            err(bin(BinaryOp::ContainsAll, ctx_s.clone(), l(1))),
-            TypeError
-        );
-        assert_eq!(
-            ok(bin(
-                BinaryOp::ContainsAny,
-                ctx_s.clone(),
-                set(vec![l(3), l(2)])
-            )),
-            TRUE
-        );
-        assert_eq!(
-            ok(bin(BinaryOp::ContainsAny, set(vec![l(1)]), set(vec![]))),
-            FALSE
-        );
-        assert_eq!(
-            err(bin(BinaryOp::ContainsAny, s("a"), set(vec![]))),
-            TypeError
-        );
+        assert_eq!(ok(bin(BinaryOp::ContainsAll, ctx_s.clone(), set(vec![l(1)]))), TRUE);
+        assert_eq!(ok(bin(BinaryOp::ContainsAll, ctx_s.clone(), set(vec![]))), TRUE);
+        assert_eq!(ok(bin(BinaryOp::ContainsAll, ctx_s.clone(), set(vec![l(1), l(3)]))), FALSE);
+        assert_eq!(err(bin(BinaryOp::ContainsAll, ctx_s.clone(), l(1))), TypeError);
+        assert_eq!(ok(bin(BinaryOp::ContainsAny, ctx_s.clone(), set(vec![l(3), l(2)]))), TRUE);
+        assert_eq!(ok(bin(BinaryOp::ContainsAny, set(vec![l(1)]), set(vec![]))), FALSE);
+        assert_eq!(err(bin(BinaryOp::ContainsAny, s("a"), set(vec![]))), TypeError);
         assert_eq!(ok(Expr::unary(UnaryOp::IsEmpty, set(vec![]))), TRUE);
         assert_eq!(ok(Expr::unary(UnaryOp::IsEmpty, ctx_s)), FALSE);
         assert_eq!(err(Expr::unary(UnaryOp::IsEmpty, l(1))), TypeError);
-        assert_eq!(
-            ok(set(vec![l(1), l(1), s("a")])),
-            Value::set([Value::Long(1), Value::String("a".into())])
-        );
-        assert_eq!(
-            err(set(vec![l(1), bin(BinaryOp::Add, l(1), t())])),
-            TypeError
-        );
+        assert_eq!(ok(set(vec![l(1), l(1), s("a")])), Value::set([Value::Long(1), Value::String("a".into())]));
+        assert_eq!(err(set(vec![l(1), bin(BinaryOp::Add, l(1), t())])), TypeError);
     }
 
     #[test]
@@ -805,34 +662,19 @@ mod tests {
         let p = || Expr::var(Var::Principal);
         assert_eq!(ok(Expr::get_attr(p(), "age")), Value::Long(30));
         assert_eq!(err(Expr::get_attr(p(), "nope")), AttrDoesNotExist);
-        assert_eq!(
-            err(Expr::get_attr(ent("User", "ghost"), "age")),
-            EntityDoesNotExist
-        );
+        assert_eq!(err(Expr::get_attr(ent("User", "ghost"), "age")), EntityDoesNotExist);
         assert_eq!(err(Expr::get_attr(l(1), "age")), TypeError);
-        assert_eq!(
-            ok(Expr::get_attr(Expr::get_attr(p(), "rec"), "x")),
-            Value::Long(1)
-        );
-        assert_eq!(
-            err(Expr::get_attr(Expr::get_attr(p(), "rec"), "y")),
-            AttrDoesNotExist
-        );
+        assert_eq!(ok(Expr::get_attr(Expr::get_attr(p(), "rec"), "x")), Value::Long(1));
+        assert_eq!(err(Expr::get_attr(Expr::get_attr(p(), "rec"), "y")), AttrDoesNotExist);
         // Attribute of an attribute entity that exists but lacks it.
-        assert_eq!(
-            err(Expr::get_attr(Expr::get_attr(p(), "boss"), "age")),
-            AttrDoesNotExist
-        );
+        assert_eq!(err(Expr::get_attr(Expr::get_attr(p(), "boss"), "age")), AttrDoesNotExist);
         assert_eq!(ok(Expr::has_attr(p(), "age")), TRUE);
         assert_eq!(ok(Expr::has_attr(p(), "nope")), FALSE);
         assert_eq!(ok(Expr::has_attr(ent("User", "ghost"), "age")), FALSE);
         assert_eq!(ok(Expr::has_attr(Expr::var(Var::Context), "n")), TRUE);
         assert_eq!(err(Expr::has_attr(l(1), "x")), TypeError);
         // Extended `has` desugaring: `principal has age.x` → type error.
-        let ext_has = Expr::and(
-            Expr::has_attr(p(), "age"),
-            Expr::has_attr(Expr::get_attr(p(), "age"), "x"),
-        );
+        let ext_has = Expr::and(Expr::has_attr(p(), "age"), Expr::has_attr(Expr::get_attr(p(), "age"), "x"));
         assert_eq!(err(ext_has), TypeError);
         // Tags and attributes are separate namespaces.
         assert_eq!(err(Expr::get_attr(p(), "color")), AttrDoesNotExist);
@@ -843,119 +685,52 @@ mod tests {
         let p = || Expr::var(Var::Principal);
         assert_eq!(ok(bin(BinaryOp::HasTag, p(), s("color"))), TRUE);
         assert_eq!(ok(bin(BinaryOp::HasTag, p(), s("age"))), FALSE);
-        assert_eq!(
-            ok(bin(BinaryOp::HasTag, ent("User", "ghost"), s("color"))),
-            FALSE
-        );
-        assert_eq!(
-            ok(bin(BinaryOp::GetTag, p(), s("color"))),
-            Value::String("red".into())
-        );
+        assert_eq!(ok(bin(BinaryOp::HasTag, ent("User", "ghost"), s("color"))), FALSE);
+        assert_eq!(ok(bin(BinaryOp::GetTag, p(), s("color"))), Value::String("red".into()));
         assert_eq!(err(bin(BinaryOp::GetTag, p(), s("age"))), TagDoesNotExist);
-        assert_eq!(
-            err(bin(BinaryOp::GetTag, ent("User", "ghost"), s("color"))),
-            EntityDoesNotExist
-        );
+        assert_eq!(err(bin(BinaryOp::GetTag, ent("User", "ghost"), s("color"))), EntityDoesNotExist);
         // Types are checked before the store lookup.
-        assert_eq!(
-            err(bin(BinaryOp::GetTag, ent("User", "ghost"), l(1))),
-            TypeError
-        );
-        assert_eq!(
-            err(bin(BinaryOp::HasTag, Expr::var(Var::Context), s("x"))),
-            TypeError
-        );
+        assert_eq!(err(bin(BinaryOp::GetTag, ent("User", "ghost"), l(1))), TypeError);
+        assert_eq!(err(bin(BinaryOp::HasTag, Expr::var(Var::Context), s("x"))), TypeError);
     }
 
     #[test]
     fn like_and_is() {
         let pat = |elems: Vec<PatternElem>| Pattern(elems);
         use PatternElem::{Char, Wildcard};
-        assert_eq!(
-            ok(Expr::like(s("abc"), pat(vec![Char('a'), Wildcard]))),
-            TRUE
-        );
-        assert_eq!(
-            ok(Expr::like(s("abc"), pat(vec![Char('b'), Wildcard]))),
-            FALSE
-        );
-        assert_eq!(
-            ok(Expr::like(s("a*"), pat(vec![Char('a'), Char('*')]))),
-            TRUE
-        );
+        assert_eq!(ok(Expr::like(s("abc"), pat(vec![Char('a'), Wildcard]))), TRUE);
+        assert_eq!(ok(Expr::like(s("abc"), pat(vec![Char('b'), Wildcard]))), FALSE);
+        assert_eq!(ok(Expr::like(s("a*"), pat(vec![Char('a'), Char('*')]))), TRUE);
         assert_eq!(err(Expr::like(l(1), pat(vec![Wildcard]))), TypeError);
-        assert_eq!(
-            ok(Expr::is(Expr::var(Var::Principal), EntityType::new("User"))),
-            TRUE
-        );
-        assert_eq!(
-            ok(Expr::is(ent("NS::User", "a"), EntityType::new("User"))),
-            FALSE
-        );
+        assert_eq!(ok(Expr::is(Expr::var(Var::Principal), EntityType::new("User"))), TRUE);
+        assert_eq!(ok(Expr::is(ent("NS::User", "a"), EntityType::new("User"))), FALSE);
         assert_eq!(err(Expr::is(l(1), EntityType::new("User"))), TypeError);
         // `principal is Photo in 1`: false for a non-Photo, type error for a Photo.
-        let is_in = |who: Expr| {
-            Expr::and(
-                Expr::is(who.clone(), EntityType::new("Photo")),
-                bin(BinaryOp::In, who, l(1)),
-            )
-        };
+        let is_in =
+            |who: Expr| Expr::and(Expr::is(who.clone(), EntityType::new("Photo")), bin(BinaryOp::In, who, l(1)));
         assert_eq!(ok(is_in(Expr::var(Var::Principal))), FALSE);
         assert_eq!(err(is_in(ent("Photo", "p"))), TypeError);
     }
 
     #[test]
     fn records() {
-        let r = Expr::record(
-            [("b".to_string(), l(2)), ("a".to_string(), s("x"))]
-                .into_iter()
-                .collect(),
-        );
-        assert_eq!(
-            ok(r),
-            Value::record([
-                ("a".into(), Value::String("x".into())),
-                ("b".into(), Value::Long(2))
-            ])
-        );
-        let bad = Expr::record(
-            [("a".to_string(), Expr::get_attr(l(1), "x"))]
-                .into_iter()
-                .collect(),
-        );
+        let r = Expr::record([("b".to_string(), l(2)), ("a".to_string(), s("x"))].into_iter().collect());
+        assert_eq!(ok(r), Value::record([("a".into(), Value::String("x".into())), ("b".into(), Value::Long(2))]));
+        let bad = Expr::record([("a".to_string(), Expr::get_attr(l(1), "x"))].into_iter().collect());
         assert_eq!(err(bad), TypeError);
     }
 
     #[test]
     fn extension_calls() {
-        assert_eq!(
-            ok(call(
-                "lessThan",
-                vec![
-                    call("decimal", vec![s("1.0")]),
-                    call("decimal", vec![s("1.5")])
-                ]
-            )),
-            TRUE
-        );
+        assert_eq!(ok(call("lessThan", vec![call("decimal", vec![s("1.0")]), call("decimal", vec![s("1.5")])])), TRUE);
         // Arguments are evaluated before the arity check.
-        let e = run(&call(
-            "decimal",
-            vec![bin(BinaryOp::Add, l(i64::MAX), l(1)), s("1.0")],
-        ))
-        .unwrap_err();
+        let e = run(&call("decimal", vec![bin(BinaryOp::Add, l(i64::MAX), l(1)), s("1.0")])).unwrap_err();
         assert_eq!(e.kind, ArithOverflow);
         assert_eq!(err(call("decimal", vec![s("1.0"), s("1.0")])), TypeError);
         assert_eq!(err(call("decimal", vec![l(1)])), TypeError);
         assert_eq!(err(call("decimal", vec![s("x")])), ExtensionError);
         assert_eq!(
-            ok(call(
-                "offset",
-                vec![
-                    call("datetime", vec![s("1970-01-01")]),
-                    call("duration", vec![s("1s")])
-                ]
-            )),
+            ok(call("offset", vec![call("datetime", vec![s("1970-01-01")]), call("duration", vec![s("1s")])])),
             Value::Ext(ExtValue::Datetime(1000))
         );
     }
@@ -963,8 +738,7 @@ mod tests {
     #[test]
     fn policy_condition_evaluates() {
         use crate::ast::{
-            ActionConstraint, Condition, ConditionKind, Effect, EntityOrSlot, Policy, PolicyId,
-            ScopeConstraint,
+            ActionConstraint, Condition, ConditionKind, Effect, EntityOrSlot, Policy, PolicyId, ScopeConstraint,
         };
         let p = Policy {
             id: PolicyId("p".into()),
@@ -975,11 +749,7 @@ mod tests {
             resource: ScopeConstraint::Is(EntityType::new("Doc")),
             conditions: vec![Condition {
                 kind: ConditionKind::Unless,
-                body: bin(
-                    BinaryOp::Less,
-                    Expr::get_attr(Expr::var(Var::Context), "n"),
-                    l(3),
-                ),
+                body: bin(BinaryOp::Less, Expr::get_attr(Expr::var(Var::Context), "n"), l(3)),
             }],
             loc: None,
         };
@@ -1025,8 +795,8 @@ mod tests {
 mod bench {
     use super::*;
     use crate::ast::{
-        ActionConstraint, Condition, ConditionKind, Effect, EntityOrSlot, EntityType, Policy,
-        PolicyId, PolicySet, ScopeConstraint,
+        ActionConstraint, Condition, ConditionKind, Effect, EntityOrSlot, EntityType, Policy, PolicyId, PolicySet,
+        ScopeConstraint,
     };
     use crate::authorizer::Authorizer;
     use crate::entities::Entity;
@@ -1045,10 +815,7 @@ mod bench {
             );
         }
         for g in 0..10 {
-            es.push(
-                Entity::new(uid("Group", format!("g{g}")))
-                    .with_parents([uid("Group", "all".into())]),
-            );
+            es.push(Entity::new(uid("Group", format!("g{g}"))).with_parents([uid("Group", "all".into())]));
         }
         let store = Entities::from_entities(es, None).unwrap();
         let mut policies = Vec::new();
@@ -1056,28 +823,14 @@ mod bench {
             policies.push(Policy {
                 id: PolicyId(format!("p{i}")),
                 annotations: Default::default(),
-                effect: if i % 10 == 7 {
-                    Effect::Forbid
-                } else {
-                    Effect::Permit
-                },
-                principal: ScopeConstraint::In(EntityOrSlot::Entity(uid(
-                    "Group",
-                    format!("g{}", i % 10),
-                ))),
-                action: ActionConstraint::In(vec![
-                    uid("Action", format!("a{}", i % 5)),
-                    uid("Action", "all".into()),
-                ]),
+                effect: if i % 10 == 7 { Effect::Forbid } else { Effect::Permit },
+                principal: ScopeConstraint::In(EntityOrSlot::Entity(uid("Group", format!("g{}", i % 10)))),
+                action: ActionConstraint::In(vec![uid("Action", format!("a{}", i % 5)), uid("Action", "all".into())]),
                 resource: ScopeConstraint::Is(EntityType::new("Doc")),
                 conditions: vec![Condition {
                     kind: ConditionKind::When,
                     body: Expr::and(
-                        Expr::binary(
-                            BinaryOp::Less,
-                            Expr::get_attr(Expr::var(Var::Principal), "age"),
-                            Expr::long(150),
-                        ),
+                        Expr::binary(BinaryOp::Less, Expr::get_attr(Expr::var(Var::Principal), "age"), Expr::long(150)),
                         Expr::like(
                             Expr::get_attr(Expr::var(Var::Principal), "name"),
                             crate::ast::Pattern(vec![
@@ -1090,11 +843,7 @@ mod bench {
                 loc: None,
             });
         }
-        let auth = Authorizer::new(&PolicySet {
-            policies,
-            links: vec![],
-        })
-        .unwrap();
+        let auth = Authorizer::new(&PolicySet { policies, links: vec![] }).unwrap();
         let n = 20_000;
         // CPU time of this thread (ns), so that a loaded machine does not
         // distort the figure.
@@ -1158,8 +907,7 @@ mod text_tests {
             let got = run(src);
             match want {
                 Ok(v) => {
-                    let want_v =
-                        run(v).unwrap_or_else(|e| panic!("expected value `{v}` errs: {e}"));
+                    let want_v = run(v).unwrap_or_else(|e| panic!("expected value `{v}` errs: {e}"));
                     match &got {
                         Ok(g) => assert_eq!(g, &want_v, "`{src}` gave {}", value_to_cedar(g)),
                         Err(e) => panic!("`{src}`: expected {v}, got error {e}"),
@@ -1280,7 +1028,10 @@ mod text_tests {
             ("datetime(\"2024-01-01\") < duration(\"1d\")", Err(TypeError)),
             ("datetime(\"2024-01-01\").offset(duration(\"1d\")) == datetime(\"2024-01-02\")", Ok("true")),
             ("datetime(\"2024-01-02\").durationSince(datetime(\"2024-01-01\"))", Ok("duration(\"24h\")")),
-            ("datetime(\"1970-01-01\").offset(duration(\"9223372036854775807ms\")).offset(duration(\"1ms\"))", Err(ExtensionError)),
+            (
+                "datetime(\"1970-01-01\").offset(duration(\"9223372036854775807ms\")).offset(duration(\"1ms\"))",
+                Err(ExtensionError),
+            ),
             ("duration(\"1d\") == duration(\"24h\")", Ok("true")),
             ("duration(\"-1ms\").toSeconds()", Ok("0")),
             ("duration(\"-90m\").toHours()", Ok("-1")),

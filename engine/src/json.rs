@@ -37,10 +37,7 @@ impl std::error::Error for DataError {}
 
 impl DataError {
     pub fn new(path: impl fmt::Display, message: impl Into<String>) -> DataError {
-        DataError {
-            path: path.to_string(),
-            message: message.into(),
-        }
+        DataError { path: path.to_string(), message: message.into() }
     }
 }
 
@@ -130,12 +127,8 @@ pub fn parse_last_wins_bytes(src: &[u8]) -> Result<Json, DataError> {
 }
 
 fn utf8(src: &[u8]) -> Result<&str, DataError> {
-    std::str::from_utf8(src).map_err(|e| {
-        DataError::new(
-            format!("byte {}", e.valid_up_to()),
-            "invalid UTF-8 in JSON input",
-        )
-    })
+    std::str::from_utf8(src)
+        .map_err(|e| DataError::new(format!("byte {}", e.valid_up_to()), "invalid UTF-8 in JSON input"))
 }
 
 /// Shared state of one parse: the first value error (with its path), kept
@@ -146,24 +139,15 @@ struct Ctx {
 }
 
 fn parse_with(src: &str, last_wins: bool) -> Result<Json, DataError> {
-    let ctx = Ctx {
-        last_wins,
-        err: RefCell::new(None),
-    };
+    let ctx = Ctx { last_wins, err: RefCell::new(None) };
     let mut de = serde_json::Deserializer::from_str(src);
-    let res = Seed {
-        ctx: &ctx,
-        path: &Path::ROOT,
-    }
-    .deserialize(&mut de)
-    .and_then(|v| de.end().map(|_| v));
+    let res = Seed { ctx: &ctx, path: &Path::ROOT }.deserialize(&mut de).and_then(|v| de.end().map(|_| v));
     match res {
         Ok(v) => Ok(v),
         Err(e) => {
             if let Some(mut err) = ctx.err.into_inner() {
                 if e.line() != 0 {
-                    err.message =
-                        format!("{} (line {}, column {})", err.message, e.line(), e.column());
+                    err.message = format!("{} (line {}, column {})", err.message, e.line(), e.column());
                 }
                 return Err(err);
             }
@@ -225,9 +209,7 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
     fn visit_u64<E: serde::de::Error>(self, u: u64) -> Result<Json, E> {
         match i64::try_from(u) {
             Ok(i) => Ok(Json::from(i)),
-            Err(_) => Err(self.fail(format!(
-                "integer {u} does not fit in a signed 64-bit integer"
-            ))),
+            Err(_) => Err(self.fail(format!("integer {u} does not fit in a signed 64-bit integer"))),
         }
     }
     fn visit_f64<E: serde::de::Error>(self, f: f64) -> Result<Json, E> {
@@ -250,10 +232,7 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
         let mut out = Vec::new();
         loop {
             let p = self.path.index(out.len());
-            match seq.next_element_seed(Seed {
-                ctx: self.ctx,
-                path: &p,
-            })? {
+            match seq.next_element_seed(Seed { ctx: self.ctx, path: &p })? {
                 Some(v) => out.push(v),
                 None => break,
             }
@@ -264,15 +243,9 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
         let mut out = serde_json::Map::new();
         while let Some(key) = map.next_key::<String>()? {
             let p = self.path.key(&key);
-            let v = map.next_value_seed(Seed {
-                ctx: self.ctx,
-                path: &p,
-            })?;
+            let v = map.next_value_seed(Seed { ctx: self.ctx, path: &p })?;
             if out.contains_key(&key) && !self.ctx.last_wins {
-                let s = Seed {
-                    ctx: self.ctx,
-                    path: &p,
-                };
+                let s = Seed { ctx: self.ctx, path: &p };
                 return Err(s.fail(format!("duplicate key `{key}` in object")));
             }
             // With preserve_order, re-inserting an existing key keeps its
@@ -291,14 +264,8 @@ mod tests {
     fn accepts_plain_json() {
         let v = parse_strict(r#"{"a": [1, -2, "x", true, null, {"b": {}}]}"#).unwrap();
         assert_eq!(v["a"][1], Json::from(-2));
-        assert_eq!(
-            parse_strict("9223372036854775807").unwrap(),
-            Json::from(i64::MAX)
-        );
-        assert_eq!(
-            parse_strict("-9223372036854775808").unwrap(),
-            Json::from(i64::MIN)
-        );
+        assert_eq!(parse_strict("9223372036854775807").unwrap(), Json::from(i64::MAX));
+        assert_eq!(parse_strict("-9223372036854775808").unwrap(), Json::from(i64::MIN));
         // serde_json (and so Cedar) reads `-0` as a float.
         assert!(parse_strict("-0").is_err());
     }

@@ -28,15 +28,11 @@ pub const MAX_VALUE_DEPTH: usize = 256;
 
 #[cold]
 fn too_deep(path: &Path) -> DataError {
-    path.err(format!(
-        "value nested more than {MAX_VALUE_DEPTH} levels deep"
-    ))
+    path.err(format!("value nested more than {MAX_VALUE_DEPTH} levels deep"))
 }
 
 /// Identifiers that may not be a component of an entity type name.
-const RESERVED: &[&str] = &[
-    "true", "false", "if", "then", "else", "in", "is", "has", "like", "__cedar",
-];
+const RESERVED: &[&str] = &["true", "false", "if", "then", "else", "in", "is", "has", "like", "__cedar"];
 
 /// Is `s` a normalized Cedar name (`A::B`, no spaces, no reserved
 /// components)? Entity types in JSON must be.
@@ -53,9 +49,7 @@ fn entity_type(s: &str, path: &Path) -> Result<EntityType, DataError> {
     if is_normalized_name(s) {
         Ok(EntityType::new(s))
     } else {
-        Err(path.err(format!(
-            "`{s}` is not a valid (normalized) entity type name"
-        )))
+        Err(path.err(format!("`{s}` is not a valid (normalized) entity type name")))
     }
 }
 
@@ -64,10 +58,7 @@ fn type_and_id(o: &Map<String, Json>, path: &Path) -> Result<Option<EntityUid>, 
     match (o.get("type"), o.get("id")) {
         (Some(Json::String(t)), Some(Json::String(id))) => {
             let p = path.key("type");
-            Ok(Some(EntityUid {
-                ty: entity_type(t, &p)?,
-                id: id.clone(),
-            }))
+            Ok(Some(EntityUid { ty: entity_type(t, &p)?, id: id.clone() }))
         }
         _ => Ok(None),
     }
@@ -108,11 +99,7 @@ pub fn describe(j: &Json) -> String {
 }
 
 /// Read a value, schema-directed if `expected` is given.
-pub fn value_from_json(
-    j: &Json,
-    expected: Option<&SchemaType>,
-    path: &Path,
-) -> Result<Value, DataError> {
+pub fn value_from_json(j: &Json, expected: Option<&SchemaType>, path: &Path) -> Result<Value, DataError> {
     match expected {
         None => generic(j, path, 0),
         Some(t) => typed(j, t, path, 0),
@@ -126,11 +113,10 @@ fn generic(j: &Json, path: &Path, depth: usize) -> Result<Value, DataError> {
     }
     match j {
         Json::Bool(b) => Ok(Value::Bool(*b)),
-        Json::Number(n) => n.as_i64().map(Value::Long).ok_or_else(|| {
-            path.err(format!(
-                "number {n} is not an integer in the signed 64-bit range"
-            ))
-        }),
+        Json::Number(n) => n
+            .as_i64()
+            .map(Value::Long)
+            .ok_or_else(|| path.err(format!("number {n} is not an integer in the signed 64-bit range"))),
         Json::String(s) => Ok(Value::String(s.clone())),
         Json::Null => Err(path.err("`null` is not a Cedar value")),
         Json::Array(items) => {
@@ -163,9 +149,7 @@ fn escape(o: &Map<String, Json>, path: &Path, depth: usize) -> Result<Option<Val
     let (k, v) = o.iter().next().expect("one key");
     let p = path.key(k);
     match (k.as_str(), v) {
-        ("__entity", Json::Object(inner)) if inner.len() >= 2 => {
-            Ok(type_and_id(inner, &p)?.map(Value::EntityUid))
-        }
+        ("__entity", Json::Object(inner)) if inner.len() >= 2 => Ok(type_and_id(inner, &p)?.map(Value::EntityUid)),
         ("__extn", Json::Object(inner)) if inner.len() >= 2 => extn_call(inner, &p, depth),
         ("__expr", _) => Err(p.err("`__expr` escapes are not supported")),
         _ => Ok(None),
@@ -175,11 +159,7 @@ fn escape(o: &Map<String, Json>, path: &Path, depth: usize) -> Result<Option<Val
 /// Evaluate an `__extn` body `{"fn": F, "arg": A}` / `{"fn": F, "args": [A…]}`
 /// (`Ok(None)` if it does not have that shape). Arguments are themselves
 /// values in JSON, so `offset` can take two `__extn` arguments.
-fn extn_call(
-    inner: &Map<String, Json>,
-    path: &Path,
-    depth: usize,
-) -> Result<Option<Value>, DataError> {
+fn extn_call(inner: &Map<String, Json>, path: &Path, depth: usize) -> Result<Option<Value>, DataError> {
     let Some(Json::String(f)) = inner.get("fn") else {
         return Ok(None);
     };
@@ -195,9 +175,7 @@ fn extn_call(
         }
         _ => return Ok(None),
     };
-    ext::call(f, &args)
-        .map(Some)
-        .map_err(|e| path.err(format!("extension function `{f}` failed: {}", e.message)))
+    ext::call(f, &args).map(Some).map_err(|e| path.err(format!("extension function `{f}` failed: {}", e.message)))
 }
 
 fn ext_constructor(t: ExtType) -> &'static str {
@@ -240,10 +218,7 @@ fn typed(j: &Json, t: &SchemaType, path: &Path, depth: usize) -> Result<Value, D
         SchemaType::Entity(ty) => {
             let u = uid_from_json(j, path)?;
             if &u.ty != ty {
-                return Err(path.err(format!(
-                    "expected an entity of type `{ty}`, found one of type `{}`",
-                    u.ty
-                )));
+                return Err(path.err(format!("expected an entity of type `{ty}`, found one of type `{}`", u.ty)));
             }
             Ok(Value::EntityUid(u))
         }
@@ -254,27 +229,22 @@ fn typed(j: &Json, t: &SchemaType, path: &Path, depth: usize) -> Result<Value, D
                     .map_err(|e| path.err(format!("invalid {} `{s}`: {}", et.name(), e.message)))?,
                 Json::Object(o) => {
                     let explicit = match o.get("__extn") {
-                        Some(Json::Object(inner)) if o.len() == 1 => {
-                            extn_call(inner, &path.key("__extn"), depth)?
-                        }
+                        Some(Json::Object(inner)) if o.len() == 1 => extn_call(inner, &path.key("__extn"), depth)?,
                         _ => None,
                     };
                     match explicit {
                         Some(v) => v,
                         // Bare `{"fn": F, "arg": A}`.
-                        None => extn_call(o, path, depth)?
-                            .ok_or_else(|| mismatch(&format!("a {} value", et.name())))?,
+                        None => {
+                            extn_call(o, path, depth)?.ok_or_else(|| mismatch(&format!("a {} value", et.name())))?
+                        }
                     }
                 }
                 _ => return Err(mismatch(&format!("a {} value", et.name()))),
             };
             match &v {
                 Value::Ext(x) if ext_type_of(x) == *et => Ok(v),
-                _ => Err(path.err(format!(
-                    "expected a {} value, found a {}",
-                    et.name(),
-                    v.type_name()
-                ))),
+                _ => Err(path.err(format!("expected a {} value, found a {}", et.name(), v.type_name()))),
             }
         }
         SchemaType::Set(elem) => match j {
@@ -296,11 +266,7 @@ fn typed(j: &Json, t: &SchemaType, path: &Path, depth: usize) -> Result<Value, D
 
 /// Read a JSON object as a record of type `rt`: every required attribute
 /// present, no undeclared attribute, each value of its declared type.
-pub fn record_from_json(
-    o: &Map<String, Json>,
-    rt: &RecordType,
-    path: &Path,
-) -> Result<Value, DataError> {
+pub fn record_from_json(o: &Map<String, Json>, rt: &RecordType, path: &Path) -> Result<Value, DataError> {
     Ok(Value::Record(Arc::new(record_map_from_json(o, rt, path)?)))
 }
 
@@ -337,10 +303,7 @@ fn record_map(
 
 /// Read a JSON object as a map of generic values (entity attrs/tags without
 /// a schema).
-pub fn map_from_json(
-    o: &Map<String, Json>,
-    path: &Path,
-) -> Result<BTreeMap<String, Value>, DataError> {
+pub fn map_from_json(o: &Map<String, Json>, path: &Path) -> Result<BTreeMap<String, Value>, DataError> {
     let mut out = BTreeMap::new();
     for (k, v) in o {
         out.insert(k.clone(), generic(v, &path.key(k), 1)?);
@@ -360,11 +323,7 @@ pub fn value_to_json(v: &Value) -> Json {
         Value::String(s) => Json::String(s.clone()),
         Value::EntityUid(u) => json!({"__entity": uid_to_json(u)}),
         Value::Set(s) => Json::Array(s.iter().map(value_to_json).collect()),
-        Value::Record(r) => Json::Object(
-            r.iter()
-                .map(|(k, v)| (k.clone(), value_to_json(v)))
-                .collect(),
-        ),
+        Value::Record(r) => Json::Object(r.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect()),
         Value::Ext(e) => ext_to_json(e),
     }
 }
@@ -383,11 +342,7 @@ pub fn ext_to_json(e: &ExtValue) -> Json {
 
 /// A map of values as a JSON object (entity attrs/tags).
 pub fn map_to_json(m: &BTreeMap<String, Value>) -> Json {
-    Json::Object(
-        m.iter()
-            .map(|(k, v)| (k.clone(), value_to_json(v)))
-            .collect(),
-    )
+    Json::Object(m.iter().map(|(k, v)| (k.clone(), value_to_json(v))).collect())
 }
 
 #[cfg(test)]
@@ -415,23 +370,14 @@ mod tests {
             read("[1, 1, true, \"s\"]").unwrap(),
             Value::set([Value::Long(1), Value::Bool(true), Value::String("s".into())])
         );
-        assert_eq!(
-            read(r#"{"__entity": {"type": "A::B", "id": "x"}}"#).unwrap(),
-            uid("A::B", "x")
-        );
-        assert_eq!(
-            read(r#"{"__extn": {"fn": "decimal", "arg": "1.5"}}"#).unwrap(),
-            call("decimal", "1.5")
-        );
+        assert_eq!(read(r#"{"__entity": {"type": "A::B", "id": "x"}}"#).unwrap(), uid("A::B", "x"));
+        assert_eq!(read(r#"{"__extn": {"fn": "decimal", "arg": "1.5"}}"#).unwrap(), call("decimal", "1.5"));
         assert_eq!(
             read(r#"{"__extn": {"fn": "offset", "args": [{"__extn": {"fn": "datetime", "arg": "1970-01-01"}}, {"__extn": {"fn": "duration", "arg": "5ms"}}]}}"#).unwrap(),
             Value::Ext(ExtValue::Datetime(5))
         );
         // `{"type","id"}` without a schema is a record.
-        assert!(matches!(
-            read(r#"{"type": "A", "id": "x"}"#).unwrap(),
-            Value::Record(_)
-        ));
+        assert!(matches!(read(r#"{"type": "A", "id": "x"}"#).unwrap(), Value::Record(_)));
         assert!(read("null").is_err());
         assert!(read(r#"{"a": {"__expr": "1"}}"#).unwrap_err().path == "a.__expr");
     }
@@ -450,17 +396,9 @@ mod tests {
             assert!(matches!(read(src), Ok(Value::Record(_))), "{src}");
         }
         // Extra inner keys are ignored.
-        assert_eq!(
-            read(r#"{"__entity": {"type": "B", "id": "x", "z": 0}}"#).unwrap(),
-            uid("B", "x")
-        );
+        assert_eq!(read(r#"{"__entity": {"type": "B", "id": "x", "z": 0}}"#).unwrap(), uid("B", "x"));
         // A bad name or a failing constructor makes the document invalid.
-        assert_eq!(
-            read(r#"[{"__entity": {"type": "A :: B", "id": "x"}}]"#)
-                .unwrap_err()
-                .path,
-            "[0].__entity.type"
-        );
+        assert_eq!(read(r#"[{"__entity": {"type": "A :: B", "id": "x"}}]"#).unwrap_err().path, "[0].__entity.type");
         assert!(read(r#"{"__entity": {"type": "if", "id": "x"}}"#).is_err());
         let e = read(r#"{"k": {"__extn": {"fn": "ip", "arg": "1.2.3"}}}"#).unwrap_err();
         assert_eq!(e.path, "k.__extn");
@@ -471,63 +409,30 @@ mod tests {
     #[test]
     fn schema_directed() {
         let user = SchemaType::Entity(EntityType::new("User"));
-        assert_eq!(
-            read_t(r#"{"type": "User", "id": "a"}"#, &user).unwrap(),
-            uid("User", "a")
-        );
-        assert_eq!(
-            read_t(r#"{"__entity": {"type": "User", "id": "a"}}"#, &user).unwrap(),
-            uid("User", "a")
-        );
+        assert_eq!(read_t(r#"{"type": "User", "id": "a"}"#, &user).unwrap(), uid("User", "a"));
+        assert_eq!(read_t(r#"{"__entity": {"type": "User", "id": "a"}}"#, &user).unwrap(), uid("User", "a"));
         assert!(read_t(r#"{"type": "Group", "id": "a"}"#, &user).is_err());
         let ipt = SchemaType::Extension(ExtType::IpAddr);
         assert_eq!(read_t(r#""1.2.3.4""#, &ipt).unwrap(), call("ip", "1.2.3.4"));
-        assert_eq!(
-            read_t(r#"{"fn": "ip", "arg": "1.2.3.4"}"#, &ipt).unwrap(),
-            call("ip", "1.2.3.4")
-        );
-        assert_eq!(
-            read_t(r#"{"__extn": {"fn": "ip", "arg": "1.2.3.4"}}"#, &ipt).unwrap(),
-            call("ip", "1.2.3.4")
-        );
+        assert_eq!(read_t(r#"{"fn": "ip", "arg": "1.2.3.4"}"#, &ipt).unwrap(), call("ip", "1.2.3.4"));
+        assert_eq!(read_t(r#"{"__extn": {"fn": "ip", "arg": "1.2.3.4"}}"#, &ipt).unwrap(), call("ip", "1.2.3.4"));
         assert!(read_t(r#"{"fn": "decimal", "arg": "1.0"}"#, &ipt).is_err());
         assert!(read_t(r#""1.2.3""#, &ipt).is_err());
         let dt = SchemaType::Extension(ExtType::Datetime);
-        assert_eq!(
-            read_t(r#""1970-01-02""#, &dt).unwrap(),
-            Value::Ext(ExtValue::Datetime(86_400_000))
-        );
+        assert_eq!(read_t(r#""1970-01-02""#, &dt).unwrap(), Value::Ext(ExtValue::Datetime(86_400_000)));
         let set = SchemaType::Set(Box::new(SchemaType::Extension(ExtType::Decimal)));
-        assert_eq!(
-            read_t(r#"["1.0", "1.0000"]"#, &set).unwrap(),
-            Value::set([call("decimal", "1.0")])
-        );
+        assert_eq!(read_t(r#"["1.0", "1.0000"]"#, &set).unwrap(), Value::set([call("decimal", "1.0")]));
         assert_eq!(read_t(r#"["1.0", "x"]"#, &set).unwrap_err().path, "[1]");
         let mut rt = RecordType::default();
-        rt.attrs.insert(
-            "a".into(),
-            AttributeType {
-                ty: SchemaType::Long,
-                required: true,
-            },
-        );
-        rt.attrs.insert(
-            "b".into(),
-            AttributeType {
-                ty: user.clone(),
-                required: false,
-            },
-        );
+        rt.attrs.insert("a".into(), AttributeType { ty: SchemaType::Long, required: true });
+        rt.attrs.insert("b".into(), AttributeType { ty: user.clone(), required: false });
         let rec = SchemaType::Record(rt);
         assert!(read_t(r#"{"a": 1}"#, &rec).is_ok());
         assert_eq!(
             read_t(r#"{"a": 1, "b": {"type": "User", "id": "x"}}"#, &rec).unwrap(),
             Value::record([("a".into(), Value::Long(1)), ("b".into(), uid("User", "x"))])
         );
-        assert!(read_t(r#"{"b": {"type": "User", "id": "x"}}"#, &rec)
-            .unwrap_err()
-            .message
-            .contains("required"));
+        assert!(read_t(r#"{"b": {"type": "User", "id": "x"}}"#, &rec).unwrap_err().message.contains("required"));
         assert_eq!(read_t(r#"{"a": 1, "c": 2}"#, &rec).unwrap_err().path, "c");
         assert_eq!(read_t(r#"{"a": "1"}"#, &rec).unwrap_err().path, "a");
     }
@@ -561,10 +466,7 @@ mod tests {
             Value::Ext(ExtValue::Duration(i64::MIN)),
             Value::Ext(ExtValue::Decimal(i64::MIN)),
             Value::set([Value::Long(1), Value::String("a".into())]),
-            Value::record([
-                ("a".into(), Value::empty_record()),
-                ("__entity".into(), Value::Long(1)),
-            ]),
+            Value::record([("a".into(), Value::empty_record()), ("__entity".into(), Value::Long(1))]),
         ];
         for v in vals {
             let j = value_to_json(&v);

@@ -45,17 +45,7 @@ mod tests {
 
     /// `*` is a wildcard, every other char literal (test helper only).
     fn pat(s: &str) -> Pattern {
-        Pattern(
-            s.chars()
-                .map(|c| {
-                    if c == '*' {
-                        PatternElem::Wildcard
-                    } else {
-                        PatternElem::Char(c)
-                    }
-                })
-                .collect(),
-        )
+        Pattern(s.chars().map(|c| if c == '*' { PatternElem::Wildcard } else { PatternElem::Char(c) }).collect())
     }
 
     #[test]

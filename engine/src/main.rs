@@ -17,11 +17,7 @@ use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
 #[derive(Parser)]
-#[command(
-    name = "engine",
-    version,
-    about = "A Cedar 4.x compatible authorization engine"
-)]
+#[command(name = "engine", version, about = "A Cedar 4.x compatible authorization engine")]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -141,8 +137,7 @@ fn file_name(p: &Path) -> String {
 }
 
 fn has_json_ext(p: &Path) -> bool {
-    p.extension()
-        .is_some_and(|e| e.eq_ignore_ascii_case("json"))
+    p.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
 
 fn format_for(p: &Path, forced: Option<SyntaxArg>) -> Format {
@@ -166,23 +161,10 @@ fn load_schema(p: &Path) -> Result<Schema, String> {
 
 fn run(cmd: Command) -> Outcome {
     match cmd {
-        Command::Authorize {
-            policies,
-            entities,
-            request,
-            schema,
-            policy_format,
-        } => authorize(
-            &policies,
-            &entities,
-            &request,
-            schema.as_deref(),
-            policy_format,
-        ),
-        Command::Format {
-            file,
-            policy_format,
-        } => {
+        Command::Authorize { policies, entities, request, schema, policy_format } => {
+            authorize(&policies, &entities, &request, schema.as_deref(), policy_format)
+        }
+        Command::Format { file, policy_format } => {
             let ps = load_policies(&file, policy_format)?;
             Ok((to_text(&ps, &file, Layout::Pretty), 0))
         }
@@ -195,11 +177,7 @@ fn run(cmd: Command) -> Outcome {
                 Ok((pretty(&engine::est::policy_set_to_json(&ps)), 0))
             }
         }
-        Command::Validate {
-            policies,
-            schema,
-            json,
-        } => {
+        Command::Validate { policies, schema, json } => {
             let schema = load_schema(&schema)?;
             let ps = load_policies(&policies, None)?;
             let (passed, errors, warnings) = testing::validation_report(&schema, &ps);
@@ -213,11 +191,7 @@ fn run(cmd: Command) -> Outcome {
                 for w in &warnings {
                     s += &format!("warning: {w}\n");
                 }
-                s += if passed {
-                    "validation passed\n"
-                } else {
-                    "validation failed\n"
-                };
+                s += if passed { "validation passed\n" } else { "validation failed\n" };
                 s
             };
             Ok((out, if passed { 0 } else { 1 }))
@@ -246,23 +220,13 @@ fn authorize(
 ) -> Outcome {
     let schema = schema.map(load_schema).transpose()?;
     let ps = load_policies(policies, policy_format)?;
-    let es: Entities = testing::parse_entities(
-        &testing::read_utf8(entities)?,
-        schema.as_ref(),
-        &file_name(entities),
-    )?;
+    let es: Entities = testing::parse_entities(&testing::read_utf8(entities)?, schema.as_ref(), &file_name(entities))?;
     let rsrc = testing::read_utf8(request)?;
-    let rj =
-        engine::json::parse_last_wins(&rsrc).map_err(|e| format!("{}: {e}", file_name(request)))?;
-    let req = Request::from_json(&rj, schema.as_ref())
-        .map_err(|e| format!("{}: {e}", file_name(request)))?;
+    let rj = engine::json::parse_last_wins(&rsrc).map_err(|e| format!("{}: {e}", file_name(request)))?;
+    let req = Request::from_json(&rj, schema.as_ref()).map_err(|e| format!("{}: {e}", file_name(request)))?;
     if let Some(s) = &schema {
-        testing::check_request(s, &req).map_err(|e| {
-            format!(
-                "{}: request does not conform to the schema: {e}",
-                file_name(request)
-            )
-        })?;
+        testing::check_request(s, &req)
+            .map_err(|e| format!("{}: request does not conform to the schema: {e}", file_name(request)))?;
     }
     let authorizer = Authorizer::new(&ps).map_err(|e| format!("{}: {e}", file_name(policies)))?;
     let resp = authorizer.is_authorized(&req, &es);

@@ -226,11 +226,7 @@ fn level_of(e: &Expr) -> Level {
         ExprKind::Lit(Literal::Long(n)) if *n < 0 => Level::Unary,
         ExprKind::Unary(UnaryOp::IsEmpty, _)
         | ExprKind::Binary(
-            BinaryOp::Contains
-            | BinaryOp::ContainsAll
-            | BinaryOp::ContainsAny
-            | BinaryOp::GetTag
-            | BinaryOp::HasTag,
+            BinaryOp::Contains | BinaryOp::ContainsAll | BinaryOp::ContainsAny | BinaryOp::GetTag | BinaryOp::HasTag,
             ..,
         )
         | ExprKind::GetAttr(..) => Level::Member,
@@ -319,11 +315,7 @@ fn write_bare(out: &mut String, e: &Expr) {
         }
         ExprKind::Var(v) => out.push_str(v.name()),
         ExprKind::Slot(s) => out.push_str(s.name()),
-        ExprKind::If {
-            cond,
-            then_expr,
-            else_expr,
-        } => {
+        ExprKind::If { cond, then_expr, else_expr } => {
             out.push_str("if ");
             write_expr(out, cond, Level::Expr);
             out.push_str(" then ");
@@ -346,8 +338,7 @@ fn write_bare(out: &mut String, e: &Expr) {
                 out.push(if *op == UnaryOp::Not { '!' } else { '-' });
                 // `-5` would re-parse as the literal -5: force parentheses
                 // around any literal operand of `-`.
-                let force =
-                    *op == UnaryOp::Neg && matches!(a.kind, ExprKind::Lit(Literal::Long(_)));
+                let force = *op == UnaryOp::Neg && matches!(a.kind, ExprKind::Lit(Literal::Long(_)));
                 if force {
                     out.push('(');
                     write_bare(out, a);
@@ -459,24 +450,13 @@ mod tests {
 
     #[test]
     fn negative_literals() {
-        assert_eq!(
-            expr_to_text(&Expr::unary(UnaryOp::Neg, Expr::long(5))),
-            "-(5)"
-        );
+        assert_eq!(expr_to_text(&Expr::unary(UnaryOp::Neg, Expr::long(5))), "-(5)");
         assert_eq!(expr_to_text(&Expr::long(-5)), "-5");
         assert_eq!(expr_to_text(&Expr::get_attr(Expr::long(-5), "a")), "(-5).a");
         assert_eq!(expr_to_text(&Expr::long(i64::MIN)), "-9223372036854775808");
-        for s in [
-            "-5",
-            "--5",
-            "-(5)",
-            "-9223372036854775808",
-            "--9223372036854775808",
-            "-5.a",
-            "(-5).a",
-            "-x.y",
-            "1 - -1",
-        ] {
+        for s in
+            ["-5", "--5", "-(5)", "-9223372036854775808", "--9223372036854775808", "-5.a", "(-5).a", "-x.y", "1 - -1"]
+        {
             let s = s.replace('x', "context");
             rt(&s);
         }
@@ -506,10 +486,7 @@ mod tests {
             "principal.getTag(\"a\") == resource.hasTag(\"b\")",
             "a || b && c",
         ] {
-            let s = s
-                .replace("a ||", "context.a ||")
-                .replace("b &&", "context.b &&")
-                .replace("&& c", "&& context.c");
+            let s = s.replace("a ||", "context.a ||").replace("b &&", "context.b &&").replace("&& c", "&& context.c");
             rt(&s);
         }
     }

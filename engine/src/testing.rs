@@ -70,10 +70,7 @@ pub fn read_utf8(path: &Path) -> Result<String, String> {
     String::from_utf8(bytes).map_err(|e| {
         let off = e.utf8_error().valid_up_to();
         let (line, col) = line_col(&String::from_utf8_lossy(&e.as_bytes()[..off]));
-        format!(
-            "{}:{line}:{col}: invalid UTF-8 (byte offset {off})",
-            path.display()
-        )
+        format!("{}:{line}:{col}: invalid UTF-8 (byte offset {off})", path.display())
     })
 }
 
@@ -89,11 +86,7 @@ fn line_col(prefix: &str) -> (usize, usize) {
 pub fn parse_policies(src: &str, format: Format, file: &str) -> Result<PolicySet, String> {
     match format {
         Format::Cedar => crate::parser::parse_policy_set(src).map_err(|errs| {
-            errs.0
-                .iter()
-                .map(|e| format!("{file}:{}: {}", e.loc, e.message))
-                .collect::<Vec<_>>()
-                .join("\n")
+            errs.0.iter().map(|e| format!("{file}:{}: {}", e.loc, e.message)).collect::<Vec<_>>().join("\n")
         }),
         Format::Json => {
             let j = crate::json::parse_strict(src).map_err(|e| format!("{file}: {e}"))?;
@@ -156,24 +149,16 @@ fn format_field(t: &Json, key: &str) -> Result<Format, String> {
         None => Ok(Format::Cedar),
         Some(Json::String(s)) if s == "cedar" => Ok(Format::Cedar),
         Some(Json::String(s)) if s == "json" => Ok(Format::Json),
-        Some(other) => Err(format!(
-            "`{key}` must be \"cedar\" or \"json\", found {other}"
-        )),
+        Some(other) => Err(format!("`{key}` must be \"cedar\" or \"json\", found {other}")),
     }
 }
 
 fn id_set(r: &Json, key: &str, at: &str) -> Result<BTreeSet<String>, String> {
-    let arr = r
-        .get(key)
-        .and_then(Json::as_array)
-        .ok_or_else(|| format!("{at}.{key}: expected an array of policy ids"))?;
+    let arr =
+        r.get(key).and_then(Json::as_array).ok_or_else(|| format!("{at}.{key}: expected an array of policy ids"))?;
     arr.iter()
         .enumerate()
-        .map(|(i, v)| {
-            v.as_str()
-                .map(str::to_string)
-                .ok_or_else(|| format!("{at}.{key}[{i}]: expected a string"))
-        })
+        .map(|(i, v)| v.as_str().map(str::to_string).ok_or_else(|| format!("{at}.{key}[{i}]: expected a string")))
         .collect()
 }
 
@@ -184,11 +169,9 @@ pub fn load_test(path: &Path, root: Option<&Path>) -> Result<TestCase, String> {
     let name = path.display().to_string();
     // Cedar's own harness reads test files with serde_json (duplicate keys:
     // last one wins), so do the same rather than the strict reader.
-    let t: Json = serde_json::from_str(&text)
-        .map_err(|e| format!("{name}:{}:{}: invalid JSON: {e}", e.line(), e.column()))?;
-    let root = root
-        .map(Path::to_path_buf)
-        .unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).to_path_buf());
+    let t: Json =
+        serde_json::from_str(&text).map_err(|e| format!("{name}:{}:{}: invalid JSON: {e}", e.line(), e.column()))?;
+    let root = root.map(Path::to_path_buf).unwrap_or_else(|| path.parent().unwrap_or(Path::new(".")).to_path_buf());
     load_test_json(&t, &name, &root).map_err(|e| format!("{name}: {e}"))
 }
 
@@ -208,18 +191,12 @@ pub fn load_test_json(t: &Json, name: &str, root: &Path) -> Result<TestCase, Str
         }
     };
     let (ppath, psrc) = file("policies")?.ok_or("the test names no `policies` file")?;
-    let policies = parse_policies(
-        &psrc,
-        format_field(t, "policyFormat")?,
-        &ppath.display().to_string(),
-    )?;
+    let policies = parse_policies(&psrc, format_field(t, "policyFormat")?, &ppath.display().to_string())?;
     let schema = match file("schema")? {
         None => None,
-        Some((spath, ssrc)) => Some(parse_schema(
-            &ssrc,
-            format_field(t, "schemaFormat")?,
-            &spath.display().to_string(),
-        )?),
+        Some((spath, ssrc)) => {
+            Some(parse_schema(&ssrc, format_field(t, "schemaFormat")?, &spath.display().to_string())?)
+        }
     };
     let (epath, esrc) = file("entities")?.ok_or("the test names no `entities` file")?;
     let entities = parse_entities(&esrc, schema.as_ref(), &epath.display().to_string())?;
@@ -231,34 +208,19 @@ pub fn load_test_json(t: &Json, name: &str, root: &Path) -> Result<TestCase, Str
     if should_validate.is_some() && schema.is_none() {
         return Err("`shouldValidate` given but the test names no `schema`".into());
     }
-    let reqs = t
-        .get("requests")
-        .and_then(Json::as_array)
-        .ok_or("the test has no `requests` array")?;
+    let reqs = t.get("requests").and_then(Json::as_array).ok_or("the test has no `requests` array")?;
     let mut requests = Vec::with_capacity(reqs.len());
     for (i, r) in reqs.iter().enumerate() {
         let at = format!("requests[{i}]");
-        let description = r
-            .get("description")
-            .and_then(Json::as_str)
-            .unwrap_or("")
-            .to_string();
+        let description = r.get("description").and_then(Json::as_str).unwrap_or("").to_string();
         // The harness needs all three UIDs (§9); a missing context is `{}`.
         let mut rj = serde_json::Map::new();
         for k in ["principal", "action", "resource"] {
-            rj.insert(
-                k.into(),
-                r.get(k)
-                    .cloned()
-                    .ok_or_else(|| format!("{at}.{k} is missing"))?,
-            );
+            rj.insert(k.into(), r.get(k).cloned().ok_or_else(|| format!("{at}.{k} is missing"))?);
         }
-        rj.insert(
-            "context".into(),
-            r.get("context").cloned().unwrap_or_else(|| json!({})),
-        );
-        let request = Request::from_json(&Json::Object(rj), schema.as_ref())
-            .map_err(|e| format!("{at} ({description}): {e}"))?;
+        rj.insert("context".into(), r.get("context").cloned().unwrap_or_else(|| json!({})));
+        let request =
+            Request::from_json(&Json::Object(rj), schema.as_ref()).map_err(|e| format!("{at} ({description}): {e}"))?;
         let validate_request = match r.get("validateRequest") {
             None => true,
             Some(Json::Bool(b)) => *b,
@@ -278,14 +240,7 @@ pub fn load_test_json(t: &Json, name: &str, root: &Path) -> Result<TestCase, Str
             errors: id_set(r, "errors", &at)?,
         });
     }
-    Ok(TestCase {
-        name: name.to_string(),
-        policies,
-        schema,
-        entities,
-        should_validate,
-        requests,
-    })
+    Ok(TestCase { name: name.to_string(), policies, schema, entities, should_validate, requests })
 }
 
 fn decision_str(d: Decision) -> &'static str {
@@ -296,18 +251,12 @@ fn decision_str(d: Decision) -> &'static str {
 }
 
 fn show(s: &BTreeSet<String>) -> String {
-    format!(
-        "[{}]",
-        s.iter().map(String::as_str).collect::<Vec<_>>().join(", ")
-    )
+    format!("[{}]", s.iter().map(String::as_str).collect::<Vec<_>>().join(", "))
 }
 
 /// The ids of a response's reason and erroring policies, as strings.
 pub fn response_sets(resp: &Response) -> (BTreeSet<String>, BTreeSet<String>) {
-    (
-        resp.reason.iter().map(|p| p.0.clone()).collect(),
-        resp.errors.iter().map(|e| e.id.0.clone()).collect(),
-    )
+    (resp.reason.iter().map(|p| p.0.clone()).collect(), resp.errors.iter().map(|e| e.id.0.clone()).collect())
 }
 
 /// Authorize every request of `t` and compare with its expectations.
@@ -320,10 +269,7 @@ pub fn run_test(t: &TestCase) -> TestOutcome {
                 Ok(()) => String::new(),
                 Err(errs) => format!(" ({})", errs.join("; ")),
             };
-            failures.push(format!(
-                "shouldValidate: expected {expected}, validator says {}{detail}",
-                got.is_ok()
-            ));
+            failures.push(format!("shouldValidate: expected {expected}, validator says {}{detail}", got.is_ok()));
         }
     }
     let authorizer = match Authorizer::new(&t.policies) {
@@ -351,25 +297,13 @@ pub fn run_test(t: &TestCase) -> TestOutcome {
         let (reason, errors) = response_sets(&resp);
         let mut diffs = Vec::new();
         if resp.decision != r.decision {
-            diffs.push(format!(
-                "decision {} (expected {})",
-                decision_str(resp.decision),
-                decision_str(r.decision)
-            ));
+            diffs.push(format!("decision {} (expected {})", decision_str(resp.decision), decision_str(r.decision)));
         }
         if reason != r.reason {
-            diffs.push(format!(
-                "reason {} (expected {})",
-                show(&reason),
-                show(&r.reason)
-            ));
+            diffs.push(format!("reason {} (expected {})", show(&reason), show(&r.reason)));
         }
         if errors != r.errors {
-            let msgs: Vec<String> = resp
-                .errors
-                .iter()
-                .map(|e| format!("{}: {}", e.id, e.message))
-                .collect();
+            let msgs: Vec<String> = resp.errors.iter().map(|e| format!("{}: {}", e.id, e.message)).collect();
             diffs.push(format!(
                 "errors {} (expected {}; messages: {})",
                 show(&errors),
@@ -407,33 +341,15 @@ pub fn write_test(
     let mut test = serde_json::Map::new();
     if policies.links.is_empty() {
         let text = crate::printer::policy_set_to_text(policies);
-        test.insert(
-            "policies".into(),
-            json!(write(format!("{name}.cedar"), text)?),
-        );
+        test.insert("policies".into(), json!(write(format!("{name}.cedar"), text)?));
     } else {
         let text = pretty(&crate::est::policy_set_to_json(policies));
-        test.insert(
-            "policies".into(),
-            json!(write(format!("{name}.policies.json"), text)?),
-        );
+        test.insert("policies".into(), json!(write(format!("{name}.policies.json"), text)?));
         test.insert("policyFormat".into(), json!("json"));
     }
-    test.insert(
-        "entities".into(),
-        json!(write(
-            format!("{name}.entities.json"),
-            pretty(&entities.to_json())
-        )?),
-    );
+    test.insert("entities".into(), json!(write(format!("{name}.entities.json"), pretty(&entities.to_json()))?));
     if let Some(s) = schema {
-        test.insert(
-            "schema".into(),
-            json!(write(
-                format!("{name}.cedarschema"),
-                schema_to_text(s, Format::Cedar)
-            )?),
-        );
+        test.insert("schema".into(), json!(write(format!("{name}.cedarschema"), schema_to_text(s, Format::Cedar))?));
     }
     if let Some(b) = should_validate {
         test.insert("shouldValidate".into(), json!(b));
@@ -462,11 +378,7 @@ pub fn write_test(
 }
 
 /// Build a [`TestRequest`] whose expectation is what `resp` says.
-pub fn expectation_from(
-    description: impl Into<String>,
-    request: Request,
-    resp: &Response,
-) -> TestRequest {
+pub fn expectation_from(description: impl Into<String>, request: Request, resp: &Response) -> TestRequest {
     let (reason, errors) = response_sets(resp);
     TestRequest {
         description: description.into(),
@@ -493,12 +405,7 @@ pub fn run_files(files: &[PathBuf], root: Option<&Path>) -> (String, usize, usiz
         match load_test(f, root) {
             Err(e) => {
                 failed += 1;
-                let _ = writeln!(
-                    out,
-                    "FAIL {}: cannot load: {}",
-                    f.display(),
-                    e.replace('\n', "; ")
-                );
+                let _ = writeln!(out, "FAIL {}: cannot load: {}", f.display(), e.replace('\n', "; "));
             }
             Ok(t) => {
                 let o = run_test(&t);
@@ -569,10 +476,7 @@ mod tests {
     fn read_utf8_names_file_and_position() {
         let p = tmp("bad.cedar", b"permit(\n  pr\xc3incipal");
         let e = read_utf8(&p).unwrap_err();
-        assert!(
-            e.starts_with(&format!("{}:2:5: invalid UTF-8", p.display())),
-            "{e}"
-        );
+        assert!(e.starts_with(&format!("{}:2:5: invalid UTF-8", p.display())), "{e}");
         let e = read_utf8(Path::new("/no/such/file.json")).unwrap_err();
         assert!(e.starts_with("/no/such/file.json: cannot read"), "{e}");
         let ok = tmp("ok.cedar", "é".as_bytes());
@@ -590,33 +494,22 @@ mod tests {
         let p = tmp("nopol.json", b"{\"entities\": \"e.json\"}");
         let e = load_test(&p, None).unwrap_err();
         assert!(e.contains("no `policies`"), "{e}");
-        let e = load_test_json(&json!({"policies": "/no/such.cedar"}), "t", Path::new("."))
-            .unwrap_err();
+        let e = load_test_json(&json!({"policies": "/no/such.cedar"}), "t", Path::new(".")).unwrap_err();
         assert!(e.contains("/no/such.cedar"), "{e}");
     }
 
     #[test]
     fn format_fields_are_checked() {
         assert_eq!(format_field(&json!({}), "policyFormat"), Ok(Format::Cedar));
-        assert_eq!(
-            format_field(&json!({"policyFormat": "json"}), "policyFormat"),
-            Ok(Format::Json)
-        );
-        assert!(
-            format_field(&json!({"schemaFormat": "yaml"}), "schemaFormat")
-                .unwrap_err()
-                .contains("schemaFormat")
-        );
+        assert_eq!(format_field(&json!({"policyFormat": "json"}), "policyFormat"), Ok(Format::Json));
+        assert!(format_field(&json!({"schemaFormat": "yaml"}), "schemaFormat").unwrap_err().contains("schemaFormat"));
     }
 
     #[test]
     fn id_sets_are_checked() {
         let r = json!({"reason": ["policy1", "policy0", "policy1"], "errors": [1]});
         assert_eq!(id_set(&r, "reason", "requests[0]").unwrap().len(), 2);
-        assert_eq!(
-            id_set(&r, "errors", "requests[0]").unwrap_err(),
-            "requests[0].errors[0]: expected a string"
-        );
+        assert_eq!(id_set(&r, "errors", "requests[0]").unwrap_err(), "requests[0].errors[0]: expected a string");
         assert!(id_set(&r, "missing", "requests[0]").is_err());
     }
 }

@@ -56,10 +56,7 @@ pub fn ext_to_cedar(e: &ExtValue) -> String {
         ExtValue::Duration(d) => format!("duration(\"{}\")", datetime::format_duration(*d)),
         ExtValue::Datetime(t) => match datetime::format_datetime_iso(*t) {
             Some(s) => format!("datetime(\"{s}\")"),
-            None => format!(
-                "datetime(\"1970-01-01\").offset(duration(\"{}\"))",
-                datetime::format_duration(*t)
-            ),
+            None => format!("datetime(\"1970-01-01\").offset(duration(\"{}\"))", datetime::format_duration(*t)),
         },
     }
 }
@@ -77,14 +74,8 @@ mod tests {
             Value::EntityUid(EntityUid::new("NS::User", "x")),
             Value::record([("k k".into(), Value::Ext(ExtValue::Decimal(15_000)))]),
         ]);
-        assert_eq!(
-            value_to_cedar(&v),
-            r#"[-1, "a\"b", NS::User::"x", {"k k": decimal("1.5000")}]"#
-        );
-        assert_eq!(
-            ext_to_cedar(&ExtValue::Datetime(1)),
-            r#"datetime("1970-01-01T00:00:00.001Z")"#
-        );
+        assert_eq!(value_to_cedar(&v), r#"[-1, "a\"b", NS::User::"x", {"k k": decimal("1.5000")}]"#);
+        assert_eq!(ext_to_cedar(&ExtValue::Datetime(1)), r#"datetime("1970-01-01T00:00:00.001Z")"#);
         assert_eq!(
             ext_to_cedar(&ExtValue::Datetime(i64::MAX)),
             r#"datetime("1970-01-01").offset(duration("9223372036854775807ms"))"#
@@ -93,13 +84,7 @@ mod tests {
 
     #[test]
     fn datetime_text_reparses() {
-        for t in [
-            0,
-            -1,
-            1_700_000_000_123,
-            -62_167_219_200_000,
-            253_402_300_799_999,
-        ] {
+        for t in [0, -1, 1_700_000_000_123, -62_167_219_200_000, 253_402_300_799_999] {
             let s = datetime::format_datetime_iso(t).unwrap();
             assert_eq!(datetime::parse_datetime(&s), Ok(t), "{s}");
         }

@@ -5,19 +5,12 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 
 fn data(rel: &str) -> String {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-        .join("tests/integration")
-        .join(rel)
-        .display()
-        .to_string()
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/integration").join(rel).display().to_string()
 }
 
 /// Run the binary: (exit code, stdout, stderr).
 fn engine(args: &[&str]) -> (i32, String, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_engine"))
-        .args(args)
-        .output()
-        .expect("run engine");
+    let out = Command::new(env!("CARGO_BIN_EXE_engine")).args(args).output().expect("run engine");
     (
         out.status.code().expect("engine exited by a signal"),
         String::from_utf8_lossy(&out.stdout).into_owned(),
@@ -66,23 +59,10 @@ fn authorize_with_schema_matches_the_integration_test() {
         let resp = json(&out);
         assert_eq!(resp["decision"], r["decision"], "{}", r["description"]);
         assert_eq!(resp["reason"], r["reason"], "{}", r["description"]);
-        let errs: Vec<_> = resp["errors"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|e| e["policy"].clone())
-            .collect();
-        assert_eq!(
-            serde_json::Value::Array(errs),
-            r["errors"],
-            "{}",
-            r["description"]
-        );
+        let errs: Vec<_> = resp["errors"].as_array().unwrap().iter().map(|e| e["policy"].clone()).collect();
+        assert_eq!(serde_json::Value::Array(errs), r["errors"], "{}", r["description"]);
         for e in resp["errors"].as_array().unwrap() {
-            assert!(
-                !e["message"].as_str().unwrap().is_empty(),
-                "error without a message: {e}"
-            );
+            assert!(!e["message"].as_str().unwrap().is_empty(), "error without a message: {e}");
         }
     }
 }
@@ -97,26 +77,14 @@ fn authorize_without_schema_reports_errors_with_messages() {
          forbid(principal == User::\"mallory\", action, resource);\n\
          permit(principal, action, resource) when { context.n + 1 > 0 };\n",
     );
-    let e = write(
-        &dir,
-        "e.json",
-        r#"[{"uid": {"type": "User", "id": "alice"}, "attrs": {"age": 30}, "parents": []}]"#,
-    );
+    let e = write(&dir, "e.json", r#"[{"uid": {"type": "User", "id": "alice"}, "attrs": {"age": 30}, "parents": []}]"#);
     let r = write(
         &dir,
         "r.json",
         r#"{"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "go"},
             "resource": {"type": "Thing", "id": "x"}, "context": {"n": 9223372036854775807}}"#,
     );
-    let (code, out, err) = engine(&[
-        "authorize",
-        "--policies",
-        &p,
-        "--entities",
-        &e,
-        "--request",
-        &r,
-    ]);
+    let (code, out, err) = engine(&["authorize", "--policies", &p, "--entities", &e, "--request", &r]);
     assert_eq!(code, 0, "{err}");
     let resp = json(&out);
     assert_eq!(resp["decision"], "allow");
@@ -130,15 +98,7 @@ fn authorize_without_schema_reports_errors_with_messages() {
         r#"{"principal": {"type": "User", "id": "mallory"}, "action": {"type": "Action", "id": "go"},
             "resource": {"type": "Thing", "id": "x"}, "context": {"n": 1}}"#,
     );
-    let (code, out, _) = engine(&[
-        "authorize",
-        "--policies",
-        &p,
-        "--entities",
-        &e,
-        "--request",
-        &r2,
-    ]);
+    let (code, out, _) = engine(&["authorize", "--policies", &p, "--entities", &e, "--request", &r2]);
     assert_eq!(code, 0);
     let resp = json(&out);
     assert_eq!(resp["decision"], "deny");
@@ -162,11 +122,9 @@ fn format_prints_text_that_formats_to_itself() {
 #[test]
 fn policy_json_converts_both_ways() {
     let dir = scratch("policy-json");
-    for src in [
-        "sample-data/photoapp/policies.cedar",
-        "sample-data/docs/policies.cedar",
-        "sample-data/ops/policies.cedar",
-    ] {
+    for src in
+        ["sample-data/photoapp/policies.cedar", "sample-data/docs/policies.cedar", "sample-data/ops/policies.cedar"]
+    {
         let (code, est, err) = engine(&["policy-json", &data(src)]);
         assert_eq!(code, 0, "{src}: {err}");
         let j = json(&est);
@@ -181,20 +139,13 @@ fn policy_json_converts_both_ways() {
         let tf = write(&dir, "set.cedar", &text);
         let (code, est2, err) = engine(&["policy-json", &tf]);
         assert_eq!(code, 0, "{src}: {err}");
-        assert_eq!(
-            json(&est2),
-            j,
-            "{src}: text → JSON → text → JSON changed the policies"
-        );
+        assert_eq!(json(&est2), j, "{src}: text → JSON → text → JSON changed the policies");
     }
     // The JSON test's policy set (templates and links) reads as well.
     let (code, text, err) = engine(&["format", &data("sample-data/photoapp/policies.json")]);
     assert_eq!(code, 0, "{err}");
     assert!(text.contains("?principal"), "{text}");
-    assert!(
-        err.contains("3 template link(s)"),
-        "the dropped links are not mentioned: {err}"
-    );
+    assert!(err.contains("3 template link(s)"), "the dropped links are not mentioned: {err}");
 }
 
 #[test]
@@ -263,27 +214,17 @@ fn run_tests_summarises_and_fails_on_a_wrong_expectation() {
     args.extend(files.iter().map(String::as_str));
     let (code, out, err) = engine(&args);
     assert_eq!(code, 0, "{out}{err}");
-    assert_eq!(
-        out.lines().last().unwrap(),
-        format!("{} passed, 0 failed", files.len())
-    );
+    assert_eq!(out.lines().last().unwrap(), format!("{} passed, 0 failed", files.len()));
 
     let dir = scratch("run-tests");
     let mut t = json(&std::fs::read_to_string(data("tests/ops.json")).unwrap());
     let d = &mut t["requests"][2]["decision"];
-    *d = if *d == "allow" {
-        "deny".into()
-    } else {
-        "allow".into()
-    };
+    *d = if *d == "allow" { "deny".into() } else { "allow".into() };
     let bad = write(&dir, "bad.json", t.to_string());
     let broken = write(&dir, "broken.json", "{\"policies\": ");
     let (code, out, _) = engine(&["run-tests", "--root", &root, &files[0], &bad, &broken]);
     assert_eq!(code, 1, "{out}");
-    assert!(
-        out.contains("bad.json") && out.contains("requests[2]") && out.contains("decision"),
-        "{out}"
-    );
+    assert!(out.contains("bad.json") && out.contains("requests[2]") && out.contains("decision"), "{out}");
     assert!(out.contains("broken.json") && out.contains("1:"), "{out}");
     assert_eq!(out.lines().last().unwrap(), "1 passed, 2 failed");
 }
@@ -310,18 +251,11 @@ fn missing_file_names_the_file() {
 #[test]
 fn invalid_utf8_is_refused_with_file_and_position() {
     let dir = scratch("utf8");
-    let p = write(
-        &dir,
-        "bad.cedar",
-        b"permit(principal, action, resource)\nwhen { \"caf\xe9\" == \"x\" };\n",
-    );
+    let p = write(&dir, "bad.cedar", b"permit(principal, action, resource)\nwhen { \"caf\xe9\" == \"x\" };\n");
     for args in [vec!["format", p.as_str()], vec!["policy-json", p.as_str()]] {
         let (code, _, err) = engine(&args);
         assert_eq!(code, 2, "{err}");
-        assert!(
-            err.contains("bad.cedar") && err.contains("UTF-8") && err.contains(":2:"),
-            "{err}"
-        );
+        assert!(err.contains("bad.cedar") && err.contains("UTF-8") && err.contains(":2:"), "{err}");
     }
     let e = write(&dir, "bad.json", b"[\xff]");
     let (code, _, err) = engine(&[
@@ -352,31 +286,12 @@ fn bad_json_names_the_path_or_position() {
         "e.json",
         r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []}, {"uid": {"type": "User", "id": "b"}, "attrs": {"x": null}, "parents": []}]"#,
     );
-    let (code, _, err) = engine(&[
-        "authorize",
-        "--policies",
-        &p,
-        "--entities",
-        &e,
-        "--request",
-        &ok_req,
-    ]);
+    let (code, _, err) = engine(&["authorize", "--policies", &p, "--entities", &e, "--request", &ok_req]);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("e.json") && err.contains("[1]") && err.contains("attrs"),
-        "{err}"
-    );
+    assert!(err.contains("e.json") && err.contains("[1]") && err.contains("attrs"), "{err}");
     // A syntax error: line and column.
     let e2 = write(&dir, "e2.json", "[\n  {\"uid\": }\n]");
-    let (code, _, err) = engine(&[
-        "authorize",
-        "--policies",
-        &p,
-        "--entities",
-        &e2,
-        "--request",
-        &ok_req,
-    ]);
+    let (code, _, err) = engine(&["authorize", "--policies", &p, "--entities", &e2, "--request", &ok_req]);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("e2.json") && err.contains("2:"), "{err}");
     // A request without a principal.
@@ -386,20 +301,9 @@ fn bad_json_names_the_path_or_position() {
         "r2.json",
         r#"{"action": {"type": "Action", "id": "go"}, "resource": {"type": "T", "id": "x"}, "context": {}}"#,
     );
-    let (code, _, err) = engine(&[
-        "authorize",
-        "--policies",
-        &p,
-        "--entities",
-        &good,
-        "--request",
-        &r,
-    ]);
+    let (code, _, err) = engine(&["authorize", "--policies", &p, "--entities", &good, "--request", &r]);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("r2.json") && err.contains("principal"),
-        "{err}"
-    );
+    assert!(err.contains("r2.json") && err.contains("principal"), "{err}");
     // Bad JSON policies: the path inside the policy set.
     let pj = write(
         &dir,
@@ -423,11 +327,7 @@ fn policy_parse_errors_give_line_and_column() {
     assert_eq!(code, 2);
     assert!(out.is_empty());
     assert!(err.contains("p.cedar:2:"), "{err}");
-    let s = write(
-        &dir,
-        "s.cedarschema",
-        "entity User {\n  name: Strin,\n};\nentity ;\n",
-    );
+    let s = write(&dir, "s.cedarschema", "entity User {\n  name: Strin,\n};\nentity ;\n");
     let (code, _, err) = engine(&["schema", "--to", "json", &s]);
     assert_eq!(code, 2);
     assert!(err.contains("s.cedarschema") && err.contains(":"), "{err}");
@@ -438,21 +338,14 @@ fn deep_nesting_is_an_error_not_a_crash() {
     let dir = scratch("deep");
     let depth = 10_000;
     let body = format!("{}true{}", "(".repeat(depth), ")".repeat(depth));
-    let p = write(
-        &dir,
-        "deep.cedar",
-        format!("permit(principal, action, resource) when {{ {body} }};"),
-    );
+    let p = write(&dir, "deep.cedar", format!("permit(principal, action, resource) when {{ {body} }};"));
     let (code, _, err) = engine(&["format", &p]);
     assert!(code == 0 || code == 2, "exit {code}: {err}");
     if code == 2 {
         assert!(err.contains("deep.cedar"), "{err}");
     }
-    let nots = format!(
-        "permit(principal, action, resource) when {{ {}true{} }};",
-        "!(".repeat(depth),
-        ")".repeat(depth)
-    );
+    let nots =
+        format!("permit(principal, action, resource) when {{ {}true{} }};", "!(".repeat(depth), ")".repeat(depth));
     let p2 = write(&dir, "deep2.cedar", nots);
     let (code, _, err) = engine(&["policy-json", &p2]);
     assert!(code == 0 || code == 2, "exit {code}: {err}");
@@ -486,26 +379,20 @@ fn requests_are_checked_against_the_schema() {
             &r,
         ])
     };
-    let (code, _, err) = run(
-        r#"{"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "view"},
-        "resource": {"type": "Photo", "id": "cat.jpg"}, "context": {"authenticated": "yes"}}"#,
-    );
+    let (code, _, err) =
+        run(r#"{"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "view"},
+        "resource": {"type": "Photo", "id": "cat.jpg"}, "context": {"authenticated": "yes"}}"#);
     assert_eq!(code, 2, "{err}");
-    assert!(
-        err.contains("r.json") && err.contains("context.authenticated"),
-        "{err}"
-    );
-    let (code, _, err) = run(
-        r#"{"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "fly"},
-        "resource": {"type": "Photo", "id": "cat.jpg"}, "context": {"authenticated": true}}"#,
-    );
+    assert!(err.contains("r.json") && err.contains("context.authenticated"), "{err}");
+    let (code, _, err) =
+        run(r#"{"principal": {"type": "User", "id": "alice"}, "action": {"type": "Action", "id": "fly"},
+        "resource": {"type": "Photo", "id": "cat.jpg"}, "context": {"authenticated": true}}"#);
     assert_eq!(code, 2, "{err}");
     assert!(err.contains("r.json") && err.contains("fly"), "{err}");
     // A template link decides (JSON policy set with links, JSON schema).
-    let (code, out, err) = run(
-        r#"{"principal": {"type": "User", "id": "eve"}, "action": {"type": "Action", "id": "view"},
-        "resource": {"type": "Photo", "id": "colosseum.jpg"}, "context": {"authenticated": true}}"#,
-    );
+    let (code, out, err) =
+        run(r#"{"principal": {"type": "User", "id": "eve"}, "action": {"type": "Action", "id": "view"},
+        "resource": {"type": "Photo", "id": "colosseum.jpg"}, "context": {"authenticated": true}}"#);
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["reason"], serde_json::json!(["eve-italy"]));
 }

@@ -21,10 +21,7 @@ fn test_files() -> Vec<PathBuf> {
 #[test]
 fn hand_written_integration_tests_pass() {
     let files = test_files();
-    assert!(
-        files.len() >= 8,
-        "expected the hand-written tests, found {files:?}"
-    );
+    assert!(files.len() >= 8, "expected the hand-written tests, found {files:?}");
     let root = root();
     let (report, passed, failed) = engine::testing::run_files(&files, Some(&root));
     assert_eq!(failed, 0, "{report}");
@@ -36,8 +33,7 @@ fn hand_written_tests_have_enough_requests_and_both_validation_outcomes() {
     let mut requests = 0;
     let (mut valid, mut invalid) = (0, 0);
     for f in test_files() {
-        let t: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
+        let t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&f).unwrap()).unwrap();
         requests += t["requests"].as_array().unwrap().len();
         match t["shouldValidate"].as_bool() {
             Some(true) => valid += 1,
@@ -46,10 +42,7 @@ fn hand_written_tests_have_enough_requests_and_both_validation_outcomes() {
         }
     }
     assert!(requests >= 150, "{requests} requests");
-    assert!(
-        valid >= 2 && invalid >= 2,
-        "{valid} valid, {invalid} invalid tests"
-    );
+    assert!(valid >= 2 && invalid >= 2, "{valid} valid, {invalid} invalid tests");
 }
 
 /// A wrong expectation must be reported, naming what differed (the runner can fail).
@@ -57,13 +50,8 @@ fn hand_written_tests_have_enough_requests_and_both_validation_outcomes() {
 fn a_wrong_expectation_is_reported() {
     let root = root();
     let path = root.join("tests/photoapp.json");
-    let mut t: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
-    let flipped = if t["requests"][0]["decision"] == "allow" {
-        "deny"
-    } else {
-        "allow"
-    };
+    let mut t: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+    let flipped = if t["requests"][0]["decision"] == "allow" { "deny" } else { "allow" };
     t["requests"][0]["decision"] = flipped.into();
     t["requests"][1]["reason"] = serde_json::json!(["policy99"]);
     t["shouldValidate"] = (!t["shouldValidate"].as_bool().unwrap()).into();
@@ -72,32 +60,22 @@ fn a_wrong_expectation_is_reported() {
     let text = outcome.failures.join("\n");
     assert_eq!(outcome.failures.len(), 3, "{text}");
     assert!(text.contains("shouldValidate"), "{text}");
-    assert!(
-        text.contains("requests[0]") && text.contains("decision"),
-        "{text}"
-    );
-    assert!(
-        text.contains("requests[1]") && text.contains("policy99"),
-        "{text}"
-    );
+    assert!(text.contains("requests[0]") && text.contains("decision"), "{text}");
+    assert!(text.contains("requests[1]") && text.contains("policy99"), "{text}");
 }
 
 /// `write_test` produces a self-contained test that loads and passes again
 /// (Cedar text for plain sets, the JSON format when there are template links).
 #[test]
 fn write_test_round_trips() {
-    for (test, policies_file) in [
-        ("docs", "repro.cedar"),
-        ("photoapp-json", "repro.policies.json"),
-    ] {
+    for (test, policies_file) in [("docs", "repro.cedar"), ("photoapp-json", "repro.policies.json")] {
         write_test_round_trip(test, policies_file);
     }
 }
 
 fn write_test_round_trip(test: &str, policies_file: &str) {
     let root = root();
-    let case =
-        engine::testing::load_test(&root.join(format!("tests/{test}.json")), Some(&root)).unwrap();
+    let case = engine::testing::load_test(&root.join(format!("tests/{test}.json")), Some(&root)).unwrap();
     let dir = std::env::temp_dir().join(format!("engine-write-test-{}-{test}", std::process::id()));
     let written = engine::testing::write_test(
         &dir,
@@ -109,12 +87,7 @@ fn write_test_round_trip(test: &str, policies_file: &str) {
         &case.requests,
     )
     .unwrap();
-    for f in [
-        policies_file,
-        "repro.cedarschema",
-        "repro.entities.json",
-        "repro.json",
-    ] {
+    for f in [policies_file, "repro.cedarschema", "repro.entities.json", "repro.json"] {
         assert!(dir.join(f).exists(), "{test}: {f} missing");
     }
     let again = engine::testing::load_test(&written, None).unwrap();

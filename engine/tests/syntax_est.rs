@@ -42,8 +42,7 @@ fn ast_est_ast_round_trip() {
     let ps = parse_policy_set(POLICIES).unwrap();
     for p in &ps.policies {
         let j = policy_to_json(p);
-        let back =
-            policy_from_json(p.id.clone(), &j).unwrap_or_else(|e| panic!("{}: {e}\n{j:#}", p.id));
+        let back = policy_from_json(p.id.clone(), &j).unwrap_or_else(|e| panic!("{}: {e}\n{j:#}", p.id));
         assert_eq!(&back, p, "{j:#}");
         // And EST→AST→EST is the identity on what we write.
         assert_eq!(policy_to_json(&back), j);
@@ -59,14 +58,8 @@ fn ast_est_ast_round_trip() {
 #[test]
 fn written_shapes() {
     assert_eq!(expr_to_json(&ex("-5")), json!({"Value": -5}));
-    assert_eq!(
-        expr_to_json(&ex("-(5)")),
-        json!({"neg": {"arg": {"Value": 5}}})
-    );
-    assert_eq!(
-        expr_to_json(&ex(r#"User::"a""#)),
-        json!({"Value": {"__entity": {"type": "User", "id": "a"}}})
-    );
+    assert_eq!(expr_to_json(&ex("-(5)")), json!({"neg": {"arg": {"Value": 5}}}));
+    assert_eq!(expr_to_json(&ex(r#"User::"a""#)), json!({"Value": {"__entity": {"type": "User", "id": "a"}}}));
     assert_eq!(
         expr_to_json(&ex("context.a != 1")),
         json!({"!": {"arg": {"==": {"left": {".": {"left": {"Var": "context"}, "attr": "a"}}, "right": {"Value": 1}}}}})
@@ -76,19 +69,14 @@ fn written_shapes() {
         json!({"like": {"left": {".": {"left": {"Var": "context"}, "attr": "s"}},
                "pattern": [{"Literal": "ab"}, "Wildcard", {"Literal": "*"}]}})
     );
-    assert_eq!(
-        expr_to_json(&ex(r#"ip("1.2.3.4").isIpv4()"#)),
-        json!({"isIpv4": [{"ip": [{"Value": "1.2.3.4"}]}]})
-    );
+    assert_eq!(expr_to_json(&ex(r#"ip("1.2.3.4").isIpv4()"#)), json!({"isIpv4": [{"ip": [{"Value": "1.2.3.4"}]}]}));
     assert_eq!(
         expr_to_json(&ex("if true then [1] else {a: principal is User}")),
         json!({"if-then-else": {"if": {"Value": true}, "then": {"Set": [{"Value": 1}]},
                "else": {"Record": {"a": {"is": {"left": {"Var": "principal"}, "entity_type": "User"}}}}}})
     );
-    let p = parse_policy(
-        r#"@a @b("x") permit(principal is User in ?principal, action in [Action::"a"], resource);"#,
-    )
-    .unwrap();
+    let p = parse_policy(r#"@a @b("x") permit(principal is User in ?principal, action in [Action::"a"], resource);"#)
+        .unwrap();
     assert_eq!(
         policy_to_json(&p),
         json!({
@@ -121,10 +109,7 @@ fn docs_example() {
            when { context.tls_version == "1.3" };"#,
     )
     .unwrap();
-    assert_eq!(
-        policy_from_json(PolicyId("policy0".into()), &j).unwrap(),
-        text
-    );
+    assert_eq!(policy_from_json(PolicyId("policy0".into()), &j).unwrap(), text);
     assert_eq!(policy_to_json(&text), j);
 }
 
@@ -161,10 +146,7 @@ fn policy_set_example() {
     assert_eq!(ps.links.len(), 1);
     let eff = ps.effective_policies().unwrap();
     assert_eq!(eff.len(), 2);
-    assert_eq!(
-        eff[1].principal,
-        ScopeConstraint::Eq(EntityOrSlot::Entity(EntityUid::new("User", "bob")))
-    );
+    assert_eq!(eff[1].principal, ScopeConstraint::Eq(EntityOrSlot::Entity(EntityUid::new("User", "bob"))));
     // Written back, it reads back to the same set.
     assert_eq!(policy_set_from_json(&policy_set_to_json(&ps)).unwrap(), ps);
 }
@@ -173,42 +155,22 @@ fn policy_set_example() {
 fn reads_sugar_and_desugars() {
     let c = |a: &str| json!({".": {"left": {"Var": "context"}, "attr": a}});
     let one = json!({"Value": 1});
+    assert_eq!(from(json!({"!=": {"left": c("a"), "right": one}})), ex("context.a != 1"));
+    assert_eq!(from(json!({">": {"left": c("a"), "right": one}})), ex("context.a > 1"));
+    assert_eq!(from(json!({">=": {"left": c("a"), "right": one}})), ex("context.a >= 1"));
     assert_eq!(
-        from(json!({"!=": {"left": c("a"), "right": one}})),
-        ex("context.a != 1")
-    );
-    assert_eq!(
-        from(json!({">": {"left": c("a"), "right": one}})),
-        ex("context.a > 1")
-    );
-    assert_eq!(
-        from(json!({">=": {"left": c("a"), "right": one}})),
-        ex("context.a >= 1")
-    );
-    assert_eq!(
-        from(
-            json!({"is": {"left": {"Var": "principal"}, "entity_type": "NS::User",
-                           "in": {"Value": {"__entity": {"type": "G", "id": "g"}}}}})
-        ),
+        from(json!({"is": {"left": {"Var": "principal"}, "entity_type": "NS::User",
+                           "in": {"Value": {"__entity": {"type": "G", "id": "g"}}}}})),
         ex(r#"principal is NS::User in G::"g""#)
     );
-    assert_eq!(
-        from(json!({"has": {"left": {"Var": "context"}, "attr": ["a", "b", "c"]}})),
-        ex("context has a.b.c")
-    );
-    assert_eq!(
-        from(json!({"has": {"left": {"Var": "context"}, "attr": "a b"}})),
-        ex(r#"context has "a b""#)
-    );
+    assert_eq!(from(json!({"has": {"left": {"Var": "context"}, "attr": ["a", "b", "c"]}})), ex("context has a.b.c"));
+    assert_eq!(from(json!({"has": {"left": {"Var": "context"}, "attr": "a b"}})), ex(r#"context has "a b""#));
     // `Value` of any Cedar JSON value.
     assert_eq!(
         from(json!({"Value": [1, "x", {"a": true, "b": {"__entity": {"type": "U", "id": "u"}}}]})),
         ex(r#"[1, "x", {a: true, b: U::"u"}]"#)
     );
-    assert_eq!(
-        from(json!({"Value": {"__extn": {"fn": "decimal", "arg": "1.5"}}})),
-        ex(r#"decimal("1.5")"#)
-    );
+    assert_eq!(from(json!({"Value": {"__extn": {"fn": "decimal", "arg": "1.5"}}})), ex(r#"decimal("1.5")"#));
     assert_eq!(
         from(json!({"Value": {"__extn": {"fn": "offset", "args": [
             {"__extn": {"fn": "datetime", "arg": "1970-01-01"}},
@@ -216,10 +178,7 @@ fn reads_sugar_and_desugars() {
         ex(r#"datetime("1970-01-01").offset(duration("5ms"))"#)
     );
     // A malformed escape is just a record.
-    assert_eq!(
-        from(json!({"Value": {"__entity": {"type": "U"}}})),
-        ex(r#"{"__entity": {type: "U"}}"#)
-    );
+    assert_eq!(from(json!({"Value": {"__entity": {"type": "U"}}})), ex(r#"{"__entity": {type: "U"}}"#));
     // Pattern literals may hold several characters (and a literal star).
     assert_eq!(
         from(
@@ -235,10 +194,7 @@ fn reads_sugar_and_desugars() {
                 "annotations": {"x": ""}}),
     )
     .unwrap();
-    assert_eq!(
-        p.principal,
-        ScopeConstraint::In(EntityOrSlot::Entity(EntityUid::new("G", "g")))
-    );
+    assert_eq!(p.principal, ScopeConstraint::In(EntityOrSlot::Entity(EntityUid::new("G", "g"))));
     assert_eq!(p.action, ActionConstraint::In(vec![]));
     assert_eq!(p.annotations["x"], Some(String::new()));
 }
@@ -266,82 +222,38 @@ fn errors_name_the_path() {
     assert!(expr_err(json!({})).message.contains("exactly one key"));
     assert!(expr_err(json!({"Value": 1.5})).message.contains("integer"));
     assert!(expr_err(json!({"Value": null})).message.contains("null"));
-    assert!(expr_err(json!({"Value": 18446744073709551615u64}))
+    assert!(expr_err(json!({"Value": 18446744073709551615u64})).message.contains("integer"));
+    assert!(expr_err(json!({"==": {"left": {"Value": 1}}})).message.contains("missing field `right`"));
+    assert!(expr_err(json!({"==": {"left": {"Value": 1}, "right": {"Value": 1}, "x": 1}}))
         .message
-        .contains("integer"));
-    assert!(expr_err(json!({"==": {"left": {"Value": 1}}}))
+        .contains("unknown field"));
+    assert!(expr_err(json!({"is": {"left": {"Var": "principal"}, "entity_type": "not valid"}}))
         .message
-        .contains("missing field `right`"));
-    assert!(
-        expr_err(json!({"==": {"left": {"Value": 1}, "right": {"Value": 1}, "x": 1}}))
-            .message
-            .contains("unknown field")
-    );
-    assert!(
-        expr_err(json!({"is": {"left": {"Var": "principal"}, "entity_type": "not valid"}}))
-            .message
-            .contains("entity type")
-    );
-    assert!(
-        expr_err(json!({"is": {"left": {"Var": "principal"}, "entity_type": "if"}}))
-            .message
-            .contains("entity type")
-    );
-    assert!(
-        expr_err(json!({"like": {"left": {"Var": "principal"}, "pattern": ["Star"]}}))
-            .message
-            .contains("Wildcard")
-    );
-    assert!(
-        expr_err(json!({"has": {"left": {"Var": "principal"}, "attr": []}}))
-            .message
-            .contains("empty")
-    );
-    assert!(expr_err(json!({"Slot": "?x"}))
+        .contains("entity type"));
+    assert!(expr_err(json!({"is": {"left": {"Var": "principal"}, "entity_type": "if"}}))
         .message
-        .contains("unknown slot"));
-    assert!(
-        expr_err(json!({"Value": {"__extn": {"fn": "nope", "arg": "1"}}}))
-            .message
-            .contains("unknown extension")
-    );
-    assert!(expr_err(json!({"Value": {"__expr": "1"}}))
+        .contains("entity type"));
+    assert!(expr_err(json!({"like": {"left": {"Var": "principal"}, "pattern": ["Star"]}}))
         .message
-        .contains("__expr"));
+        .contains("Wildcard"));
+    assert!(expr_err(json!({"has": {"left": {"Var": "principal"}, "attr": []}})).message.contains("empty"));
+    assert!(expr_err(json!({"Slot": "?x"})).message.contains("unknown slot"));
+    assert!(expr_err(json!({"Value": {"__extn": {"fn": "nope", "arg": "1"}}})).message.contains("unknown extension"));
+    assert!(expr_err(json!({"Value": {"__expr": "1"}})).message.contains("__expr"));
     assert!(expr_err(json!([1])).message.contains("expression"));
 
     let base = |principal: Json, action: Json, conditions: Json| json!({"effect": "permit", "principal": principal, "action": action, "resource": {"op": "All"}, "conditions": conditions});
     let all = json!({"op": "All"});
-    let e = policy_err(base(
-        json!({"op": "==", "slot": "?resource"}),
-        all.clone(),
-        json!([]),
-    ));
+    let e = policy_err(base(json!({"op": "==", "slot": "?resource"}), all.clone(), json!([])));
     assert_eq!(e.path, "principal.slot");
-    let e = policy_err(base(
-        all.clone(),
-        json!({"op": "==", "entity": {"type": "User", "id": "x"}}),
-        json!([]),
-    ));
+    let e = policy_err(base(all.clone(), json!({"op": "==", "entity": {"type": "User", "id": "x"}}), json!([])));
     assert_eq!(e.path, "action.entity");
     assert!(e.message.contains("not an action"));
-    let e = policy_err(base(
-        all.clone(),
-        json!({"op": "==", "slot": "?principal"}),
-        json!([]),
-    ));
+    let e = policy_err(base(all.clone(), json!({"op": "==", "slot": "?principal"}), json!([])));
     assert!(e.message.contains("slots"));
-    let e = policy_err(base(
-        all.clone(),
-        all.clone(),
-        json!([{"kind": "when", "body": {"Slot": "?principal"}}]),
-    ));
+    let e = policy_err(base(all.clone(), all.clone(), json!([{"kind": "when", "body": {"Slot": "?principal"}}])));
     assert_eq!(e.path, "conditions[0].body");
-    let e = policy_err(base(
-        all.clone(),
-        all.clone(),
-        json!([{"kind": "if", "body": {"Value": true}}]),
-    ));
+    let e = policy_err(base(all.clone(), all.clone(), json!([{"kind": "if", "body": {"Value": true}}])));
     assert_eq!(e.path, "conditions[0].kind");
     let e = policy_err(base(json!({"op": "<"}), all.clone(), json!([])));
     assert_eq!(e.path, "principal.op");
@@ -362,10 +274,8 @@ fn errors_name_the_path() {
                       "resource": {"op": "All"}, "conditions": []});
     let e = policy_set_from_json(&json!({"staticPolicies": {"a": tmpl.clone()}})).unwrap_err();
     assert_eq!(e.path, "staticPolicies.a");
-    let e = policy_set_from_json(
-        &json!({"staticPolicies": {"a": static_p.clone()}, "templates": {"a": tmpl.clone()}}),
-    )
-    .unwrap_err();
+    let e = policy_set_from_json(&json!({"staticPolicies": {"a": static_p.clone()}, "templates": {"a": tmpl.clone()}}))
+        .unwrap_err();
     assert!(e.message.contains("duplicate"), "{e}");
     let e = policy_set_from_json(&json!({"templates": {"t": tmpl.clone()},
         "templateLinks": [{"templateId": "t", "newId": "l", "values": {}}]}))
@@ -376,7 +286,8 @@ fn errors_name_the_path() {
     .unwrap_err();
     assert_eq!(e.path, "templateLinks[0].templateId");
     let e = policy_set_from_json(&json!({"templates": {"t": tmpl},
-        "templateLinks": [{"templateId": "t", "newId": "t", "values": {"?principal": {"type": "U", "id": "u"}}}]})).unwrap_err();
+        "templateLinks": [{"templateId": "t", "newId": "t", "values": {"?principal": {"type": "U", "id": "u"}}}]}))
+    .unwrap_err();
     assert!(e.message.contains("duplicate"), "{e}");
     let e = policy_set_from_json(&json!({"links": []})).unwrap_err();
     assert!(e.message.contains("unknown field"));
@@ -394,11 +305,7 @@ fn deep_json_is_rejected() {
         Json::Object(m)
     }
     for kind in ["not", "set", "record", "value", "and"] {
-        let mut j = if kind == "value" {
-            Json::from(1)
-        } else {
-            o("Value", Json::from(1))
-        };
+        let mut j = if kind == "value" { Json::from(1) } else { o("Value", Json::from(1)) };
         for _ in 0..10_000 {
             j = match kind {
                 "not" => o("!", o("arg", j)),

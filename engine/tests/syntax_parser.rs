@@ -47,10 +47,7 @@ fn whitespace_and_comments() {
     let a = p("permit(principal,action,resource);");
     let b = p("// hi\npermit (\tprincipal ,\u{a0}action,\u{2028}resource // c\n) ; // end");
     assert_eq!(a, b);
-    assert_eq!(
-        e("1 // c\n + 2"),
-        Expr::binary(BinaryOp::Add, Expr::long(1), Expr::long(2))
-    );
+    assert_eq!(e("1 // c\n + 2"), Expr::binary(BinaryOp::Add, Expr::long(1), Expr::long(2)));
     let err = p_err("permit(principal, action, resource) /* c */;");
     assert!(err.message.contains("block comment"), "{err:?}");
 }
@@ -63,22 +60,13 @@ fn integers() {
     assert!(e_err("99999999999999999999").contains("too large"));
     assert_eq!(e("-9223372036854775808"), Expr::long(i64::MIN));
     assert!(e_err("-(9223372036854775808)").contains("too large"));
-    assert_eq!(
-        e("--9223372036854775808"),
-        Expr::unary(UnaryOp::Neg, Expr::long(i64::MIN))
-    );
+    assert_eq!(e("--9223372036854775808"), Expr::unary(UnaryOp::Neg, Expr::long(i64::MIN)));
     assert_eq!(e("-5"), Expr::long(-5));
     assert_eq!(e("- 5"), Expr::long(-5));
     assert_eq!(e("-(5)"), Expr::unary(UnaryOp::Neg, Expr::long(5)));
-    assert_eq!(
-        e("---5"),
-        Expr::unary(UnaryOp::Neg, Expr::unary(UnaryOp::Neg, Expr::long(-5)))
-    );
+    assert_eq!(e("---5"), Expr::unary(UnaryOp::Neg, Expr::unary(UnaryOp::Neg, Expr::long(-5))));
     // A postfix blocks the folding.
-    assert_eq!(
-        e("-5.a"),
-        Expr::unary(UnaryOp::Neg, Expr::get_attr(Expr::long(5), "a"))
-    );
+    assert_eq!(e("-5.a"), Expr::unary(UnaryOp::Neg, Expr::get_attr(Expr::long(5), "a")));
     assert!(!e_err("0x10").is_empty());
     assert!(!e_err("1_000").is_empty());
 }
@@ -86,10 +74,7 @@ fn integers() {
 #[test]
 fn strings_and_escapes() {
     assert_eq!(e(r#""a\n\r\t\\\0\'\"""#), Expr::string("a\n\r\t\\\0'\""));
-    assert_eq!(
-        e(r#""\x41\u{1F600}\u{1_0}""#),
-        Expr::string("A\u{1F600}\u{10}")
-    );
+    assert_eq!(e(r#""\x41\u{1F600}\u{1_0}""#), Expr::string("A\u{1F600}\u{10}"));
     assert_eq!(e("\"raw\nlf\""), Expr::string("raw\nlf"));
     assert!(e_err("\"raw\rcr\"").contains("carriage return"));
     assert!(e_err("\"back\\\nslash\"").contains("line break"));
@@ -104,9 +89,7 @@ fn strings_and_escapes() {
     assert_eq!(e(r#"User::"a\tb""#), Expr::entity(uid("User", "a\tb")));
     let pol = p(r#"@a("x\u{41}") permit(principal, action, resource);"#);
     assert_eq!(pol.annotations["a"], Some("xA".to_string()));
-    assert!(p_err(r#"@a("\q") permit(principal, action, resource);"#)
-        .message
-        .contains("escape"));
+    assert!(p_err(r#"@a("\q") permit(principal, action, resource);"#).message.contains("escape"));
 }
 
 #[test]
@@ -123,144 +106,63 @@ fn punctuation_errors() {
 
 #[test]
 fn scope_forms() {
-    let pol =
-        p(r#"permit(principal == User::"a", action == Action::"view", resource in Folder::"f");"#);
-    assert_eq!(
-        pol.principal,
-        ScopeConstraint::Eq(EntityOrSlot::Entity(uid("User", "a")))
-    );
+    let pol = p(r#"permit(principal == User::"a", action == Action::"view", resource in Folder::"f");"#);
+    assert_eq!(pol.principal, ScopeConstraint::Eq(EntityOrSlot::Entity(uid("User", "a"))));
     assert_eq!(pol.action, ActionConstraint::Eq(uid("Action", "view")));
-    assert_eq!(
-        pol.resource,
-        ScopeConstraint::In(EntityOrSlot::Entity(uid("Folder", "f")))
-    );
+    assert_eq!(pol.resource, ScopeConstraint::In(EntityOrSlot::Entity(uid("Folder", "f"))));
     assert_eq!(pol.effect, Effect::Permit);
     assert_eq!(pol.id, PolicyId("policy0".into()));
 
-    let pol = p(
-        r#"forbid(principal is NS::User, action in [NS::Action::"a", Action::"b",], resource is R in NS::F::"x");"#,
-    );
-    assert_eq!(pol.effect, Effect::Forbid);
-    assert_eq!(
-        pol.principal,
-        ScopeConstraint::Is(EntityType::new("NS::User"))
-    );
-    assert_eq!(
-        pol.action,
-        ActionConstraint::In(vec![uid("NS::Action", "a"), uid("Action", "b")])
-    );
-    assert_eq!(
-        pol.resource,
-        ScopeConstraint::IsIn(
-            EntityType::new("R"),
-            EntityOrSlot::Entity(uid("NS::F", "x"))
-        )
-    );
-
     let pol =
-        p(r#"permit(principal in (Group::"g"), action in Action::"a", resource == ((R::"r")));"#);
-    assert_eq!(
-        pol.principal,
-        ScopeConstraint::In(EntityOrSlot::Entity(uid("Group", "g")))
-    );
+        p(r#"forbid(principal is NS::User, action in [NS::Action::"a", Action::"b",], resource is R in NS::F::"x");"#);
+    assert_eq!(pol.effect, Effect::Forbid);
+    assert_eq!(pol.principal, ScopeConstraint::Is(EntityType::new("NS::User")));
+    assert_eq!(pol.action, ActionConstraint::In(vec![uid("NS::Action", "a"), uid("Action", "b")]));
+    assert_eq!(pol.resource, ScopeConstraint::IsIn(EntityType::new("R"), EntityOrSlot::Entity(uid("NS::F", "x"))));
+
+    let pol = p(r#"permit(principal in (Group::"g"), action in Action::"a", resource == ((R::"r")));"#);
+    assert_eq!(pol.principal, ScopeConstraint::In(EntityOrSlot::Entity(uid("Group", "g"))));
     assert_eq!(pol.action, ActionConstraint::In(vec![uid("Action", "a")]));
-    assert_eq!(
-        p(r#"permit(principal, action in [Action::"a"], resource);"#).action,
-        pol.action
-    );
-    assert_eq!(
-        p("permit(principal, action in [], resource);").action,
-        ActionConstraint::In(vec![])
-    );
+    assert_eq!(p(r#"permit(principal, action in [Action::"a"], resource);"#).action, pol.action);
+    assert_eq!(p("permit(principal, action in [], resource);").action, ActionConstraint::In(vec![]));
     // `A :: B :: "x"` with spaces and comments.
     let pol = p("permit(principal == A :: // c\n B :: \"x\", action, resource);");
-    assert_eq!(
-        pol.principal,
-        ScopeConstraint::Eq(EntityOrSlot::Entity(uid("A::B", "x")))
-    );
+    assert_eq!(pol.principal, ScopeConstraint::Eq(EntityOrSlot::Entity(uid("A::B", "x"))));
     // `principal` as an entity type name.
     let pol = p(r#"permit(principal == principal::"x", action, resource);"#);
-    assert_eq!(
-        pol.principal,
-        ScopeConstraint::Eq(EntityOrSlot::Entity(uid("principal", "x")))
-    );
+    assert_eq!(pol.principal, ScopeConstraint::Eq(EntityOrSlot::Entity(uid("principal", "x"))));
 }
 
 #[test]
 fn scope_rejections() {
     let cases = [
         ("permit(principal, action);", "exactly three"),
-        (
-            "permit(principal, action, resource, context);",
-            "exactly three",
-        ),
+        ("permit(principal, action, resource, context);", "exactly three"),
         ("permit(action, principal, resource);", "order"),
         ("permit(principal, resource, action);", "order"),
         ("allow(principal, action, resource);", "permit"),
-        (
-            r#"permit(principal is User == User::"a", action, resource);"#,
-            "`==`",
-        ),
-        (
-            r#"permit(principal in Group::"g" is User, action, resource);"#,
-            "must come first",
-        ),
-        (
-            r#"permit(principal is User::"a", action, resource);"#,
-            "entity type",
-        ),
-        (
-            r#"permit(principal == [User::"a"], action, resource);"#,
-            "set",
-        ),
-        (
-            "permit(principal == ?resource, action, resource);",
-            "?principal",
-        ),
-        (
-            "permit(principal, action, resource in ?principal);",
-            "?resource",
-        ),
-        (
-            "permit(principal == ?foo, action, resource);",
-            "unknown slot",
-        ),
-        (
-            r#"permit(principal, action == User::"a", resource);"#,
-            "not an action",
-        ),
-        (
-            r#"permit(principal, action in [Action::"a", User::"b"], resource);"#,
-            "not an action",
-        ),
-        (
-            "permit(principal, action == ?principal, resource);",
-            "slots",
-        ),
+        (r#"permit(principal is User == User::"a", action, resource);"#, "`==`"),
+        (r#"permit(principal in Group::"g" is User, action, resource);"#, "must come first"),
+        (r#"permit(principal is User::"a", action, resource);"#, "entity type"),
+        (r#"permit(principal == [User::"a"], action, resource);"#, "set"),
+        ("permit(principal == ?resource, action, resource);", "?principal"),
+        ("permit(principal, action, resource in ?principal);", "?resource"),
+        ("permit(principal == ?foo, action, resource);", "unknown slot"),
+        (r#"permit(principal, action == User::"a", resource);"#, "not an action"),
+        (r#"permit(principal, action in [Action::"a", User::"b"], resource);"#, "not an action"),
+        ("permit(principal, action == ?principal, resource);", "slots"),
         (r#"permit(principal, action is Action, resource);"#, "`is`"),
-        (
-            r#"permit(principal != User::"a", action, resource);"#,
-            "`==`, `in` or `is`",
-        ),
+        (r#"permit(principal != User::"a", action, resource);"#, "`==`, `in` or `is`"),
         ("permit(principal: User, action, resource);", "is"),
         ("permit(principal, action, resource)", "`;`"),
         ("permit(principal, action, resource) when {};", "empty"),
         ("permit(principal, action, resource) if { true };", "when"),
-        (
-            r#"permit(principal == User::{a: 1}, action, resource);"#,
-            "record-style",
-        ),
-        (
-            r#"permit(principal == principal, action, resource);"#,
-            "`::`",
-        ),
+        (r#"permit(principal == User::{a: 1}, action, resource);"#, "record-style"),
+        (r#"permit(principal == principal, action, resource);"#, "`::`"),
     ];
     for (src, needle) in cases {
         let err = p_err(src);
-        assert!(
-            err.message.contains(needle),
-            "`{src}`: expected message containing {needle:?}, got {err:?}"
-        );
+        assert!(err.message.contains(needle), "`{src}`: expected message containing {needle:?}, got {err:?}");
     }
 }
 
@@ -301,15 +203,9 @@ fn conditions_and_ids() {
     assert_eq!(c[1].body, Expr::bool(false));
     assert!(ps.policies[1].is_template());
     assert!(parse_policy_set("").unwrap().policies.is_empty());
-    assert!(parse_policy_set("  // only a comment\n")
-        .unwrap()
-        .policies
-        .is_empty());
+    assert!(parse_policy_set("  // only a comment\n").unwrap().policies.is_empty());
     assert!(parse_policy("").is_err());
-    assert!(
-        parse_policy("permit(principal,action,resource);permit(principal,action,resource);")
-            .is_err()
-    );
+    assert!(parse_policy("permit(principal,action,resource);permit(principal,action,resource);").is_err());
     // Locations recorded.
     assert_eq!(ps.policies[1].loc, Some(Loc { line: 2, col: 12 }));
     assert_eq!(c[2].body.loc, Some(Loc { line: 1, col: 75 }));
@@ -325,30 +221,17 @@ fn annotations() {
     want.insert("permit".to_string(), Some(String::new()));
     assert_eq!(pol.annotations, want);
     assert_eq!(pol.id.0, "policy0", "@id does not rename");
-    assert!(
-        p_err(r#"@a("x") @a("y") permit(principal, action, resource);"#)
-            .message
-            .contains("duplicate")
-    );
-    assert!(p_err(r#"@a(1) permit(principal, action, resource);"#)
-        .message
-        .contains("string"));
+    assert!(p_err(r#"@a("x") @a("y") permit(principal, action, resource);"#).message.contains("duplicate"));
+    assert!(p_err(r#"@a(1) permit(principal, action, resource);"#).message.contains("string"));
 }
 
 #[test]
 fn templates_and_slots() {
     let pol = p("permit(principal in ?principal, action, resource is R in ?resource);");
     assert_eq!(pol.slots(), vec![SlotId::Principal, SlotId::Resource]);
-    assert!(
-        p_err("permit(principal, action, resource) when { principal == ?principal };")
-            .message
-            .contains("scope")
-    );
+    assert!(p_err("permit(principal, action, resource) when { principal == ?principal };").message.contains("scope"));
     // Standalone expressions may mention slots.
-    assert_eq!(
-        e("?principal"),
-        Expr::new(ExprKind::Slot(SlotId::Principal))
-    );
+    assert_eq!(e("?principal"), Expr::new(ExprKind::Slot(SlotId::Principal)));
     assert!(e_err("?other").contains("unknown slot"));
 }
 
@@ -359,50 +242,20 @@ fn precedence() {
     let one = || Expr::long(1);
     let two = || Expr::long(2);
     let three = || Expr::long(3);
-    assert_eq!(
-        e("1 + 2 * 3"),
-        Expr::binary(
-            BinaryOp::Add,
-            one(),
-            Expr::binary(BinaryOp::Mul, two(), three())
-        )
-    );
-    assert_eq!(
-        e("1 - 2 - 3"),
-        Expr::binary(
-            BinaryOp::Sub,
-            Expr::binary(BinaryOp::Sub, one(), two()),
-            three()
-        )
-    );
-    assert_eq!(
-        e("true || false && true"),
-        Expr::or(
-            Expr::bool(true),
-            Expr::and(Expr::bool(false), Expr::bool(true))
-        )
-    );
+    assert_eq!(e("1 + 2 * 3"), Expr::binary(BinaryOp::Add, one(), Expr::binary(BinaryOp::Mul, two(), three())));
+    assert_eq!(e("1 - 2 - 3"), Expr::binary(BinaryOp::Sub, Expr::binary(BinaryOp::Sub, one(), two()), three()));
+    assert_eq!(e("true || false && true"), Expr::or(Expr::bool(true), Expr::and(Expr::bool(false), Expr::bool(true))));
     // `!a == b` is `(!a) == b`; `-x.y` is `-(x.y)`.
-    assert_eq!(
-        e("!true == false"),
-        Expr::binary(BinaryOp::Eq, Expr::not(Expr::bool(true)), Expr::bool(false))
-    );
+    assert_eq!(e("!true == false"), Expr::binary(BinaryOp::Eq, Expr::not(Expr::bool(true)), Expr::bool(false)));
     assert_eq!(e("-context.y"), Expr::unary(UnaryOp::Neg, ctx("y")));
     // The else branch extends to the right.
     assert_eq!(
         e("if true then 1 else 2 + 3"),
-        Expr::ite(
-            Expr::bool(true),
-            one(),
-            Expr::binary(BinaryOp::Add, two(), three())
-        )
+        Expr::ite(Expr::bool(true), one(), Expr::binary(BinaryOp::Add, two(), three()))
     );
     assert!(e_err("1 + if true then 1 else 2").contains("parenthesised"));
     assert!(e_err("true && if true then true else false").contains("parenthesised"));
-    assert_eq!(
-        e("(if true then 1 else 2) + 3"),
-        e("(if true then 1 else 2) + (3)")
-    );
+    assert_eq!(e("(if true then 1 else 2) + 3"), e("(if true then 1 else 2) + (3)"));
     // Non-associative relations.
     for s in [
         "1 < 2 < 3",
@@ -415,17 +268,10 @@ fn precedence() {
     }
     assert_eq!(
         e("(1 < 2) == true"),
-        Expr::binary(
-            BinaryOp::Eq,
-            Expr::binary(BinaryOp::Less, one(), two()),
-            Expr::bool(true)
-        )
+        Expr::binary(BinaryOp::Eq, Expr::binary(BinaryOp::Less, one(), two()), Expr::bool(true))
     );
     // Prefix runs.
-    assert_eq!(
-        e("!!!!true"),
-        Expr::not(Expr::not(Expr::not(Expr::not(Expr::bool(true)))))
-    );
+    assert_eq!(e("!!!!true"), Expr::not(Expr::not(Expr::not(Expr::not(Expr::bool(true))))));
     assert!(e_err("!!!!!true").contains("four"));
     assert!(e_err("-----1").contains("four"));
     assert!(!e_err("!-1").is_empty());
@@ -436,22 +282,10 @@ fn precedence() {
 fn desugarings() {
     let a = || ctx("a");
     let b = || ctx("b");
-    assert_eq!(
-        e("context.a != context.b"),
-        Expr::not(Expr::binary(BinaryOp::Eq, a(), b()))
-    );
-    assert_eq!(
-        e("context.a > context.b"),
-        Expr::not(Expr::binary(BinaryOp::LessEq, a(), b()))
-    );
-    assert_eq!(
-        e("context.a >= context.b"),
-        Expr::not(Expr::binary(BinaryOp::Less, a(), b()))
-    );
-    assert_eq!(
-        e("context.a <= context.b"),
-        Expr::binary(BinaryOp::LessEq, a(), b())
-    );
+    assert_eq!(e("context.a != context.b"), Expr::not(Expr::binary(BinaryOp::Eq, a(), b())));
+    assert_eq!(e("context.a > context.b"), Expr::not(Expr::binary(BinaryOp::LessEq, a(), b())));
+    assert_eq!(e("context.a >= context.b"), Expr::not(Expr::binary(BinaryOp::Less, a(), b())));
+    assert_eq!(e("context.a <= context.b"), Expr::binary(BinaryOp::LessEq, a(), b()));
     let pr = || Expr::var(Var::Principal);
     assert_eq!(
         e(r#"principal is NS::User in Group::"g""#),
@@ -464,10 +298,7 @@ fn desugarings() {
     assert_eq!(
         e("context has a.b.c"),
         Expr::and(
-            Expr::and(
-                Expr::has_attr(c(), "a"),
-                Expr::has_attr(Expr::get_attr(c(), "a"), "b")
-            ),
+            Expr::and(Expr::has_attr(c(), "a"), Expr::has_attr(Expr::get_attr(c(), "a"), "b")),
             Expr::has_attr(Expr::get_attr(Expr::get_attr(c(), "a"), "b"), "c")
         )
     );
@@ -491,10 +322,7 @@ fn like_patterns() {
     use PatternElem::*;
     assert_eq!(
         e(r#"context.s like "a*\*\x2a\u{2a}""#),
-        Expr::like(
-            ctx("s"),
-            Pattern(vec![Char('a'), Wildcard, Char('*'), Wildcard, Wildcard])
-        )
+        Expr::like(ctx("s"), Pattern(vec![Char('a'), Wildcard, Char('*'), Wildcard, Wildcard]))
     );
     assert!(parse_expr(r#"context.s like ("a")"#).is_err());
     assert!(parse_expr(r#"context.s like context.p"#).is_err());
@@ -503,10 +331,7 @@ fn like_patterns() {
 
 #[test]
 fn is_operator() {
-    assert_eq!(
-        e("principal is User"),
-        Expr::is(Expr::var(Var::Principal), EntityType::new("User"))
-    );
+    assert_eq!(e("principal is User"), Expr::is(Expr::var(Var::Principal), EntityType::new("User")));
     assert!(parse_expr(r#"principal is User::"a""#).is_err());
     assert!(parse_expr(r#"principal is (User)"#).is_err());
     assert!(parse_expr(r#"principal is if"#).is_err());
@@ -519,10 +344,7 @@ fn literals_records_sets() {
     m.insert("b c".to_string(), Expr::bool(true));
     m.insert("principal".to_string(), Expr::string("p"));
     m.insert("if".to_string(), Expr::long(2));
-    assert_eq!(
-        e(r#"{a: 1, "b c": true, principal: "p", "if": 2,}"#),
-        Expr::record(m)
-    );
+    assert_eq!(e(r#"{a: 1, "b c": true, principal: "p", "if": 2,}"#), Expr::record(m));
     assert_eq!(e("{}"), Expr::record(BTreeMap::new()));
     assert_eq!(e("[]"), Expr::set(vec![]));
     assert_eq!(e("[1, 2,]"), Expr::set(vec![Expr::long(1), Expr::long(2)]));
@@ -540,18 +362,12 @@ fn literals_records_sets() {
     ] {
         assert!(parse_expr(s).is_err(), "{s}");
     }
-    assert_eq!(
-        e("{permit: 2}.permit"),
-        Expr::get_attr(e("{permit: 2}"), "permit")
-    );
+    assert_eq!(e("{permit: 2}.permit"), Expr::get_attr(e("{permit: 2}"), "permit"));
 }
 
 #[test]
 fn names_and_references() {
-    assert_eq!(
-        e(r#"NS::A::User::"""#),
-        Expr::entity(uid("NS::A::User", ""))
-    );
+    assert_eq!(e(r#"NS::A::User::"""#), Expr::entity(uid("NS::A::User", "")));
     for s in [
         "foo",
         "User",
@@ -566,14 +382,8 @@ fn names_and_references() {
     ] {
         assert!(parse_expr(s).is_err(), "{s}");
     }
-    assert_eq!(
-        e(r#"context["__cedar"]"#),
-        Expr::get_attr(Expr::var(Var::Context), "__cedar")
-    );
-    assert_eq!(
-        e(r#"context["if"]"#),
-        Expr::get_attr(Expr::var(Var::Context), "if")
-    );
+    assert_eq!(e(r#"context["__cedar"]"#), Expr::get_attr(Expr::var(Var::Context), "__cedar"));
+    assert_eq!(e(r#"context["if"]"#), Expr::get_attr(Expr::var(Var::Context), "if"));
     assert!(parse_expr(r#"context[1]"#).is_err());
     assert!(parse_expr(r#"context[context.a]"#).is_err());
     assert!(parse_expr(r#"context["a", "b"]"#).is_err());
@@ -584,50 +394,23 @@ fn calls() {
     let s = || Expr::string("1.0");
     assert_eq!(e(r#"decimal("1.0")"#), Expr::call("decimal", vec![s()]));
     // Arity of extension calls is not checked by the parser.
-    assert_eq!(
-        e(r#"decimal("1.0", "2")"#),
-        Expr::call("decimal", vec![s(), Expr::string("2")])
-    );
+    assert_eq!(e(r#"decimal("1.0", "2")"#), Expr::call("decimal", vec![s(), Expr::string("2")]));
     assert_eq!(e("ip()"), Expr::call("ip", vec![]));
     assert_eq!(
         e(r#"decimal("1.0").lessThan(decimal("2.0"))"#),
         Expr::call(
             "lessThan",
-            vec![
-                Expr::call("decimal", vec![s()]),
-                Expr::call("decimal", vec![Expr::string("2.0")])
-            ]
+            vec![Expr::call("decimal", vec![s()]), Expr::call("decimal", vec![Expr::string("2.0")])]
         )
     );
-    assert_eq!(
-        e(r#"context.d.toDays()"#),
-        Expr::call("toDays", vec![ctx("d")])
-    );
-    assert_eq!(
-        e("[1].contains(1)"),
-        Expr::binary(
-            BinaryOp::Contains,
-            Expr::set(vec![Expr::long(1)]),
-            Expr::long(1)
-        )
-    );
-    assert_eq!(
-        e("[].isEmpty()"),
-        Expr::unary(UnaryOp::IsEmpty, Expr::set(vec![]))
-    );
+    assert_eq!(e(r#"context.d.toDays()"#), Expr::call("toDays", vec![ctx("d")]));
+    assert_eq!(e("[1].contains(1)"), Expr::binary(BinaryOp::Contains, Expr::set(vec![Expr::long(1)]), Expr::long(1)));
+    assert_eq!(e("[].isEmpty()"), Expr::unary(UnaryOp::IsEmpty, Expr::set(vec![])));
     assert_eq!(
         e(r#"principal.hasTag("t") && principal.getTag("t")"#),
         Expr::and(
-            Expr::binary(
-                BinaryOp::HasTag,
-                Expr::var(Var::Principal),
-                Expr::string("t")
-            ),
-            Expr::binary(
-                BinaryOp::GetTag,
-                Expr::var(Var::Principal),
-                Expr::string("t")
-            )
+            Expr::binary(BinaryOp::HasTag, Expr::var(Var::Principal), Expr::string("t")),
+            Expr::binary(BinaryOp::GetTag, Expr::var(Var::Principal), Expr::string("t"))
         )
     );
     let rejects = [
@@ -655,37 +438,19 @@ fn calls() {
 
 fn deep_cases(n: usize) -> Vec<(String, String)> {
     vec![
-        (
-            "parens".into(),
-            format!("{}1{}", "(".repeat(n), ")".repeat(n)),
-        ),
-        (
-            "not".into(),
-            format!("{}true{}", "!(".repeat(n), ")".repeat(n)),
-        ),
-        (
-            "neg".into(),
-            format!("{}1{}", "-(".repeat(n), ")".repeat(n)),
-        ),
+        ("parens".into(), format!("{}1{}", "(".repeat(n), ")".repeat(n))),
+        ("not".into(), format!("{}true{}", "!(".repeat(n), ")".repeat(n))),
+        ("neg".into(), format!("{}1{}", "-(".repeat(n), ")".repeat(n))),
         ("set".into(), format!("{}1{}", "[".repeat(n), "]".repeat(n))),
-        (
-            "record".into(),
-            format!("{}1{}", "{a:".repeat(n), "}".repeat(n)),
-        ),
-        (
-            "if".into(),
-            format!("{}1{}", "if true then ".repeat(n), " else 2".repeat(n)),
-        ),
+        ("record".into(), format!("{}1{}", "{a:".repeat(n), "}".repeat(n))),
+        ("if".into(), format!("{}1{}", "if true then ".repeat(n), " else 2".repeat(n))),
         ("plus".into(), format!("1{}", " + 1".repeat(n))),
         ("and".into(), format!("true{}", " && true".repeat(n))),
         ("attr".into(), format!("context{}", ".a".repeat(n))),
         ("index".into(), format!("context{}", "[\"a\"]".repeat(n))),
         ("has".into(), format!("context has a{}", ".a".repeat(n))),
         ("method".into(), format!("[1]{}", ".contains(1)".repeat(n))),
-        (
-            "call".into(),
-            format!("{}1{}", "ip(".repeat(n), ")".repeat(n)),
-        ),
+        ("call".into(), format!("{}1{}", "ip(".repeat(n), ")".repeat(n))),
         ("unclosed".into(), "(".repeat(n)),
         ("unclosed-if".into(), "if ".repeat(n)),
     ]
@@ -697,10 +462,7 @@ fn deep_cases(n: usize) -> Vec<(String, String)> {
 fn deep_nesting_is_rejected() {
     for (name, src) in deep_cases(10_000) {
         let err = parse_expr(&src).expect_err(&name);
-        assert!(
-            err.to_string().contains("nested too deeply") || name.starts_with("unclosed"),
-            "{name}: {err}"
-        );
+        assert!(err.to_string().contains("nested too deeply") || name.starts_with("unclosed"), "{name}: {err}");
         let pol = when(&src);
         assert!(parse_policy_set(&pol).is_err(), "{name} (policy)");
     }
@@ -713,11 +475,7 @@ fn moderate_nesting_is_accepted() {
         if name.starts_with("unclosed") {
             continue;
         }
-        assert!(
-            parse_expr(&src).is_ok(),
-            "{name}: {:?}",
-            parse_expr(&src).err()
-        );
+        assert!(parse_expr(&src).is_ok(), "{name}: {:?}", parse_expr(&src).err());
     }
 }
 
@@ -739,18 +497,9 @@ fn nesting_at_the_limit() {
 
 #[test]
 fn many_conditions() {
-    let many = format!(
-        "permit(principal, action, resource){};",
-        " when { true }".repeat(300)
-    );
-    assert!(parse_policy_set(&many)
-        .unwrap_err()
-        .to_string()
-        .contains("too deeply"));
-    let ok = format!(
-        "permit(principal, action, resource){};",
-        " when { true }".repeat(100)
-    );
+    let many = format!("permit(principal, action, resource){};", " when { true }".repeat(300));
+    assert!(parse_policy_set(&many).unwrap_err().to_string().contains("too deeply"));
+    let ok = format!("permit(principal, action, resource){};", " when { true }".repeat(100));
     assert_eq!(parse_policy(&ok).unwrap().conditions.len(), 100);
 }
 
@@ -830,8 +579,6 @@ fn garbage_never_panics() {
         }
         let _ = parse_policy_set(&s);
         let _ = parse_expr(&s);
-        let _ = parse_policy_set(&format!(
-            "permit(principal, action, resource) when {{ {s} }};"
-        ));
+        let _ = parse_policy_set(&format!("permit(principal, action, resource) when {{ {s} }};"));
     }
 }

@@ -84,25 +84,13 @@ impl Rng {
 
 fn rand_string(r: &mut Rng) -> String {
     const CHARS: &[char] = &[
-        'a', 'Z', '_', '0', ' ', '*', '\\', '"', '\'', '\n', '\r', '\t', '\0', '\u{7}', 'é', '😀',
-        '\u{a0}', ':', '?',
+        'a', 'Z', '_', '0', ' ', '*', '\\', '"', '\'', '\n', '\r', '\t', '\0', '\u{7}', 'é', '😀', '\u{a0}', ':', '?',
     ];
-    (0..r.below(5))
-        .map(|_| CHARS[r.below(CHARS.len())])
-        .collect()
+    (0..r.below(5)).map(|_| CHARS[r.below(CHARS.len())]).collect()
 }
 
 fn rand_ident(r: &mut Rng) -> String {
-    const IDS: &[&str] = &[
-        "a",
-        "b_1",
-        "User",
-        "principal",
-        "context",
-        "permit",
-        "_",
-        "Action",
-    ];
+    const IDS: &[&str] = &["a", "b_1", "User", "principal", "context", "permit", "_", "Action"];
     IDS[r.below(IDS.len())].to_string()
 }
 
@@ -125,10 +113,7 @@ fn rand_type(r: &mut Rng) -> EntityType {
 }
 
 fn rand_uid(r: &mut Rng) -> EntityUid {
-    EntityUid {
-        ty: rand_type(r),
-        id: rand_string(r),
-    }
+    EntityUid { ty: rand_type(r), id: rand_string(r) }
 }
 
 fn rand_long(r: &mut Rng) -> i64 {
@@ -158,10 +143,7 @@ fn rand_expr(r: &mut Rng, depth: usize) -> Expr {
         0 => Expr::ite(sub(r), sub(r), sub(r)),
         1 => Expr::and(sub(r), sub(r)),
         2 => Expr::or(sub(r), sub(r)),
-        3 => Expr::unary(
-            [UnaryOp::Not, UnaryOp::Neg, UnaryOp::IsEmpty][r.below(3)],
-            sub(r),
-        ),
+        3 => Expr::unary([UnaryOp::Not, UnaryOp::Neg, UnaryOp::IsEmpty][r.below(3)], sub(r)),
         4 | 5 => {
             const OPS: &[BinaryOp] = &[
                 BinaryOp::Eq,
@@ -203,9 +185,7 @@ fn rand_expr(r: &mut Rng, depth: usize) -> Expr {
             let n = f.arity.max(1) + r.below(2);
             Expr::call(f.name, (0..n).map(|_| sub(r)).collect())
         }
-        _ => Expr::new(ExprKind::Slot(
-            [SlotId::Principal, SlotId::Resource][r.below(2)],
-        )),
+        _ => Expr::new(ExprKind::Slot([SlotId::Principal, SlotId::Resource][r.below(2)])),
     }
 }
 
@@ -242,10 +222,8 @@ fn random_policy_round_trips() {
             3 => ScopeConstraint::Is(rand_type(r)),
             _ => ScopeConstraint::IsIn(rand_type(r), slot_or(r, s)),
         };
-        let act = |r: &mut Rng| EntityUid {
-            ty: EntityType::new(["Action", "NS::Action"][r.below(2)]),
-            id: rand_string(r),
-        };
+        let act =
+            |r: &mut Rng| EntityUid { ty: EntityType::new(["Action", "NS::Action"][r.below(2)]), id: rand_string(r) };
         let action = match r.below(3) {
             0 => ActionConstraint::Any,
             1 => ActionConstraint::Eq(act(&mut r)),
@@ -258,21 +236,11 @@ fn random_policy_round_trips() {
             if has_slot(&body) {
                 body = Expr::bool(true);
             }
-            conditions.push(Condition {
-                kind: [ConditionKind::When, ConditionKind::Unless][r.below(2)],
-                body,
-            });
+            conditions.push(Condition { kind: [ConditionKind::When, ConditionKind::Unless][r.below(2)], body });
         }
         let mut annotations = BTreeMap::new();
         for _ in 0..r.below(3) {
-            annotations.insert(
-                rand_ident(&mut r),
-                if r.below(2) == 0 {
-                    None
-                } else {
-                    Some(rand_string(&mut r))
-                },
-            );
+            annotations.insert(rand_ident(&mut r), if r.below(2) == 0 { None } else { Some(rand_string(&mut r)) });
         }
         let p = Policy {
             id: PolicyId("policy0".into()),
@@ -288,11 +256,7 @@ fn random_policy_round_trips() {
         let back = parse_policy(&text).unwrap_or_else(|err| panic!("case {i}: {text}\n{err}"));
         assert_eq!(back, p, "case {i}: {text}");
         let j = policy_to_json(&p);
-        assert_eq!(
-            policy_from_json(p.id.clone(), &j).unwrap(),
-            p,
-            "case {i}: {j}"
-        );
+        assert_eq!(policy_from_json(p.id.clone(), &j).unwrap(), p, "case {i}: {j}");
     }
 }
 

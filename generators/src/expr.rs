@@ -72,7 +72,11 @@ impl<C: Choices> Gen<'_, C> {
             Access { expr: Expr::var(Var::Resource), ty: SchemaType::Entity(resource.clone()), guard: vec![] },
         ];
         if let Some(context) = context {
-            roots.push(Access { expr: Expr::var(Var::Context), ty: SchemaType::Record(context.clone()), guard: vec![] });
+            roots.push(Access {
+                expr: Expr::var(Var::Context),
+                ty: SchemaType::Record(context.clone()),
+                guard: vec![],
+            });
         }
         for r in roots {
             self.expand(r, 2, &mut paths);
@@ -305,13 +309,12 @@ impl<C: Choices> Gen<'_, C> {
             // A literal record never has optional attributes (strict
             // validation cannot unify it with a declared type that does), so
             // such types are read from data whenever possible.
-            SchemaType::Record(_) | SchemaType::Set(_) => match self
-                .c
-                .weighted(&[if has_path && has_optional(ty) { 0 } else { 1 }, p * 2])
-            {
-                1 => self.path_of(env, ty).expect("has path"),
-                _ => self.literal_leaf(env, ty),
-            },
+            SchemaType::Record(_) | SchemaType::Set(_) => {
+                match self.c.weighted(&[if has_path && has_optional(ty) { 0 } else { 1 }, p * 2]) {
+                    1 => self.path_of(env, ty).expect("has path"),
+                    _ => self.literal_leaf(env, ty),
+                }
+            }
             _ => match self.c.weighted(&[3, p]) {
                 1 => self.path_of(env, ty).expect("has path"),
                 _ => self.literal_leaf(env, ty),
@@ -468,12 +471,9 @@ impl<C: Choices> Gen<'_, C> {
             (e, SchemaType::Entity(t))
         };
         let declared: Vec<String> = match &ty {
-            SchemaType::Entity(t) => self
-                .schema
-                .entity_types
-                .get(t)
-                .map(|d| d.attrs.attrs.keys().cloned().collect())
-                .unwrap_or_default(),
+            SchemaType::Entity(t) => {
+                self.schema.entity_types.get(t).map(|d| d.attrs.attrs.keys().cloned().collect()).unwrap_or_default()
+            }
             SchemaType::Record(rt) => rt.attrs.keys().cloned().collect(),
             _ => vec![],
         };
@@ -528,27 +528,27 @@ impl<C: Choices> Gen<'_, C> {
         let on = |f: bool, w: u32| if f { w } else { 0 };
         let ext = s.extensions;
         let weights = [
-            1,                                      // 0 leaf
-            2,                                      // 1 &&
-            3,                                      // 2 ||
-            2,                                      // 3 !
-            on(s.if_then_else, 1),                  // 4 if
-            5,                                      // 5 ==
-            3,                                      // 6 < <= on Long
-            4,                                      // 7 in
-            2,                                      // 8 contains
-            1,                                      // 9 containsAll
-            1,                                      // 10 containsAny
-            1,                                      // 11 isEmpty
-            on(s.like, 2),                          // 12 like
-            on(s.is, 2),                            // 13 is
-            on(s.has, 3),                           // 14 has
+            1,                                        // 0 leaf
+            2,                                        // 1 &&
+            3,                                        // 2 ||
+            2,                                        // 3 !
+            on(s.if_then_else, 1),                    // 4 if
+            5,                                        // 5 ==
+            3,                                        // 6 < <= on Long
+            4,                                        // 7 in
+            2,                                        // 8 contains
+            1,                                        // 9 containsAll
+            1,                                        // 10 containsAny
+            1,                                        // 11 isEmpty
+            on(s.like, 2),                            // 12 like
+            on(s.is, 2),                              // 13 is
+            on(s.has, 3),                             // 14 has
             on(s.tags && !self.tagged.is_empty(), 1), // 15 hasTag
-            on(ext, 2),                             // 16 decimal comparisons
-            on(ext, 2),                             // 17 ipaddr methods
-            on(ext, 1),                             // 18 < <= on datetime/duration
-            1,                                      // 19 action
-            1,                                      // 20 {..}.k
+            on(ext, 2),                               // 16 decimal comparisons
+            on(ext, 2),                               // 17 ipaddr methods
+            on(ext, 1),                               // 18 < <= on datetime/duration
+            1,                                        // 19 action
+            1,                                        // 20 {..}.k
         ];
         match self.c.weighted(&weights) {
             1 => Expr::and(self.expr(env, &b, d1), self.expr(env, &b, d1)),
@@ -650,7 +650,11 @@ impl<C: Choices> Gen<'_, C> {
                 let a = if self.c.flip(0.5) { env.action.clone() } else { acts[self.c.below(acts.len())].clone() };
                 if !self.groups.is_empty() && self.c.flip(0.5) {
                     let g = self.groups[self.c.below(self.groups.len())].clone();
-                    Expr::binary(BinaryOp::In, Expr::var(Var::Action), Expr::set(vec![Expr::entity(g), Expr::entity(a)]))
+                    Expr::binary(
+                        BinaryOp::In,
+                        Expr::var(Var::Action),
+                        Expr::set(vec![Expr::entity(g), Expr::entity(a)]),
+                    )
                 } else if self.c.flip(0.5) {
                     Expr::binary(BinaryOp::In, Expr::var(Var::Action), Expr::entity(a))
                 } else {

@@ -14,15 +14,15 @@ use crate::expr::Env;
 use crate::world::Gen;
 use crate::Mode;
 use engine::ast::{
-    ActionConstraint, BinaryOp, Condition, ConditionKind, Effect, EntityOrSlot, EntityType, EntityUid, Expr, ExprKind, Policy,
-    PolicyId, PolicySet, ScopeConstraint, SlotId, TemplateLink, Var,
+    ActionConstraint, BinaryOp, Condition, ConditionKind, Effect, EntityOrSlot, EntityType, EntityUid, Expr, ExprKind,
+    Policy, PolicyId, PolicySet, ScopeConstraint, SlotId, TemplateLink, Var,
 };
 use engine::entities::Entities;
 use engine::request::Request;
 use engine::schema::{AppliesTo, SchemaType};
-use std::rc::Rc;
 use engine::value::Value;
 use std::collections::BTreeMap;
+use std::rc::Rc;
 
 /// A policy's request environment and (linked) scope, to aim requests at.
 #[derive(Debug, Clone)]
@@ -73,7 +73,11 @@ impl<C: Choices> Gen<'_, C> {
                     }
                     let new_id = PolicyId(format!("link{i}_{j}"));
                     if let Ok(linked) = policy.link(new_id.clone(), &values) {
-                        self.targets.push(Rc::new(Target { pscope: linked.principal, rscope: linked.resource, ..target.clone() }));
+                        self.targets.push(Rc::new(Target {
+                            pscope: linked.principal,
+                            rscope: linked.resource,
+                            ..target.clone()
+                        }));
                     }
                     ps.links.push(TemplateLink { new_id, template_id: id.clone(), values });
                 }
@@ -188,11 +192,13 @@ impl<C: Choices> Gen<'_, C> {
         if let Some(t) = &shared {
             if pslot.is_none() && self.c.flip(0.3) {
                 principal = t.pscope.clone();
-                pinned_p = matches!(principal, ScopeConstraint::Eq(_) | ScopeConstraint::Is(_) | ScopeConstraint::IsIn(..));
+                pinned_p =
+                    matches!(principal, ScopeConstraint::Eq(_) | ScopeConstraint::Is(_) | ScopeConstraint::IsIn(..));
             }
             if rslot.is_none() && self.c.flip(0.3) {
                 resource = t.rscope.clone();
-                pinned_r = matches!(resource, ScopeConstraint::Eq(_) | ScopeConstraint::Is(_) | ScopeConstraint::IsIn(..));
+                pinned_r =
+                    matches!(resource, ScopeConstraint::Eq(_) | ScopeConstraint::Is(_) | ScopeConstraint::IsIn(..));
             }
         }
         let slots: Vec<SlotInfo> = pslot.into_iter().chain(rslot).collect();
@@ -236,7 +242,9 @@ impl<C: Choices> Gen<'_, C> {
             conditions.push(Condition { kind, body });
         }
         // An rbac policy without any constraint would be trivial: constrain the principal.
-        if conditions.is_empty() && principal == ScopeConstraint::Any && resource == ScopeConstraint::Any
+        if conditions.is_empty()
+            && principal == ScopeConstraint::Any
+            && resource == ScopeConstraint::Any
             && action == ActionConstraint::Any
         {
             let body = self.top_bool(&env, 1);

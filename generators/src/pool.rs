@@ -70,9 +70,8 @@ pub fn ext_index(t: ExtType) -> usize {
 const BASE_INTS: &[i64] = &[0, 1, 2, 3, 7, 10, 42, 100, -1, -5];
 /// Rarely used: make overflow (`arithBoundsError`) reachable.
 const EXTREME_INTS: &[i64] = &[i64::MAX, i64::MIN, 4_611_686_018_427_387_904, -9_223_372_036_854_775_807];
-const BASE_STRINGS: &[&str] = &[
-    "", "a", "ab", "abc", "alice", "bob", "admin", "read", "x y", "a*b", "*", "é", "日本", "quote\"d", "tab\tnl\n",
-];
+const BASE_STRINGS: &[&str] =
+    &["", "a", "ab", "abc", "alice", "bob", "admin", "read", "x y", "a*b", "*", "é", "日本", "quote\"d", "tab\tnl\n"];
 const TAG_KEYS: &[&str] = &["owner", "region", "level", "t"];
 
 impl Pool {
@@ -337,7 +336,13 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
             let bad: &[&str] = match t {
                 ExtType::Decimal => &["1.23456", "1", ".5", "+1.0", "1e3", "922337203685478.0"],
                 ExtType::IpAddr => &["01.1.1.1", "1.2.3.4/33", "::ffff:1.2.3.4", "1::2::3", "1.2.3.4/", "256.0.0.1"],
-                ExtType::Datetime => &["2023-02-29", "2024-01-01T10:00:00", "2024-1-01", "2024-01-01T24:00:00Z", "2024-01-01T00:00:00+01:00"],
+                ExtType::Datetime => &[
+                    "2023-02-29",
+                    "2024-01-01T10:00:00",
+                    "2024-1-01",
+                    "2024-01-01T24:00:00Z",
+                    "2024-01-01T00:00:00+01:00",
+                ],
                 ExtType::Duration => &["1h1d", "", "-", "1.5h", "1H", "9223372036854775808ms"],
             };
             c.pick(bad).to_string()

@@ -176,13 +176,9 @@ impl Settings {
             // For `abac`: no schema, more ill-typed operands.
             "untyped" => Settings { ill_typed: 0.2, unsafe_access: 0.3, ..d },
             // No error injection at all: for validation soundness.
-            "clean" => Settings {
-                missing_entities: 0.0,
-                ill_typed: 0.0,
-                bad_ext_strings: 0.0,
-                unsafe_access: 0.0,
-                ..d
-            },
+            "clean" => {
+                Settings { missing_entities: 0.0, ill_typed: 0.0, bad_ext_strings: 0.0, unsafe_access: 0.0, ..d }
+            }
             // Hierarchies, templates and links.
             "rbac" => Settings { policies: 6, links: 3, entities: 6, ..d },
             other => {
@@ -223,8 +219,7 @@ impl Settings {
     /// Set one key from its text form.
     pub fn set(&mut self, key: &str, value: &str) -> Result<(), SettingsError> {
         fn num(key: &str, v: &str) -> Result<u32, SettingsError> {
-            v.parse::<u32>()
-                .map_err(|_| SettingsError(format!("`{key}` needs a non-negative integer, got `{v}`")))
+            v.parse::<u32>().map_err(|_| SettingsError(format!("`{key}` needs a non-negative integer, got `{v}`")))
         }
         fn flag(key: &str, v: &str) -> Result<bool, SettingsError> {
             match v {
@@ -278,7 +273,10 @@ impl Settings {
 
     /// True if no error injection is configured.
     pub fn injection_off(&self) -> bool {
-        self.missing_entities == 0.0 && self.ill_typed == 0.0 && self.bad_ext_strings == 0.0 && self.unsafe_access == 0.0
+        self.missing_entities == 0.0
+            && self.ill_typed == 0.0
+            && self.bad_ext_strings == 0.0
+            && self.unsafe_access == 0.0
     }
 
     /// One line `key=value, …` describing these settings (for reports).

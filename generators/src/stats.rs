@@ -4,9 +4,7 @@
 //! policy evaluations that error, by error class.
 
 use crate::{AuthInput, InjectionCounts};
-use engine::ast::{
-    ActionConstraint, ConditionKind, Expr, ExprKind, Literal, Policy, ScopeConstraint, UnaryOp,
-};
+use engine::ast::{ActionConstraint, ConditionKind, Expr, ExprKind, Literal, Policy, ScopeConstraint, UnaryOp};
 use engine::authorizer::{Authorizer, Decision};
 use engine::eval::{evaluate, ErrorKind};
 use serde_json::{json, Value as Json};
@@ -16,8 +14,30 @@ use std::collections::{BTreeMap, BTreeSet};
 /// produce (the goal is each in ≥ 0.5 % of type-directed inputs).
 pub fn goal_constructs() -> Vec<&'static str> {
     let mut v = vec![
-        "&&", "||", "!", "neg", "if", "==", "<", "<=", "+", "-", "*", "in", "contains", "containsAll", "containsAny",
-        "isEmpty", "hasTag", "getTag", "has", ".attr", "like", "is", "set", "record",
+        "&&",
+        "||",
+        "!",
+        "neg",
+        "if",
+        "==",
+        "<",
+        "<=",
+        "+",
+        "-",
+        "*",
+        "in",
+        "contains",
+        "containsAll",
+        "containsAny",
+        "isEmpty",
+        "hasTag",
+        "getTag",
+        "has",
+        ".attr",
+        "like",
+        "is",
+        "set",
+        "record",
     ];
     v.extend(engine::ext::FUNCTIONS.iter().map(|f| f.name));
     v
@@ -277,11 +297,8 @@ impl Stats {
         for n in names {
             constructs.insert(n.to_string(), json!(self.construct_share(n)));
         }
-        let errors: serde_json::Map<String, Json> = self
-            .errors
-            .iter()
-            .map(|(k, v)| (k.to_string(), json!(Self::share(*v, self.evaluations))))
-            .collect();
+        let errors: serde_json::Map<String, Json> =
+            self.errors.iter().map(|(k, v)| (k.to_string(), json!(Self::share(*v, self.evaluations)))).collect();
         let inj: serde_json::Map<String, Json> =
             self.injections.named().iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
         json!({

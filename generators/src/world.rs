@@ -123,9 +123,7 @@ impl<'a, C: Choices> Gen<'a, C> {
             let t = EntityType::new(q(name));
             let ids: Vec<String> = ids[..k].iter().map(|s| s.to_string()).collect();
             self.universe.insert(t.clone(), ids.clone());
-            self.schema
-                .entity_types
-                .insert(t.clone(), EntityTypeDef { enum_ids: Some(ids), ..Default::default() });
+            self.schema.entity_types.insert(t.clone(), EntityTypeDef { enum_ids: Some(ids), ..Default::default() });
             enum_types.push(t);
         }
         self.enum_types = enum_types.clone();
@@ -353,7 +351,8 @@ impl<'a, C: Choices> Gen<'a, C> {
     /// The entities (standard types and the schema's actions). Some are
     /// dropped when missing-entity injection fires for this input.
     pub fn gen_entities(&mut self) -> Vec<Entity> {
-        let drop_rate = if self.c.flip((self.s.missing_entities * 4.0).min(1.0)) { self.s.missing_entities } else { 0.0 };
+        let drop_rate =
+            if self.c.flip((self.s.missing_entities * 4.0).min(1.0)) { self.s.missing_entities } else { 0.0 };
         let mut out = Vec::new();
         // The schema is only read here; taking it out lets the loop borrow
         // definitions while generating values (no deep copies).
@@ -413,7 +412,13 @@ pub fn build_store(list: Vec<Entity>) -> Entities {
     // Index-based memoised closure: one hash lookup per parent edge.
     let index: HashMap<EntityUid, usize> = list.iter().enumerate().map(|(i, e)| (e.uid.clone(), i)).collect();
     let mut memo: Vec<Option<BTreeSet<EntityUid>>> = vec![None; list.len()];
-    fn ensure(i: usize, list: &[Entity], index: &HashMap<EntityUid, usize>, memo: &mut [Option<BTreeSet<EntityUid>>], depth: usize) {
+    fn ensure(
+        i: usize,
+        list: &[Entity],
+        index: &HashMap<EntityUid, usize>,
+        memo: &mut [Option<BTreeSet<EntityUid>>],
+        depth: usize,
+    ) {
         if memo[i].is_some() {
             return;
         }

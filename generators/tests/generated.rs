@@ -42,9 +42,9 @@ fn same_seed_same_input() {
 /// language doc §8.7, without the existence of referenced entities)?
 fn conforms(v: &Value, ty: &SchemaType, schema: &Schema) -> bool {
     match (v, ty) {
-        (Value::Bool(_), SchemaType::Bool) | (Value::Long(_), SchemaType::Long) | (Value::String(_), SchemaType::String) => {
-            true
-        }
+        (Value::Bool(_), SchemaType::Bool)
+        | (Value::Long(_), SchemaType::Long)
+        | (Value::String(_), SchemaType::String) => true,
         (Value::EntityUid(u), SchemaType::Entity(t)) => {
             u.ty == *t
                 && match schema.entity_types.get(t).and_then(|d| d.enum_ids.as_ref()) {
@@ -86,9 +86,11 @@ fn any_node(e: &Expr, f: &dyn Fn(&Expr) -> bool) -> bool {
         match &e.kind {
             ExprKind::If { cond, then_expr, else_expr } => stack.extend([&**cond, &**then_expr, &**else_expr]),
             ExprKind::And(a, b) | ExprKind::Or(a, b) | ExprKind::Binary(_, a, b) => stack.extend([&**a, &**b]),
-            ExprKind::Unary(_, a) | ExprKind::GetAttr(a, _) | ExprKind::HasAttr(a, _) | ExprKind::Like(a, _) | ExprKind::Is(a, _) => {
-                stack.push(a)
-            }
+            ExprKind::Unary(_, a)
+            | ExprKind::GetAttr(a, _)
+            | ExprKind::HasAttr(a, _)
+            | ExprKind::Like(a, _)
+            | ExprKind::Is(a, _) => stack.push(a),
             ExprKind::Set(es) | ExprKind::ExtCall(_, es) => stack.extend(es.iter()),
             ExprKind::Record(m) => stack.extend(m.values()),
             ExprKind::Lit(_) | ExprKind::Var(_) | ExprKind::Slot(_) => {}
@@ -308,7 +310,8 @@ fn stores_load_through_the_engine() {
         for seed in 0..100 {
             let i = from_seed(seed, &s, mode);
             let list: Vec<Entity> = i.entities.map.values().cloned().collect();
-            let loaded = Entities::from_entities(list, i.schema.as_ref()).unwrap_or_else(|e| panic!("seed {seed} {mode}: store rejected: {e}"));
+            let loaded = Entities::from_entities(list, i.schema.as_ref())
+                .unwrap_or_else(|e| panic!("seed {seed} {mode}: store rejected: {e}"));
             for (uid, e) in &i.entities.map {
                 let l = loaded.get(uid).unwrap_or_else(|| panic!("{uid} lost"));
                 assert_eq!(l.ancestors, e.ancestors, "ancestors of {uid}");
@@ -324,7 +327,8 @@ fn policies_print_and_reparse() {
         for seed in 0..200 {
             let i = from_seed(seed, &s, mode);
             let text = engine::printer::policy_set_to_text(&i.policies);
-            let parsed = engine::parser::parse_policy_set(&text).unwrap_or_else(|e| panic!("seed {seed} {mode}: printed policies do not parse: {e:?}\n{text}"));
+            let parsed = engine::parser::parse_policy_set(&text)
+                .unwrap_or_else(|e| panic!("seed {seed} {mode}: printed policies do not parse: {e:?}\n{text}"));
             // The parser names policies policy0…; compare bodies in order.
             let ours: Vec<_> = i.policies.policies.iter().collect();
             assert_eq!(parsed.policies.len(), ours.len(), "{text}");
@@ -429,7 +433,12 @@ fn two_kilobytes_of_random_bytes_make_full_size_inputs() {
         seeded.add_outcomes(&i);
     }
     let per_input = |st: &generators::stats::Stats| st.policies as f64 / st.inputs as f64;
-    assert!(per_input(&from_random) > 0.8 * per_input(&seeded), "{} vs {}", per_input(&from_random), per_input(&seeded));
+    assert!(
+        per_input(&from_random) > 0.8 * per_input(&seeded),
+        "{} vs {}",
+        per_input(&from_random),
+        per_input(&seeded)
+    );
     assert!(from_random.allow_share() > 0.15, "allow share {}", from_random.allow_share());
     assert!(from_random.error_share() > 0.03, "error share {}", from_random.error_share());
     // And the exhausted case really is poor, which is why the seeds exist.

@@ -36,10 +36,14 @@ fn main() {
                  {"if-then-else": {"if": {"contains": {"left": dot(json!({"Var": "context"}), "tags"), "right": {"Value": "prod"}}},
                                    "then": {"Value": true}, "else": {"Value": false}}}}]}
     }});
-    let user = |id: &str, level: i64, groups: &[&str]| json!({"uid": uid("User", id), "attrs": {"level": level, "name": id},
-        "parents": groups.iter().map(|g| uid("Group", g)).collect::<Vec<_>>()});
-    let doc = |id: &str, owner: &str, locked: bool| json!({"uid": uid("Doc", id),
-        "attrs": {"owner": {"__entity": uid("User", owner)}, "locked": locked}, "parents": [uid("Folder", "root")]});
+    let user = |id: &str, level: i64, groups: &[&str]| {
+        json!({"uid": uid("User", id), "attrs": {"level": level, "name": id},
+        "parents": groups.iter().map(|g| uid("Group", g)).collect::<Vec<_>>()})
+    };
+    let doc = |id: &str, owner: &str, locked: bool| {
+        json!({"uid": uid("Doc", id),
+        "attrs": {"owner": {"__entity": uid("User", owner)}, "locked": locked}, "parents": [uid("Folder", "root")]})
+    };
     let entities = json!([
         user("alice", 5, &["eng"]), user("bob", 1, &["eng", "admins"]), user("carol", 3, &[]),
         user("dave", 2, &["sales"]), user("erin", 4, &["admins"]),
@@ -50,11 +54,15 @@ fn main() {
     ]);
     let users = ["alice", "bob", "carol", "dave"];
     let actions = ["view", "edit", "delete", "view"];
-    let requests: Vec<Json> = (0..8).map(|i| json!({
-        "principal": uid("User", users[i % 4]), "action": uid("Action", actions[(i / 2) % 4]),
-        "resource": uid("Doc", if i % 3 == 0 { "d2" } else { "d1" }),
-        "context": {"tags": ["prod", "eu"], "ip": {"__extn": {"fn": "ip", "arg": "10.0.0.1"}}}
-    })).collect();
+    let requests: Vec<Json> = (0..8)
+        .map(|i| {
+            json!({
+                "principal": uid("User", users[i % 4]), "action": uid("Action", actions[(i / 2) % 4]),
+                "resource": uid("Doc", if i % 3 == 0 { "d2" } else { "d1" }),
+                "context": {"tags": ["prod", "eu"], "ip": {"__extn": {"fn": "ip", "arg": "10.0.0.1"}}}
+            })
+        })
+        .collect();
 
     // THROUGHPUT_DUMP=file: write the request line there (for profiling the binary alone).
     if let Some(path) = std::env::var_os("THROUGHPUT_DUMP") {
@@ -73,7 +81,12 @@ fn main() {
         lines += 1;
     }
     let secs = start.elapsed().as_secs_f64();
-    let line_bytes = json!({"op": "authorize", "policies": policies, "entities": entities, "requests": requests}).to_string().len();
-    println!("{lines} lines ({} requests) in {secs:.2} s: {:.0} requests/s, {:.0} µs per line of {line_bytes} bytes",
-             lines * 8, (lines * 8) as f64 / secs, secs * 1e6 / lines as f64);
+    let line_bytes =
+        json!({"op": "authorize", "policies": policies, "entities": entities, "requests": requests}).to_string().len();
+    println!(
+        "{lines} lines ({} requests) in {secs:.2} s: {:.0} requests/s, {:.0} µs per line of {line_bytes} bytes",
+        lines * 8,
+        (lines * 8) as f64 / secs,
+        secs * 1e6 / lines as f64
+    );
 }

@@ -35,13 +35,9 @@ impl ClientConfig {
     /// `MODEL_RUNNER_BIN` (default `<workspace>/model-runner/build/model-runner`)
     /// and `MODEL_RUNNER_TIMEOUT_MS` (default 10000).
     pub fn from_env() -> Self {
-        let binary = std::env::var_os("MODEL_RUNNER_BIN")
-            .map(PathBuf::from)
-            .unwrap_or_else(default_binary);
-        let timeout_ms = std::env::var("MODEL_RUNNER_TIMEOUT_MS")
-            .ok()
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .unwrap_or(10_000);
+        let binary = std::env::var_os("MODEL_RUNNER_BIN").map(PathBuf::from).unwrap_or_else(default_binary);
+        let timeout_ms =
+            std::env::var("MODEL_RUNNER_TIMEOUT_MS").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(10_000);
         ClientConfig { binary, timeout: Duration::from_millis(timeout_ms) }
     }
 }
@@ -135,9 +131,7 @@ impl Process {
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
             .spawn()
-            .map_err(|e| {
-                ModelFault::new(FaultKind::Spawn, format!("cannot start {}: {e}", cfg.binary.display()))
-            })?;
+            .map_err(|e| ModelFault::new(FaultKind::Spawn, format!("cannot start {}: {e}", cfg.binary.display())))?;
         let stdin = child.stdin.take().expect("stdin is piped");
         let stdout = child.stdout.take().expect("stdout is piped");
         let (tx, rx) = mpsc::channel();
@@ -187,7 +181,8 @@ struct Ticket {
 impl ModelClient {
     /// Starts the binary and checks that it answers `version`.
     pub fn spawn(cfg: ClientConfig) -> Result<ModelClient, ModelFault> {
-        let mut client = ModelClient { cfg, process: None, version: String::new(), generation: 0, sent: 0, received: 0 };
+        let mut client =
+            ModelClient { cfg, process: None, version: String::new(), generation: 0, sent: 0, received: 0 };
         client.version = client.version()?;
         Ok(client)
     }
@@ -238,10 +233,8 @@ impl ModelClient {
         if let Some(msg) = input_rejection(&reply)? {
             return Ok(ModelReply::InputRejected(msg));
         }
-        let answers = reply
-            .get("answers")
-            .and_then(Json::as_array)
-            .ok_or_else(|| bad_reply("missing \"answers\"", &reply))?;
+        let answers =
+            reply.get("answers").and_then(Json::as_array).ok_or_else(|| bad_reply("missing \"answers\"", &reply))?;
         if answers.len() != pending.requests {
             return Err(bad_reply("wrong number of answers", &reply));
         }
@@ -261,7 +254,12 @@ impl ModelClient {
     }
 
     /// The first half of [`ModelClient::evaluate`] (see [`ModelClient::send_authorize`]).
-    pub fn send_evaluate(&mut self, expr: &Json, entities: &Json, request: &Json) -> Result<PendingEvaluate, ModelFault> {
+    pub fn send_evaluate(
+        &mut self,
+        expr: &Json,
+        entities: &Json,
+        request: &Json,
+    ) -> Result<PendingEvaluate, ModelFault> {
         let line = protocol_line(&EvaluateLine { op: "evaluate", expr, entities, request });
         Ok(PendingEvaluate { ticket: self.send(&line)? })
     }
@@ -327,11 +325,8 @@ impl ModelClient {
             self.received = 0;
         }
         let proc = self.process.as_mut().expect("just spawned");
-        let sent = proc
-            .stdin
-            .write_all(line)
-            .and_then(|_| proc.stdin.write_all(b"\n"))
-            .and_then(|_| proc.stdin.flush());
+        let sent =
+            proc.stdin.write_all(line).and_then(|_| proc.stdin.write_all(b"\n")).and_then(|_| proc.stdin.flush());
         if let Err(e) = sent {
             return Err(self.fail(ModelFault::new(FaultKind::Crash, format!("writing to the model: {e}"))));
         }

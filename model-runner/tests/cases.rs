@@ -54,11 +54,8 @@ fn line_cases() {
     let (mut passed, mut failed) = (0, Vec::new());
     for file in files.iter().filter(|f| f.extension().map_or(false, |e| e == "txt")) {
         let text = std::fs::read_to_string(file).unwrap();
-        let lines: Vec<(usize, &str)> = text
-            .lines()
-            .enumerate()
-            .filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#'))
-            .collect();
+        let lines: Vec<(usize, &str)> =
+            text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#')).collect();
         assert!(lines.len() % 2 == 0, "{}: odd number of case lines", file.display());
         for pair in lines.chunks(2) {
             let (line_no, req) = pair[0];
@@ -70,7 +67,11 @@ fn line_cases() {
             } else {
                 failed.push(format!(
                     "{}:{}:\n  request:  {}\n  expected: {}\n  got:      {}",
-                    file.display(), line_no + 1, &req[..req.len().min(300)], pair[1].1, got_text
+                    file.display(),
+                    line_no + 1,
+                    &req[..req.len().min(300)],
+                    pair[1].1,
+                    got_text
                 ));
             }
         }

@@ -2,9 +2,7 @@
 //! the binary is absent, unless MODEL_RUNNER_REQUIRED is set) and against
 //! small fake binaries that hang or die.
 
-use model_runner::{
-    ClientConfig, Decision, EvalAnswer, FaultKind, Json, ModelClient, ModelReply,
-};
+use model_runner::{ClientConfig, Decision, EvalAnswer, FaultKind, Json, ModelClient, ModelReply};
 use serde_json::json;
 use std::path::PathBuf;
 use std::time::Duration;
@@ -69,14 +67,17 @@ fn authorize() {
 fn evaluate() {
     let Some(mut c) = real_client() else { return };
     let add = json!({"+": {"left": {"Value": 40}, "right": {"Value": 2}}});
-    assert_eq!(c.evaluate(&add, &json!([]), &request("a")).unwrap(),
-               ModelReply::Answer(EvalAnswer::Value(json!(42))));
+    assert_eq!(c.evaluate(&add, &json!([]), &request("a")).unwrap(), ModelReply::Answer(EvalAnswer::Value(json!(42))));
     let overflow = json!({"+": {"left": {"Value": i64::MAX}, "right": {"Value": 1}}});
-    assert_eq!(c.evaluate(&overflow, &json!([]), &request("a")).unwrap(),
-               ModelReply::Answer(EvalAnswer::Error("arithBoundsError".into())));
+    assert_eq!(
+        c.evaluate(&overflow, &json!([]), &request("a")).unwrap(),
+        ModelReply::Answer(EvalAnswer::Error("arithBoundsError".into()))
+    );
     let dec = json!({"decimal": [{"Value": "1.5"}]});
-    assert_eq!(c.evaluate(&dec, &json!([]), &request("a")).unwrap(),
-               ModelReply::Answer(EvalAnswer::Value(json!({"__extn": {"fn": "decimal", "arg": "1.5000"}}))));
+    assert_eq!(
+        c.evaluate(&dec, &json!([]), &request("a")).unwrap(),
+        ModelReply::Answer(EvalAnswer::Value(json!({"__extn": {"fn": "decimal", "arg": "1.5000"}})))
+    );
 }
 
 #[test]
@@ -147,9 +148,13 @@ fn deep_nesting_is_rejected_not_fatal() {
     let Some(mut c) = real_client() else { return };
     // serde_json limits recursion itself, so build the deep line as text.
     let mut line = String::new();
-    for _ in 0..30_000 { line.push_str(r#"{"!":{"arg":"#); }
+    for _ in 0..30_000 {
+        line.push_str(r#"{"!":{"arg":"#);
+    }
     line.push_str(r#"{"Value":true}"#);
-    for _ in 0..30_000 { line.push_str("}}"); }
+    for _ in 0..30_000 {
+        line.push_str("}}");
+    }
     let req = format!(r#"{{"op":"evaluate","expr":{line},"entities":[],"request":{}}}"#, request("a"));
     let reply = c.raw_line(&req).unwrap();
     assert!(reply.contains(r#""kind":"input""#), "{reply}");
@@ -161,9 +166,7 @@ fn fake(name: &str, rest: &str) -> ClientConfig {
     let dir = std::env::temp_dir().join(format!("model-runner-fake-{}-{name}", std::process::id()));
     std::fs::create_dir_all(&dir).unwrap();
     let path: PathBuf = dir.join("fake-model");
-    let script = format!(
-        "#!/bin/sh\nread line\necho '{{\"ok\":true,\"version\":\"fake\"}}'\n{rest}\n"
-    );
+    let script = format!("#!/bin/sh\nread line\necho '{{\"ok\":true,\"version\":\"fake\"}}'\n{rest}\n");
     std::fs::write(&path, script).unwrap();
     std::process::Command::new("chmod").arg("+x").arg(&path).status().unwrap();
     ClientConfig { binary: path, timeout: Duration::from_millis(500) }

@@ -35,10 +35,7 @@ fn bench(c: &mut Criterion) {
     g.bench_function("upstream", |b| {
         b.iter(|| {
             for r in &up.requests {
-                black_box(
-                    up.authorizer
-                        .is_authorized(black_box(r), &up.policies, &up.entities),
-                );
+                black_box(up.authorizer.is_authorized(black_box(r), &up.policies, &up.entities));
             }
         })
     });

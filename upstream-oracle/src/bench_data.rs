@@ -103,18 +103,10 @@ pub fn workload(n_requests: usize) -> Workload {
     let entity = |uid: Json, attrs: Json, parents: Vec<Json>| json!({"uid": uid, "attrs": attrs, "parents": parents});
     es.push(entity(uid("Org", "acme"), json!({}), vec![]));
     for d in 0..5 {
-        es.push(entity(
-            uid("Dept", format!("d{d}")),
-            json!({}),
-            vec![uid("Org", "acme")],
-        ));
+        es.push(entity(uid("Dept", format!("d{d}")), json!({}), vec![uid("Org", "acme")]));
     }
     for t in 0..20 {
-        es.push(entity(
-            uid("Team", format!("t{t}")),
-            json!({}),
-            vec![uid("Dept", format!("d{}", t % 5))],
-        ));
+        es.push(entity(uid("Team", format!("t{t}")), json!({}), vec![uid("Dept", format!("d{}", t % 5))]));
     }
     let roles = ["admin", "editor", "viewer", "security", "owner", "auditor"];
     for u in 0..USERS {
@@ -150,11 +142,7 @@ pub fn workload(n_requests: usize) -> Workload {
         es.push(entity(uid("User", format!("u{u}")), attrs, parents));
     }
     for d in 0..2 {
-        es.push(entity(
-            uid("Drive", if d == 0 { "shared" } else { "private" }),
-            json!({}),
-            vec![],
-        ));
+        es.push(entity(uid("Drive", if d == 0 { "shared" } else { "private" }), json!({}), vec![]));
     }
     for f in 0..10 {
         es.push(entity(
@@ -163,14 +151,7 @@ pub fn workload(n_requests: usize) -> Workload {
             vec![uid("Drive", if f < 6 { "shared" } else { "private" })],
         ));
     }
-    let tags = [
-        "public",
-        "shareable",
-        "reviewed",
-        "draft",
-        "finance",
-        "legal",
-    ];
+    let tags = ["public", "shareable", "reviewed", "draft", "finance", "legal"];
     for d in 0..DOCS {
         let mut doc_tags: Vec<&str> = Vec::new();
         for _ in 0..rng.below(4) {
@@ -187,19 +168,11 @@ pub fn workload(n_requests: usize) -> Workload {
             "price": ext("decimal", format!("{}.{:02}", rng.below(500), rng.below(100))),
             "network": ext("ip", format!("10.{}.0.0/16", d % 4)),
         });
-        es.push(entity(
-            uid("Doc", format!("doc{d}")),
-            attrs,
-            vec![uid("Folder", format!("f{}", d % 10))],
-        ));
+        es.push(entity(uid("Doc", format!("doc{d}")), attrs, vec![uid("Folder", format!("f{}", d % 10))]));
     }
     es.push(entity(uid("Action", "readOnly"), json!({}), vec![]));
     for a in ["view", "edit", "delete", "share"] {
-        let parents = if a == "view" {
-            vec![uid("Action", "readOnly")]
-        } else {
-            vec![]
-        };
+        let parents = if a == "view" { vec![uid("Action", "readOnly")] } else { vec![] };
         es.push(entity(uid("Action", a), json!({}), parents));
     }
 
@@ -229,11 +202,7 @@ pub fn workload(n_requests: usize) -> Workload {
             })
         })
         .collect();
-    Workload {
-        policies: POLICIES.to_string(),
-        entities: Json::Array(es),
-        requests,
-    }
+    Workload { policies: POLICIES.to_string(), entities: Json::Array(es), requests }
 }
 
 /// Upstream's side of the workload, parsed.
@@ -248,28 +217,18 @@ pub mod upstream {
     }
 
     pub fn prepare(w: &super::Workload) -> Prepared {
-        let policies: PolicySet = w
-            .policies
-            .parse()
-            .expect("upstream parses the bench policies");
-        let entities = Entities::from_json_value(w.entities.clone(), None)
-            .expect("upstream reads the bench entities");
+        let policies: PolicySet = w.policies.parse().expect("upstream parses the bench policies");
+        let entities = Entities::from_json_value(w.entities.clone(), None).expect("upstream reads the bench entities");
         let requests = w
             .requests
             .iter()
             .map(|r| {
                 let u = |k: &str| EntityUid::from_json(r[k].clone()).expect("uid");
                 let ctx = Context::from_json_value(r["context"].clone(), None).expect("context");
-                Request::new(u("principal"), u("action"), u("resource"), ctx, None)
-                    .expect("request")
+                Request::new(u("principal"), u("action"), u("resource"), ctx, None).expect("request")
             })
             .collect();
-        Prepared {
-            policies,
-            entities,
-            requests,
-            authorizer: Authorizer::new(),
-        }
+        Prepared { policies, entities, requests, authorizer: Authorizer::new() }
     }
 
     /// (decision is allow, reason ids, error ids) for every request.
@@ -278,15 +237,12 @@ pub mod upstream {
             .iter()
             .map(|r| {
                 let resp = p.authorizer.is_authorized(r, &p.policies, &p.entities);
-                let mut reason: Vec<String> =
-                    resp.diagnostics().reason().map(|i| i.to_string()).collect();
+                let mut reason: Vec<String> = resp.diagnostics().reason().map(|i| i.to_string()).collect();
                 let mut errors: Vec<String> = resp
                     .diagnostics()
                     .errors()
                     .map(|e| match e {
-                        cedar_policy::AuthorizationError::PolicyEvaluationError(e) => {
-                            e.policy_id().to_string()
-                        }
+                        cedar_policy::AuthorizationError::PolicyEvaluationError(e) => e.policy_id().to_string(),
                     })
                     .collect();
                 reason.sort();
@@ -310,21 +266,12 @@ pub mod ours {
     }
 
     pub fn prepare(w: &super::Workload) -> Prepared {
-        let ps = engine::parser::parse_policy_set(&w.policies)
-            .expect("engine parses the bench policies");
+        let ps = engine::parser::parse_policy_set(&w.policies).expect("engine parses the bench policies");
         let authorizer = Authorizer::new(&ps).expect("engine prepares the bench policies");
-        let entities =
-            Entities::from_json(&w.entities, None).expect("engine reads the bench entities");
-        let requests = w
-            .requests
-            .iter()
-            .map(|r| Request::from_json(r, None).expect("engine reads a bench request"))
-            .collect();
-        Prepared {
-            authorizer,
-            entities,
-            requests,
-        }
+        let entities = Entities::from_json(&w.entities, None).expect("engine reads the bench entities");
+        let requests =
+            w.requests.iter().map(|r| Request::from_json(r, None).expect("engine reads a bench request")).collect();
+        Prepared { authorizer, entities, requests }
     }
 
     pub fn answers(p: &Prepared) -> Vec<(bool, Vec<String>, Vec<String>)> {

@@ -14,15 +14,11 @@ fn hand_written_tests_agree_with_upstream() {
         .filter(|p| p.extension().is_some_and(|e| e == "json"))
         .collect();
     files.sort();
-    assert!(
-        files.len() >= 5,
-        "expected the hand-written tests, found {files:?}"
-    );
+    assert!(files.len() >= 5, "expected the hand-written tests, found {files:?}");
     let mut problems = Vec::new();
     let mut requests = 0;
     for f in &files {
-        let test: serde_json::Value =
-            serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
+        let test: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(f).unwrap()).unwrap();
         match upstream_oracle::expect::compute(&test, &root) {
             Err(e) => problems.push(format!("{}: {e}", f.display())),
             Ok(exp) => {
@@ -33,13 +29,6 @@ fn hand_written_tests_agree_with_upstream() {
             }
         }
     }
-    assert!(
-        problems.is_empty(),
-        "disagreements with upstream:\n{}",
-        problems.join("\n")
-    );
-    assert!(
-        requests >= 150,
-        "only {requests} requests in the hand-written tests"
-    );
+    assert!(problems.is_empty(), "disagreements with upstream:\n{}", problems.join("\n"));
+    assert!(requests >= 150, "only {requests} requests in the hand-written tests");
 }

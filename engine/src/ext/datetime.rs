@@ -15,9 +15,7 @@ pub fn parse_datetime(s: &str) -> Result<i64, String> {
     // `num(i, n)`: the n ASCII digits at i as a number.
     let num = |i: usize, n: usize| -> Option<i64> {
         let d = b.get(i..i + n)?;
-        d.iter()
-            .all(u8::is_ascii_digit)
-            .then(|| d.iter().fold(0i64, |a, &c| a * 10 + (c - b'0') as i64))
+        d.iter().all(u8::is_ascii_digit).then(|| d.iter().fold(0i64, |a, &c| a * 10 + (c - b'0') as i64))
     };
     let lit = |i: usize, c: u8| b.get(i) == Some(&c);
     let (Some(year), true, Some(month), true, Some(day)) =
@@ -32,14 +30,9 @@ pub fn parse_datetime(s: &str) -> Result<i64, String> {
     if b.len() == 10 {
         return Ok(days * MS_PER_DAY);
     }
-    let (true, Some(h), true, Some(mi), true, Some(sec)) = (
-        lit(10, b'T'),
-        num(11, 2),
-        lit(13, b':'),
-        num(14, 2),
-        lit(16, b':'),
-        num(17, 2),
-    ) else {
+    let (true, Some(h), true, Some(mi), true, Some(sec)) =
+        (lit(10, b'T'), num(11, 2), lit(13, b':'), num(14, 2), lit(16, b':'), num(17, 2))
+    else {
         return bad("expected a time `Thh:mm:ss`");
     };
     if h > 23 || mi > 59 || sec > 59 {
@@ -113,13 +106,8 @@ pub fn parse_duration(s: &str) -> Result<i64, String> {
     if body.is_empty() {
         return bad("no components");
     }
-    const UNITS: [(&str, i128); 5] = [
-        ("d", MS_PER_DAY as i128),
-        ("h", MS_PER_HOUR as i128),
-        ("m", MS_PER_MIN as i128),
-        ("s", 1000),
-        ("ms", 1),
-    ];
+    const UNITS: [(&str, i128); 5] =
+        [("d", MS_PER_DAY as i128), ("h", MS_PER_HOUR as i128), ("m", MS_PER_MIN as i128), ("s", 1000), ("ms", 1)];
     let b = body.as_bytes();
     let mut i = 0;
     let mut next_unit = 0; // index into UNITS of the smallest unit still allowed
@@ -205,10 +193,7 @@ mod tests {
         assert_eq!(parse_datetime("1970-01-01T00:00:00.001Z"), Ok(1));
         assert_eq!(parse_datetime("1970-01-01T01:00:00+0100"), Ok(0));
         assert_eq!(parse_datetime("1970-01-01T00:00:00.000-0001"), Ok(60_000));
-        assert_eq!(
-            parse_datetime("2024-10-15T01:00:00+0100"),
-            parse_datetime("2024-10-15T00:00:00Z")
-        );
+        assert_eq!(parse_datetime("2024-10-15T01:00:00+0100"), parse_datetime("2024-10-15T00:00:00Z"));
         assert_eq!(parse_datetime("2024-02-29"), Ok(1_709_164_800_000));
         assert!(parse_datetime("0000-01-01").is_ok());
         assert!(parse_datetime("9999-12-31T23:59:59.999+2359").is_ok());
@@ -260,10 +245,7 @@ mod tests {
         assert_eq!(parse_duration("-1d2h"), Ok(-26 * MS_PER_HOUR));
         assert_eq!(parse_duration("0ms"), Ok(0));
         assert_eq!(parse_duration("-0ms"), Ok(0));
-        assert_eq!(
-            parse_duration("1d2h3m4s5ms"),
-            Ok(MS_PER_DAY + 2 * MS_PER_HOUR + 3 * MS_PER_MIN + 4005)
-        );
+        assert_eq!(parse_duration("1d2h3m4s5ms"), Ok(MS_PER_DAY + 2 * MS_PER_HOUR + 3 * MS_PER_MIN + 4005));
         assert_eq!(parse_duration("-9223372036854775808ms"), Ok(i64::MIN));
         assert_eq!(parse_duration("9223372036854775807ms"), Ok(i64::MAX));
         assert_eq!(parse_duration("007s"), Ok(7000));
@@ -302,11 +284,7 @@ mod tests {
     fn iso_format() {
         assert_eq!(format_datetime_iso(0).unwrap(), "1970-01-01T00:00:00.000Z");
         assert_eq!(format_datetime_iso(-1).unwrap(), "1969-12-31T23:59:59.999Z");
-        for s in [
-            "2024-02-29T12:34:56.789Z",
-            "0000-01-01T00:00:00.000Z",
-            "9999-12-31T23:59:59.999Z",
-        ] {
+        for s in ["2024-02-29T12:34:56.789Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] {
             assert_eq!(format_datetime_iso(parse_datetime(s).unwrap()).unwrap(), s);
         }
         assert!(format_datetime_iso(i64::MAX).is_none());

@@ -10,9 +10,7 @@ use crate::value::{ExtValue, IpAddrValue, Value};
 /// (a method's receiver first).
 pub fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
     let Some(f) = super::lookup(name) else {
-        return Err(EvalError::extension(format!(
-            "unknown extension function `{name}`"
-        )));
+        return Err(EvalError::extension(format!("unknown extension function `{name}`")));
     };
     if args.len() != f.arity {
         return Err(EvalError::type_error(format!(
@@ -25,18 +23,14 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
     let ext = |e: ExtValue| Ok(Value::Ext(e));
     let b = |x: bool| Ok(Value::Bool(x));
     match name {
-        "decimal" => ext(ExtValue::Decimal(
-            decimal::parse(string(name, &args[0])?).map_err(EvalError::extension)?,
-        )),
-        "ip" => ext(ExtValue::IpAddr(
-            ipaddr::parse(string(name, &args[0])?).map_err(EvalError::extension)?,
-        )),
-        "datetime" => ext(ExtValue::Datetime(
-            datetime::parse_datetime(string(name, &args[0])?).map_err(EvalError::extension)?,
-        )),
-        "duration" => ext(ExtValue::Duration(
-            datetime::parse_duration(string(name, &args[0])?).map_err(EvalError::extension)?,
-        )),
+        "decimal" => ext(ExtValue::Decimal(decimal::parse(string(name, &args[0])?).map_err(EvalError::extension)?)),
+        "ip" => ext(ExtValue::IpAddr(ipaddr::parse(string(name, &args[0])?).map_err(EvalError::extension)?)),
+        "datetime" => {
+            ext(ExtValue::Datetime(datetime::parse_datetime(string(name, &args[0])?).map_err(EvalError::extension)?))
+        }
+        "duration" => {
+            ext(ExtValue::Duration(datetime::parse_duration(string(name, &args[0])?).map_err(EvalError::extension)?))
+        }
         "lessThan" => b(dec(name, &args[0])? < dec(name, &args[1])?),
         "lessThanOrEqual" => b(dec(name, &args[0])? <= dec(name, &args[1])?),
         "greaterThan" => b(dec(name, &args[0])? > dec(name, &args[1])?),
@@ -70,18 +64,14 @@ pub fn call(name: &str, args: &[Value]) -> Result<Value, EvalError> {
                 None => Err(EvalError::extension("overflow in `toDate`")),
             }
         }
-        "toTime" => ext(ExtValue::Duration(
-            dt(name, &args[0])?.rem_euclid(datetime::MS_PER_DAY),
-        )),
+        "toTime" => ext(ExtValue::Duration(dt(name, &args[0])?.rem_euclid(datetime::MS_PER_DAY))),
         // Integer division truncates toward zero, as Cedar's conversions do.
         "toMilliseconds" => Ok(Value::Long(dur(name, &args[0])?)),
         "toSeconds" => Ok(Value::Long(dur(name, &args[0])? / 1000)),
         "toMinutes" => Ok(Value::Long(dur(name, &args[0])? / 1000 / 60)),
         "toHours" => Ok(Value::Long(dur(name, &args[0])? / 1000 / 60 / 60)),
         "toDays" => Ok(Value::Long(dur(name, &args[0])? / 1000 / 60 / 60 / 24)),
-        _ => Err(EvalError::extension(format!(
-            "extension function `{name}` is not implemented"
-        ))),
+        _ => Err(EvalError::extension(format!("extension function `{name}` is not implemented"))),
     }
 }
 
@@ -154,24 +144,12 @@ mod tests {
         assert_eq!(kind("decimal", &[Value::Long(1)]), ErrorKind::TypeError);
         assert_eq!(kind("decimal", &[]), ErrorKind::TypeError);
         assert_eq!(kind("decimal", &[s("1.0"), s("1.0")]), ErrorKind::TypeError);
-        assert_eq!(
-            kind("ip", &[s("::ffff:1.2.3.4")]),
-            ErrorKind::ExtensionError
-        );
-        assert_eq!(
-            kind("datetime", &[s("2023-02-29")]),
-            ErrorKind::ExtensionError
-        );
+        assert_eq!(kind("ip", &[s("::ffff:1.2.3.4")]), ErrorKind::ExtensionError);
+        assert_eq!(kind("datetime", &[s("2023-02-29")]), ErrorKind::ExtensionError);
         assert_eq!(kind("duration", &[s("1x")]), ErrorKind::ExtensionError);
         assert_eq!(kind("nosuch", &[]), ErrorKind::ExtensionError);
         // isInRange takes exactly two arguments (no variadic feature).
-        assert_eq!(
-            kind(
-                "isInRange",
-                &[ipv("1.2.3.4"), ipv("1.2.3.4"), ipv("1.2.3.4")]
-            ),
-            ErrorKind::TypeError
-        );
+        assert_eq!(kind("isInRange", &[ipv("1.2.3.4"), ipv("1.2.3.4"), ipv("1.2.3.4")]), ErrorKind::TypeError);
     }
 
     #[test]
@@ -179,22 +157,10 @@ mod tests {
         let (a, b) = (dec("1.5"), dec("-2.0"));
         assert_eq!(ok("lessThan", &[b.clone(), a.clone()]), Value::Bool(true));
         assert_eq!(ok("lessThan", &[a.clone(), a.clone()]), Value::Bool(false));
-        assert_eq!(
-            ok("lessThanOrEqual", &[a.clone(), a.clone()]),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            ok("greaterThan", &[a.clone(), b.clone()]),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            ok("greaterThanOrEqual", &[b.clone(), a.clone()]),
-            Value::Bool(false)
-        );
-        assert_eq!(
-            kind("lessThan", &[a.clone(), Value::Long(1)]),
-            ErrorKind::TypeError
-        );
+        assert_eq!(ok("lessThanOrEqual", &[a.clone(), a.clone()]), Value::Bool(true));
+        assert_eq!(ok("greaterThan", &[a.clone(), b.clone()]), Value::Bool(true));
+        assert_eq!(ok("greaterThanOrEqual", &[b.clone(), a.clone()]), Value::Bool(false));
+        assert_eq!(kind("lessThan", &[a.clone(), Value::Long(1)]), ErrorKind::TypeError);
         assert_eq!(kind("lessThan", &[s("1.0"), a]), ErrorKind::TypeError);
     }
 
@@ -204,18 +170,9 @@ mod tests {
         assert_eq!(ok("isIpv6", &[ipv("1.2.3.4")]), Value::Bool(false));
         assert_eq!(ok("isLoopback", &[ipv("127.0.0.1")]), Value::Bool(true));
         assert_eq!(ok("isMulticast", &[ipv("ff00::/8")]), Value::Bool(true));
-        assert_eq!(
-            ok("isInRange", &[ipv("1.2.3.4"), ipv("1.2.0.0/16")]),
-            Value::Bool(true)
-        );
-        assert_eq!(
-            ok("isInRange", &[ipv("1.2.3.4"), ipv("::/0")]),
-            Value::Bool(false)
-        );
-        assert_eq!(
-            kind("isInRange", &[ipv("1.2.3.4"), s("1.2.0.0/16")]),
-            ErrorKind::TypeError
-        );
+        assert_eq!(ok("isInRange", &[ipv("1.2.3.4"), ipv("1.2.0.0/16")]), Value::Bool(true));
+        assert_eq!(ok("isInRange", &[ipv("1.2.3.4"), ipv("::/0")]), Value::Bool(false));
+        assert_eq!(kind("isInRange", &[ipv("1.2.3.4"), s("1.2.0.0/16")]), ErrorKind::TypeError);
         assert_eq!(kind("isIpv4", &[dec("1.0")]), ErrorKind::TypeError);
     }
 
@@ -228,26 +185,14 @@ mod tests {
         assert_eq!(ok("toDate", std::slice::from_ref(&t)), dt("2024-10-15"));
         assert_eq!(ok("toTime", std::slice::from_ref(&t)), dur("11h38m2s"));
         let before = dt("1969-12-31T23:59:59Z");
-        assert_eq!(
-            ok("toDate", std::slice::from_ref(&before)),
-            Value::Ext(ExtValue::Datetime(-86_400_000))
-        );
+        assert_eq!(ok("toDate", std::slice::from_ref(&before)), Value::Ext(ExtValue::Datetime(-86_400_000)));
         assert_eq!(ok("toTime", &[before]), dur("23h59m59s"));
         let max = Value::Ext(ExtValue::Datetime(i64::MAX));
         let min = Value::Ext(ExtValue::Datetime(i64::MIN));
-        assert_eq!(
-            kind("offset", &[max.clone(), dur("1ms")]),
-            ErrorKind::ExtensionError
-        );
-        assert_eq!(
-            kind("durationSince", &[max, min.clone()]),
-            ErrorKind::ExtensionError
-        );
+        assert_eq!(kind("offset", &[max.clone(), dur("1ms")]), ErrorKind::ExtensionError);
+        assert_eq!(kind("durationSince", &[max, min.clone()]), ErrorKind::ExtensionError);
         assert_eq!(kind("toDate", &[min]), ErrorKind::ExtensionError);
-        assert_eq!(
-            kind("offset", &[t.clone(), t.clone()]),
-            ErrorKind::TypeError
-        );
+        assert_eq!(kind("offset", &[t.clone(), t.clone()]), ErrorKind::TypeError);
         assert_eq!(kind("toDate", &[dur("1h")]), ErrorKind::TypeError);
     }
 

@@ -79,17 +79,9 @@ pub fn format(v: &IpAddrValue) -> String {
                     i += 1;
                 }
             }
-            let hex = |r: &[u16]| {
-                r.iter()
-                    .map(|x| format!("{x:x}"))
-                    .collect::<Vec<_>>()
-                    .join(":")
-            };
-            let text = if best_len >= 2 {
-                format!("{}::{}", hex(&g[..best]), hex(&g[best + best_len..]))
-            } else {
-                hex(&g)
-            };
+            let hex = |r: &[u16]| r.iter().map(|x| format!("{x:x}")).collect::<Vec<_>>().join(":");
+            let text =
+                if best_len >= 2 { format!("{}::{}", hex(&g[..best]), hex(&g[best + best_len..])) } else { hex(&g) };
             format!("{text}/{}", v.prefix)
         }
     }
@@ -103,11 +95,7 @@ fn range(v: &IpAddrValue) -> (bool, u128, u128) {
         IpAddr::V6(a) => (false, u128::from(a), 128u32),
     };
     let host_bits = width - v.prefix as u32;
-    let host_mask: u128 = if host_bits == 128 {
-        u128::MAX
-    } else {
-        (1u128 << host_bits) - 1
-    };
+    let host_mask: u128 = if host_bits == 128 { u128::MAX } else { (1u128 << host_bits) - 1 };
     (is_v4, bits & !host_mask, bits | host_mask)
 }
 
@@ -145,15 +133,7 @@ mod tests {
         assert_eq!(ip("1.2.3.4"), ip("1.2.3.4/32"));
         assert_eq!(ip("::1"), ip("::1/128"));
         assert_ne!(ip("10.0.0.1/24"), ip("10.0.0.0/24"));
-        for s in [
-            "0.0.0.0/0",
-            "::/0",
-            "1:2:3:4:5:6:7::",
-            "::ffff:102:304",
-            "FFFF::1/64",
-            "0001::1",
-            "10.0.0.0/8",
-        ] {
+        for s in ["0.0.0.0/0", "::/0", "1:2:3:4:5:6:7::", "::ffff:102:304", "FFFF::1/64", "0001::1", "10.0.0.0/8"] {
             ip(s);
         }
     }
@@ -212,15 +192,7 @@ mod tests {
 
     #[test]
     fn format_round_trips() {
-        for s in [
-            "1.2.3.4/24",
-            "::",
-            "::1",
-            "1:2:3:4:5:6:7:8",
-            "::ffff:102:304",
-            "1:0:0:2::/64",
-            "ffff::/128",
-        ] {
+        for s in ["1.2.3.4/24", "::", "::1", "1:2:3:4:5:6:7:8", "::ffff:102:304", "1:0:0:2::/64", "ffff::/128"] {
             let v = ip(s);
             assert_eq!(ip(&format(&v)), v, "{s} -> {}", format(&v));
         }

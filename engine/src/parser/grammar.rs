@@ -30,10 +30,7 @@ pub const MAX_POLICY_HEIGHT: u32 = 256;
 /// Identifiers that may not name an attribute, record key, path component,
 /// `has` step or function (§1.1). Annotation keys are exempt.
 pub fn is_reserved(s: &str) -> bool {
-    matches!(
-        s,
-        "true" | "false" | "if" | "then" | "else" | "in" | "is" | "has" | "like" | "__cedar"
-    )
+    matches!(s, "true" | "false" | "if" | "then" | "else" | "in" | "is" | "has" | "like" | "__cedar")
 }
 
 /// Is `s` usable as a bare (unquoted) attribute name / record key?
@@ -98,20 +95,12 @@ pub(crate) struct Parser {
 }
 
 fn err<T>(loc: Loc, msg: impl Into<String>) -> R<T> {
-    Err(ParseError {
-        loc,
-        message: msg.into(),
-    })
+    Err(ParseError { loc, message: msg.into() })
 }
 
 impl Parser {
     pub fn new(toks: Vec<Token>, allow_slots: bool) -> Self {
-        Parser {
-            toks,
-            pos: 0,
-            depth: 0,
-            allow_slots,
-        }
+        Parser { toks, pos: 0, depth: 0, allow_slots }
     }
 
     // ----- token access -------------------------------------------------
@@ -152,10 +141,7 @@ impl Parser {
     fn unexpected<T>(&self, expected: &str) -> R<T> {
         match self.peek() {
             Tok::Error(m) => err(self.loc(), m.clone()),
-            t => err(
-                self.loc(),
-                format!("unexpected {}, expected {expected}", t.describe()),
-            ),
+            t => err(self.loc(), format!("unexpected {}, expected {expected}", t.describe())),
         }
     }
 
@@ -191,10 +177,7 @@ impl Parser {
     fn name_ident(&mut self, what: &str) -> R<(String, Loc)> {
         let (s, loc) = self.any_ident(what)?;
         if is_reserved(&s) {
-            return err(
-                loc,
-                format!("`{s}` is a reserved identifier and cannot be used as {what}"),
-            );
+            return err(loc, format!("`{s}` is a reserved identifier and cannot be used as {what}"));
         }
         Ok((s, loc))
     }
@@ -214,45 +197,24 @@ impl Parser {
 
     fn node(&self, loc: Loc, h: u32, kind: ExprKind) -> R<Ex> {
         if h > MAX_EXPR_HEIGHT {
-            return err(
-                loc,
-                format!("expression is nested too deeply (limit {MAX_EXPR_HEIGHT} levels)"),
-            );
+            return err(loc, format!("expression is nested too deeply (limit {MAX_EXPR_HEIGHT} levels)"));
         }
-        Ok(Ex {
-            e: Expr::with_loc(kind, Some(loc)),
-            h,
-        })
+        Ok(Ex { e: Expr::with_loc(kind, Some(loc)), h })
     }
     fn leaf(&self, loc: Loc, kind: ExprKind) -> Ex {
-        Ex {
-            e: Expr::with_loc(kind, Some(loc)),
-            h: 1,
-        }
+        Ex { e: Expr::with_loc(kind, Some(loc)), h: 1 }
     }
     fn unary(&self, loc: Loc, op: UnaryOp, a: Ex) -> R<Ex> {
         self.node(loc, a.h + 1, ExprKind::Unary(op, Box::new(a.e)))
     }
     fn binary_node(&self, loc: Loc, op: BinaryOp, a: Ex, b: Ex) -> R<Ex> {
-        self.node(
-            loc,
-            a.h.max(b.h) + 1,
-            ExprKind::Binary(op, Box::new(a.e), Box::new(b.e)),
-        )
+        self.node(loc, a.h.max(b.h) + 1, ExprKind::Binary(op, Box::new(a.e), Box::new(b.e)))
     }
     fn and(&self, loc: Loc, a: Ex, b: Ex) -> R<Ex> {
-        self.node(
-            loc,
-            a.h.max(b.h) + 1,
-            ExprKind::And(Box::new(a.e), Box::new(b.e)),
-        )
+        self.node(loc, a.h.max(b.h) + 1, ExprKind::And(Box::new(a.e), Box::new(b.e)))
     }
     fn or(&self, loc: Loc, a: Ex, b: Ex) -> R<Ex> {
-        self.node(
-            loc,
-            a.h.max(b.h) + 1,
-            ExprKind::Or(Box::new(a.e), Box::new(b.e)),
-        )
+        self.node(loc, a.h.max(b.h) + 1, ExprKind::Or(Box::new(a.e), Box::new(b.e)))
     }
     fn get_attr(&self, loc: Loc, a: Ex, attr: String) -> R<Ex> {
         self.node(loc, a.h + 1, ExprKind::GetAttr(Box::new(a.e), attr))
@@ -261,10 +223,7 @@ impl Parser {
         self.node(loc, a.h + 1, ExprKind::HasAttr(Box::new(a.e), attr))
     }
     fn clone_ex(e: &Ex) -> Ex {
-        Ex {
-            e: e.e.clone(),
-            h: e.h,
-        }
+        Ex { e: e.e.clone(), h: e.h }
     }
 
     // ----- policies -----------------------------------------------------
@@ -292,10 +251,7 @@ impl Parser {
             Tok::Ident(s) if s == "permit" => Effect::Permit,
             Tok::Ident(s) if s == "forbid" => Effect::Forbid,
             Tok::Ident(s) => {
-                return err(
-                    self.loc(),
-                    format!("unknown policy effect `{s}`: expected `permit` or `forbid`"),
-                )
+                return err(self.loc(), format!("unknown policy effect `{s}`: expected `permit` or `forbid`"))
             }
             _ => return self.unexpected("`permit` or `forbid`"),
         };
@@ -307,10 +263,7 @@ impl Parser {
         self.expect_scope_comma()?;
         let resource = self.scope_var(Var::Resource)?;
         if *self.peek() == Tok::Comma {
-            return err(
-                self.loc(),
-                "a policy scope has exactly three elements: principal, action and resource",
-            );
+            return err(self.loc(), "a policy scope has exactly three elements: principal, action and resource");
         }
         self.expect(Tok::RParen, "`)` to close the policy scope")?;
         let mut conditions = Vec::new();
@@ -320,10 +273,7 @@ impl Parser {
                 Tok::Ident(s) if s == "when" => ConditionKind::When,
                 Tok::Ident(s) if s == "unless" => ConditionKind::Unless,
                 Tok::Ident(s) => {
-                    return err(
-                        self.loc(),
-                        format!("unknown condition keyword `{s}`: expected `when` or `unless`"),
-                    )
+                    return err(self.loc(), format!("unknown condition keyword `{s}`: expected `when` or `unless`"))
                 }
                 _ => break,
             };
@@ -337,39 +287,18 @@ impl Parser {
             max_h = max_h.max(body.h);
             conditions.push(Condition { kind, body: body.e });
             if max_h + conditions.len() as u32 + 4 > MAX_POLICY_HEIGHT {
-                return err(
-                    kloc,
-                    format!(
-                        "policy condition is nested too deeply (limit {MAX_POLICY_HEIGHT} levels)"
-                    ),
-                );
+                return err(kloc, format!("policy condition is nested too deeply (limit {MAX_POLICY_HEIGHT} levels)"));
             }
         }
-        self.expect(
-            Tok::Semi,
-            "`;` to end the policy, or a `when`/`unless` clause",
-        )?;
-        Ok(Policy {
-            id,
-            annotations,
-            effect,
-            principal,
-            action,
-            resource,
-            conditions,
-            loc: Some(start),
-        })
+        self.expect(Tok::Semi, "`;` to end the policy, or a `when`/`unless` clause")?;
+        Ok(Policy { id, annotations, effect, principal, action, resource, conditions, loc: Some(start) })
     }
 
     fn expect_scope_comma(&mut self) -> R<()> {
         if *self.peek() == Tok::RParen {
-            return err(
-                self.loc(),
-                "a policy scope has exactly three elements: principal, action and resource",
-            );
+            return err(self.loc(), "a policy scope has exactly three elements: principal, action and resource");
         }
-        self.expect(Tok::Comma, "`,` between scope elements")
-            .map(|_| ())
+        self.expect(Tok::Comma, "`,` between scope elements").map(|_| ())
     }
 
     /// The scope head keyword for `var`, with a helpful message for the
@@ -405,10 +334,7 @@ impl Parser {
         let c = match self.peek() {
             Tok::EqEq => {
                 if ty.is_some() {
-                    return err(
-                        self.loc(),
-                        "`is` cannot be combined with `==` in a scope constraint",
-                    );
+                    return err(self.loc(), "`is` cannot be combined with `==` in a scope constraint");
                 }
                 self.bump();
                 ScopeConstraint::Eq(self.entity_or_slot(var)?)
@@ -426,21 +352,12 @@ impl Parser {
                 None => ScopeConstraint::Any,
             },
             Tok::NotEq | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge => {
-                return err(
-                    self.loc(),
-                    format!(
-                        "`{}` constraints may only use `==`, `in` or `is`",
-                        var.name()
-                    ),
-                )
+                return err(self.loc(), format!("`{}` constraints may only use `==`, `in` or `is`", var.name()))
             }
             _ => return self.unexpected("`==`, `in`, `is`, `,` or `)`"),
         };
         if self.is_ident("is") {
-            return err(
-                self.loc(),
-                format!("`is` must come first: write `{} is T in E`", var.name()),
-            );
+            return err(self.loc(), format!("`is` must come first: write `{} is T in E`", var.name()));
         }
         Ok(c)
     }
@@ -449,10 +366,7 @@ impl Parser {
     fn type_after_is(&mut self) -> R<EntityType> {
         let (path, loc) = self.type_path()?;
         if *self.peek() == Tok::ColonColon {
-            return err(
-                loc,
-                "the right-hand side of `is` must be an entity type, not an entity",
-            );
+            return err(loc, "the right-hand side of `is` must be an entity type, not an entity");
         }
         Ok(EntityType(path))
     }
@@ -488,15 +402,9 @@ impl Parser {
         match self.peek() {
             Tok::Str(_) => {
                 let (id, _) = self.string_lit("")?;
-                Ok(EntityUid {
-                    ty: EntityType(path),
-                    id,
-                })
+                Ok(EntityUid { ty: EntityType(path), id })
             }
-            Tok::LBrace => err(
-                self.loc(),
-                "record-style entity literals `T::{…}` are not supported",
-            ),
+            Tok::LBrace => err(self.loc(), "record-style entity literals `T::{…}` are not supported"),
             _ => self.unexpected("a quoted entity id"),
         }
     }
@@ -513,32 +421,18 @@ impl Parser {
         let o = match self.peek().clone() {
             Tok::Slot(s) => {
                 let slot = slot_id(&s, loc)?;
-                let expected = if var == Var::Principal {
-                    SlotId::Principal
-                } else {
-                    SlotId::Resource
-                };
+                let expected = if var == Var::Principal { SlotId::Principal } else { SlotId::Resource };
                 if slot != expected {
                     return err(
                         loc,
-                        format!(
-                            "the {} constraint may only use the slot `{}`",
-                            var.name(),
-                            expected.name()
-                        ),
+                        format!("the {} constraint may only use the slot `{}`", var.name(), expected.name()),
                     );
                 }
                 self.bump();
                 EntityOrSlot::Slot(slot)
             }
             Tok::LBracket => {
-                return err(
-                    loc,
-                    format!(
-                        "the {} constraint takes a single entity, not a set",
-                        var.name()
-                    ),
-                )
+                return err(loc, format!("the {} constraint takes a single entity, not a set", var.name()))
             }
             _ => EntityOrSlot::Entity(self.entity_ref()?),
         };
@@ -566,9 +460,7 @@ impl Parser {
     fn action_scope(&mut self) -> R<ActionConstraint> {
         self.scope_head(Var::Action)?;
         let c = match self.peek() {
-            Tok::Ident(s) if s == "is" => {
-                return err(self.loc(), "`is` is not allowed in the action constraint")
-            }
+            Tok::Ident(s) if s == "is" => return err(self.loc(), "`is` is not allowed in the action constraint"),
             Tok::EqEq => {
                 self.bump();
                 let mut parens = 0;
@@ -577,10 +469,7 @@ impl Parser {
                     parens += 1;
                 }
                 if *self.peek() == Tok::LBracket {
-                    return err(
-                        self.loc(),
-                        "`action ==` takes a single entity; use `action in [...]` for a list",
-                    );
+                    return err(self.loc(), "`action ==` takes a single entity; use `action in [...]` for a list");
                 }
                 let e = self.action_entity()?;
                 for _ in 0..parens {
@@ -620,10 +509,7 @@ impl Parser {
             }
             Tok::Comma | Tok::RParen => ActionConstraint::Any,
             Tok::NotEq | Tok::Lt | Tok::Le | Tok::Gt | Tok::Ge => {
-                return err(
-                    self.loc(),
-                    "the action constraint may only use `==` or `in`",
-                )
+                return err(self.loc(), "the action constraint may only use `==` or `in`")
             }
             _ => return self.unexpected("`==`, `in`, `,` or `)`"),
         };
@@ -648,21 +534,14 @@ impl Parser {
             return self.too_deep();
         }
         self.depth += 1;
-        let r = if self.is_ident("if") {
-            self.if_expr()
-        } else {
-            self.binary()
-        };
+        let r = if self.is_ident("if") { self.if_expr() } else { self.binary() };
         self.depth -= 1;
         r
     }
 
     #[inline(never)]
     fn too_deep(&self) -> R<Ex> {
-        err(
-            self.loc(),
-            format!("expression is nested too deeply (limit {MAX_NESTING} levels)"),
-        )
+        err(self.loc(), format!("expression is nested too deeply (limit {MAX_NESTING} levels)"))
     }
 
     fn if_expr(&mut self) -> R<Ex> {
@@ -678,25 +557,14 @@ impl Parser {
     #[inline(never)]
     fn mk_if(&self, loc: Loc, c: Ex, t: Ex, e: Ex) -> R<Ex> {
         let h = c.h.max(t.h).max(e.h) + 1;
-        self.node(
-            loc,
-            h,
-            ExprKind::If {
-                cond: Box::new(c.e),
-                then_expr: Box::new(t.e),
-                else_expr: Box::new(e.e),
-            },
-        )
+        self.node(loc, h, ExprKind::If { cond: Box::new(c.e), then_expr: Box::new(t.e), else_expr: Box::new(e.e) })
     }
 
     /// Binary operators `|| && == != < <= > >= in has like is + - *` with
     /// Cedar's precedence, parsed with explicit operand/operator stacks so
     /// that one small stack frame serves all five precedence levels.
     fn binary(&mut self) -> R<Ex> {
-        let mut st = OpStack {
-            vals: Vec::new(),
-            ops: Vec::new(),
-        };
+        let mut st = OpStack { vals: Vec::new(), ops: Vec::new() };
         loop {
             let start = self.loc();
             let x = self.unary_expr()?;
@@ -732,10 +600,7 @@ impl Parser {
                 Tok::Minus => (Pending::Arith(BinaryOp::Sub), 4),
                 Tok::Star => (Pending::Arith(BinaryOp::Mul), 5),
                 Tok::Slash | Tok::Percent => {
-                    return err(
-                        self.loc(),
-                        "division and remainder (`/`, `%`) are not supported in Cedar",
-                    )
+                    return err(self.loc(), "division and remainder (`/`, `%`) are not supported in Cedar")
                 }
                 Tok::Ident(s) => match s.as_str() {
                     "in" => (Pending::Rel(RelOp::In), 3),
@@ -917,10 +782,7 @@ impl Parser {
             n += 1;
         }
         if n > 4 {
-            return err(
-                loc,
-                "at most four `!` or `-` may be repeated; add parentheses",
-            );
+            return err(loc, "at most four `!` or `-` may be repeated; add parentheses");
         }
         Ok(Some((op, n, loc)))
     }
@@ -995,10 +857,7 @@ impl Parser {
                 self.expect(Tok::RBracket, "`]` after the index")?;
                 Ok(Postfix::Attr(attr))
             }
-            Tok::LParen => err(
-                self.loc(),
-                "only extension functions and methods can be called",
-            ),
+            Tok::LParen => err(self.loc(), "only extension functions and methods can be called"),
             _ => Ok(Postfix::End),
         }
     }
@@ -1016,20 +875,14 @@ impl Parser {
         if let Some(op) = builtin {
             let mut args = args;
             if args.len() != 1 {
-                return err(
-                    nloc,
-                    format!("`{name}` takes exactly one argument, found {}", args.len()),
-                );
+                return err(nloc, format!("`{name}` takes exactly one argument, found {}", args.len()));
             }
             let a = args.pop().expect("one argument");
             return self.binary_node(loc, op, recv, a);
         }
         if name == "isEmpty" {
             if !args.is_empty() {
-                return err(
-                    nloc,
-                    format!("`isEmpty` takes no arguments, found {}", args.len()),
-                );
+                return err(nloc, format!("`isEmpty` takes no arguments, found {}", args.len()));
             }
             return self.unary(loc, UnaryOp::IsEmpty, recv);
         }
@@ -1040,10 +893,7 @@ impl Parser {
                 all.extend(args);
                 self.call_node(loc, name, all)
             }
-            Some(_) => err(
-                nloc,
-                format!("`{name}` is a function, not a method: write `{name}(…)`"),
-            ),
+            Some(_) => err(nloc, format!("`{name}` is a function, not a method: write `{name}(…)`")),
             None => err(nloc, format!("unknown method `{name}`")),
         }
     }
@@ -1051,11 +901,7 @@ impl Parser {
     #[inline(never)]
     fn call_node(&self, loc: Loc, name: &str, args: Vec<Ex>) -> R<Ex> {
         let h = args.iter().map(|a| a.h).max().unwrap_or(0) + 1;
-        self.node(
-            loc,
-            h,
-            ExprKind::ExtCall(name.to_string(), args.into_iter().map(|a| a.e).collect()),
-        )
+        self.node(loc, h, ExprKind::ExtCall(name.to_string(), args.into_iter().map(|a| a.e).collect()))
     }
 
     /// Comma-separated expressions up to `close` (consumed); a trailing
@@ -1124,11 +970,7 @@ impl Parser {
     #[inline(never)]
     fn mk_set(&self, loc: Loc, items: Vec<Ex>) -> R<Ex> {
         let h = items.iter().map(|a| a.h).max().unwrap_or(0) + 1;
-        self.node(
-            loc,
-            h,
-            ExprKind::Set(items.into_iter().map(|a| a.e).collect()),
-        )
+        self.node(loc, h, ExprKind::Set(items.into_iter().map(|a| a.e).collect()))
     }
 
     /// Integer and string literals and slots.
@@ -1150,10 +992,7 @@ impl Parser {
             Tok::Slot(s) => {
                 let slot = slot_id(&s, loc)?;
                 if !self.allow_slots {
-                    return err(
-                        loc,
-                        format!("slot `{}` may only appear in the policy scope", slot.name()),
-                    );
+                    return err(loc, format!("slot `{}` may only appear in the policy scope", slot.name()));
                 }
                 self.bump();
                 Ok(self.leaf(loc, ExprKind::Slot(slot)))
@@ -1195,13 +1034,7 @@ impl Parser {
     }
 
     #[inline(never)]
-    fn insert_field(
-        &self,
-        fields: &mut BTreeMap<String, Expr>,
-        key: String,
-        kloc: Loc,
-        v: Ex,
-    ) -> R<()> {
+    fn insert_field(&self, fields: &mut BTreeMap<String, Expr>, key: String, kloc: Loc, v: Ex) -> R<()> {
         if fields.contains_key(&key) {
             return err(kloc, format!("duplicate record key `{key}`"));
         }
@@ -1233,9 +1066,7 @@ impl Parser {
         match first.as_str() {
             "true" | "false" => {
                 self.bump();
-                return Ok(NameHead::Done(
-                    self.leaf(loc, ExprKind::Lit(Literal::Bool(first == "true"))),
-                ));
+                return Ok(NameHead::Done(self.leaf(loc, ExprKind::Lit(Literal::Bool(first == "true")))));
             }
             "if" => return err(loc, "an `if` expression must be parenthesised here"),
             _ => {}
@@ -1253,9 +1084,7 @@ impl Parser {
         let (path, _) = self.type_path()?;
         if *self.peek() == Tok::ColonColon {
             let uid = self.entity_tail(path)?;
-            return Ok(NameHead::Done(
-                self.leaf(loc, ExprKind::Lit(Literal::EntityUid(uid))),
-            ));
+            return Ok(NameHead::Done(self.leaf(loc, ExprKind::Lit(Literal::EntityUid(uid)))));
         }
         if *self.peek() == Tok::LParen {
             return match ext::lookup(&path) {
@@ -1263,29 +1092,30 @@ impl Parser {
                     self.bump();
                     Ok(NameHead::Call(path, loc))
                 }
-                Some(_) => err(
-                    loc,
-                    format!("`{path}` is a method, not a function: write `e.{path}(…)`"),
-                ),
+                Some(_) => err(loc, format!("`{path}` is a method, not a function: write `e.{path}(…)`")),
                 None if matches!(
                     path.as_str(),
                     "contains" | "containsAll" | "containsAny" | "getTag" | "hasTag" | "isEmpty"
                 ) =>
                 {
-                    err(
-                        loc,
-                        format!("`{path}` is a method, not a function: write `e.{path}(…)`"),
-                    )
+                    err(loc, format!("`{path}` is a method, not a function: write `e.{path}(…)`"))
                 }
                 None => err(loc, format!("unknown function `{path}`")),
             };
         }
         if path.contains("::") {
-            err(loc, format!("`{path}` is an entity type, not an expression; an entity literal needs an id: `{path}::\"id\"`"))
+            err(
+                loc,
+                format!(
+                    "`{path}` is an entity type, not an expression; an entity literal needs an id: `{path}::\"id\"`"
+                ),
+            )
         } else {
             err(
                 loc,
-                format!("unknown variable `{path}`: only `principal`, `action`, `resource` and `context` are variables"),
+                format!(
+                    "unknown variable `{path}`: only `principal`, `action`, `resource` and `context` are variables"
+                ),
             )
         }
     }

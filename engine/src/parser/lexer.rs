@@ -134,10 +134,7 @@ impl<'a> Cursor<'a> {
         Some(c)
     }
     fn loc(&self) -> Loc {
-        Loc {
-            line: self.line,
-            col: self.col,
-        }
+        Loc { line: self.line, col: self.col }
     }
 }
 
@@ -150,12 +147,7 @@ fn is_ident_char(c: char) -> bool {
 
 /// Tokenize `src`. The result always ends with `Eof` or `Error`.
 pub fn tokenize(src: &str) -> Vec<Token> {
-    let mut cur = Cursor {
-        src,
-        pos: 0,
-        line: 1,
-        col: 1,
-    };
+    let mut cur = Cursor { src, pos: 0, line: 1, col: 1 };
     let mut out = Vec::new();
     loop {
         // Whitespace (Unicode White_Space, which is what `char::is_whitespace`
@@ -197,10 +189,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
             }
             match src[start..cur.pos].parse::<u64>() {
                 Ok(n) => Tok::Int(n),
-                Err(_) => Tok::Error(format!(
-                    "integer literal `{}` is too large",
-                    &src[start..cur.pos]
-                )),
+                Err(_) => Tok::Error(format!("integer literal `{}` is too large", &src[start..cur.pos])),
             }
         } else if c == '"' {
             cur.bump();
@@ -222,8 +211,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                             }
                             Some('\n') | Some('\r') => {
                                 err = Some(
-                                    "a backslash may not be followed by a line break in a string literal"
-                                        .to_string(),
+                                    "a backslash may not be followed by a line break in a string literal".to_string(),
                                 );
                                 break;
                             }
@@ -254,9 +242,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                 }
                 Tok::Slot(src[start..cur.pos].to_string())
             } else {
-                Tok::Error(
-                    "`?` must be followed by a slot name (`?principal` or `?resource`)".to_string(),
-                )
+                Tok::Error("`?` must be followed by a slot name (`?principal` or `?resource`)".to_string())
             }
         } else {
             cur.bump();
@@ -293,9 +279,7 @@ pub fn tokenize(src: &str) -> Vec<Token> {
                 ('+', _) => Tok::Plus,
                 ('-', _) => Tok::Minus,
                 ('*', _) => Tok::Star,
-                ('/', Some('*')) => {
-                    Tok::Error("block comments `/* */` are not supported; use `//`".to_string())
-                }
+                ('/', Some('*')) => Tok::Error("block comments `/* */` are not supported; use `//`".to_string()),
                 ('/', _) => Tok::Slash,
                 ('%', _) => Tok::Percent,
                 (c, _) => Tok::Error(format!("unexpected character {c:?}")),

@@ -68,10 +68,7 @@ pub fn parse_policy_set(src: &str) -> Result<PolicySet, ParseErrors> {
         let id = PolicyId(format!("policy{}", policies.len()));
         policies.push(p.policy(id)?);
     }
-    Ok(PolicySet {
-        policies,
-        links: Vec::new(),
-    })
+    Ok(PolicySet { policies, links: Vec::new() })
 }
 
 /// Like [`parse_policy_set`] but from raw bytes: invalid UTF-8 is refused
@@ -83,10 +80,7 @@ pub fn parse_policy_set_bytes(src: &[u8]) -> Result<PolicySet, ParseErrors> {
         let valid = std::str::from_utf8(&src[..off]).unwrap_or("");
         let line = valid.matches('\n').count() as u32 + 1;
         let col = valid.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
-        ParseErrors::from(ParseError {
-            loc: Loc { line, col },
-            message: format!("invalid UTF-8 at byte offset {off}"),
-        })
+        ParseErrors::from(ParseError { loc: Loc { line, col }, message: format!("invalid UTF-8 at byte offset {off}") })
     })?;
     parse_policy_set(text)
 }
@@ -96,11 +90,7 @@ pub fn parse_policy(src: &str) -> Result<Policy, ParseErrors> {
     let mut ps = parse_policy_set(src)?;
     match ps.policies.len() {
         1 => Ok(ps.policies.pop().expect("one policy")),
-        0 => Err(ParseError {
-            loc: Loc { line: 1, col: 1 },
-            message: "expected one policy, found none".into(),
-        }
-        .into()),
+        0 => Err(ParseError { loc: Loc { line: 1, col: 1 }, message: "expected one policy, found none".into() }.into()),
         n => Err(ParseError {
             loc: ps.policies[1].loc.unwrap_or(Loc { line: 1, col: 1 }),
             message: format!("expected exactly one policy, found {n}"),

@@ -16,11 +16,7 @@ pub fn unescape_str(raw: &str) -> Result<String, String> {
 pub fn unescape_pattern(raw: &str) -> Result<Pattern, String> {
     let mut out = Vec::with_capacity(raw.len());
     decode(raw, true, &mut |c, escaped_star| {
-        out.push(if c == '*' && !escaped_star {
-            PatternElem::Wildcard
-        } else {
-            PatternElem::Char(c)
-        })
+        out.push(if c == '*' && !escaped_star { PatternElem::Wildcard } else { PatternElem::Char(c) })
     })?;
     Ok(Pattern(out))
 }
@@ -31,20 +27,14 @@ fn decode(raw: &str, pattern: bool, emit: &mut dyn FnMut(char, bool)) -> Result<
     let mut it = raw.chars().peekable();
     while let Some(c) = it.next() {
         match c {
-            '\r' => {
-                return Err(
-                    "a raw carriage return is not allowed in a string literal; write `\\r`".into(),
-                )
-            }
+            '\r' => return Err("a raw carriage return is not allowed in a string literal; write `\\r`".into()),
             '\\' => {}
             c => {
                 emit(c, false);
                 continue;
             }
         }
-        let e = it
-            .next()
-            .ok_or("string literal ends with a lone backslash")?;
+        let e = it.next().ok_or("string literal ends with a lone backslash")?;
         match e {
             'n' => emit('\n', false),
             'r' => emit('\r', false),
@@ -64,9 +54,7 @@ fn decode(raw: &str, pattern: bool, emit: &mut dyn FnMut(char, bool)) -> Result<
                     v = v * 16 + d;
                 }
                 if v > 0x7f {
-                    return Err(format!(
-                        "`\\x{v:02x}` is out of range: `\\x` escapes must be at most 0x7f"
-                    ));
+                    return Err(format!("`\\x{v:02x}` is out of range: `\\x` escapes must be at most 0x7f"));
                 }
                 emit(char::from(v as u8), false);
             }
@@ -83,14 +71,10 @@ fn decode(raw: &str, pattern: bool, emit: &mut dyn FnMut(char, bool)) -> Result<
                         Some('_') if digits > 0 => {}
                         Some('_') => return Err("`\\u{…}` escape may not start with `_`".into()),
                         Some(d) => {
-                            let d = d
-                                .to_digit(16)
-                                .ok_or("invalid character in `\\u{…}` escape")?;
+                            let d = d.to_digit(16).ok_or("invalid character in `\\u{…}` escape")?;
                             digits += 1;
                             if digits > 6 {
-                                return Err(
-                                    "`\\u{…}` escape has more than six hexadecimal digits".into()
-                                );
+                                return Err("`\\u{…}` escape has more than six hexadecimal digits".into());
                             }
                             v = v * 16 + d;
                         }
@@ -100,12 +84,9 @@ fn decode(raw: &str, pattern: bool, emit: &mut dyn FnMut(char, bool)) -> Result<
                     return Err("empty `\\u{}` escape".into());
                 }
                 if (0xD800..=0xDFFF).contains(&v) {
-                    return Err(format!(
-                        "`\\u{{{v:x}}}` is a surrogate, not a Unicode scalar value"
-                    ));
+                    return Err(format!("`\\u{{{v:x}}}` is a surrogate, not a Unicode scalar value"));
                 }
-                let c = char::from_u32(v)
-                    .ok_or_else(|| format!("`\\u{{{v:x}}}` is beyond U+10FFFF"))?;
+                let c = char::from_u32(v).ok_or_else(|| format!("`\\u{{{v:x}}}` is beyond U+10FFFF"))?;
                 emit(c, false);
             }
             other => return Err(format!("unknown escape sequence `\\{other}`")),
@@ -120,10 +101,7 @@ mod tests {
 
     #[test]
     fn escapes() {
-        assert_eq!(
-            unescape_str(r#"a\n\r\t\\\0\'\""#).unwrap(),
-            "a\n\r\t\\\0'\""
-        );
+        assert_eq!(unescape_str(r#"a\n\r\t\\\0\'\""#).unwrap(), "a\n\r\t\\\0'\"");
         assert_eq!(unescape_str(r"\x41\x7f").unwrap(), "A\u{7f}");
         assert!(unescape_str(r"\x80").is_err());
         assert!(unescape_str(r"\x4").is_err());
@@ -144,13 +122,7 @@ mod tests {
     #[test]
     fn patterns() {
         use PatternElem::*;
-        assert_eq!(
-            unescape_pattern(r"a*\*").unwrap().0,
-            vec![Char('a'), Wildcard, Char('*')]
-        );
-        assert_eq!(
-            unescape_pattern(r"\x2a\u{2a}").unwrap().0,
-            vec![Wildcard, Wildcard]
-        );
+        assert_eq!(unescape_pattern(r"a*\*").unwrap().0, vec![Char('a'), Wildcard, Char('*')]);
+        assert_eq!(unescape_pattern(r"\x2a\u{2a}").unwrap().0, vec![Wildcard, Wildcard]);
     }
 }

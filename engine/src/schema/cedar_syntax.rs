@@ -136,7 +136,13 @@ impl Parser {
     }
 
     fn schema(&mut self) -> R<Vec<RawNamespace>> {
-        let mut top = RawNamespace { name: String::new(), at: Where::Loc(Loc { line: 1, col: 1 }), entities: vec![], actions: vec![], commons: vec![] };
+        let mut top = RawNamespace {
+            name: String::new(),
+            at: Where::Loc(Loc { line: 1, col: 1 }),
+            entities: vec![],
+            actions: vec![],
+            commons: vec![],
+        };
         let mut named: Vec<RawNamespace> = Vec::new();
         loop {
             let annotated = self.annotations()?;
@@ -240,7 +246,14 @@ impl Parser {
         }
         self.expect_punct(";")?;
         for (name, at) in names {
-            ns.entities.push(RawEntity { name, at, parents: parents.clone(), shape: shape.clone(), tags: tags.clone(), enum_ids: enum_ids.clone() });
+            ns.entities.push(RawEntity {
+                name,
+                at,
+                parents: parents.clone(),
+                shape: shape.clone(),
+                tags: tags.clone(),
+                enum_ids: enum_ids.clone(),
+            });
         }
         Ok(())
     }
@@ -347,7 +360,8 @@ impl Parser {
                 };
                 self.bump();
                 self.expect_punct(":")?;
-                let dup = |at: &Where| SchemaError::new(at.clone(), format!("`{key}` is declared twice in `appliesTo`"));
+                let dup =
+                    |at: &Where| SchemaError::new(at.clone(), format!("`{key}` is declared twice in `appliesTo`"));
                 match key.as_str() {
                     "principal" | "resource" => {
                         let list = self.ent_types()?;
@@ -381,7 +395,10 @@ impl Parser {
             }
             self.expect_punct("}")?;
             let (Some(principals), Some(resources)) = (ps, rs) else {
-                return Err(SchemaError::new(app_at, "`appliesTo` needs both a `principal` and a `resource` declaration"));
+                return Err(SchemaError::new(
+                    app_at,
+                    "`appliesTo` needs both a `principal` and a `resource` declaration",
+                ));
             };
             applies_to = Some(RawAppliesTo { principals, resources, context: ctx });
         }

@@ -81,7 +81,13 @@ pub(crate) fn parse(v: &Json) -> R<Vec<RawNamespace>> {
         if let Some(a) = o.get("annotations") {
             annotations(a, &sub(&path, "annotations"))?;
         }
-        let mut raw = RawNamespace { name: ns_name.clone(), at: Where::Path(path.clone()), entities: vec![], actions: vec![], commons: vec![] };
+        let mut raw = RawNamespace {
+            name: ns_name.clone(),
+            at: Where::Path(path.clone()),
+            entities: vec![],
+            actions: vec![],
+            commons: vec![],
+        };
         let ets = o.get("entityTypes").map_or_else(|| err(&path, "missing field `entityTypes`"), Ok)?;
         let ep = sub(&path, "entityTypes");
         for (name, e) in object(ets, &ep)? {
@@ -115,7 +121,14 @@ pub(crate) fn parse(v: &Json) -> R<Vec<RawNamespace>> {
 
 fn entity(name: &str, v: &Json, path: &str) -> R<RawEntity> {
     let o = object(v, path)?;
-    let mut e = RawEntity { name: name.to_string(), at: Where::Path(path.to_string()), parents: vec![], shape: None, tags: None, enum_ids: None };
+    let mut e = RawEntity {
+        name: name.to_string(),
+        at: Where::Path(path.to_string()),
+        parents: vec![],
+        shape: None,
+        tags: None,
+        enum_ids: None,
+    };
     if let Some(en) = o.get("enum") {
         only_keys(o, &["enum", "annotations"], path)?;
         let p = sub(path, "enum");
@@ -159,7 +172,8 @@ fn action(name: &str, v: &Json, path: &str) -> R<RawAction> {
             return err(&sub(path, "attributes"), "action attributes are not supported");
         }
     }
-    let mut a = RawAction { name: name.to_string(), at: Where::Path(path.to_string()), parents: vec![], applies_to: None };
+    let mut a =
+        RawAction { name: name.to_string(), at: Where::Path(path.to_string()), parents: vec![], applies_to: None };
     if let Some(m) = o.get("memberOf") {
         let p = sub(path, "memberOf");
         for (i, r) in array(m, &p)?.iter().enumerate() {

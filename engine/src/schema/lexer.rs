@@ -79,7 +79,11 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SchemaError> {
                         match chars.get(j + 1) {
                             None => return Err(SchemaError::at_loc(loc.line, loc.col, "unterminated string literal")),
                             Some('\n') | Some('\r') => {
-                                return Err(SchemaError::at_loc(loc.line, loc.col, "a backslash may not end a line inside a string"))
+                                return Err(SchemaError::at_loc(
+                                    loc.line,
+                                    loc.col,
+                                    "a backslash may not end a line inside a string",
+                                ))
                             }
                             Some(&n) => {
                                 raw.push('\\');

@@ -29,9 +29,8 @@ impl Schema {
     pub fn from_json_str(src: &str) -> Result<Schema, SchemaError> {
         // Syntax errors first, to report them by line and column; then the
         // strict reader for what serde lets through (duplicate keys).
-        serde_json::from_str::<serde::de::IgnoredAny>(src).map_err(|e| {
-            SchemaError::at_loc(e.line() as u32, e.column() as u32, format!("invalid JSON: {e}"))
-        })?;
+        serde_json::from_str::<serde::de::IgnoredAny>(src)
+            .map_err(|e| SchemaError::at_loc(e.line() as u32, e.column() as u32, format!("invalid JSON: {e}")))?;
         let v = crate::json::parse_strict(src)
             .map_err(|e| SchemaError::new(Where::Path(e.path), format!("invalid JSON: {}", e.message)))?;
         Schema::from_json_value(&v)

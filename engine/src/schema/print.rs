@@ -166,7 +166,10 @@ impl Schema {
                     o.insert("enum".into(), json!(ids));
                 } else {
                     if !d.member_of_types.is_empty() {
-                        o.insert("memberOfTypes".into(), json!(d.member_of_types.iter().map(|p| &p.0).collect::<Vec<_>>()));
+                        o.insert(
+                            "memberOfTypes".into(),
+                            json!(d.member_of_types.iter().map(|p| &p.0).collect::<Vec<_>>()),
+                        );
                     }
                     o.insert("shape".into(), json_record(&d.attrs));
                     if let Some(tt) = &d.tags {

@@ -141,7 +141,12 @@ struct Defs<'a> {
 
 /// Turn parsed namespaces into a `Schema`, applying every naming rule.
 pub(crate) fn resolve(namespaces: &[RawNamespace]) -> Result<Schema, SchemaError> {
-    let mut defs = Defs { commons: HashMap::new(), entities: BTreeSet::new(), actions: BTreeSet::new(), action_types: BTreeSet::new() };
+    let mut defs = Defs {
+        commons: HashMap::new(),
+        entities: BTreeSet::new(),
+        actions: BTreeSet::new(),
+        action_types: BTreeSet::new(),
+    };
     let mut seen_ns = BTreeSet::new();
     for ns in namespaces {
         if !seen_ns.insert(ns.name.as_str()) {
@@ -152,7 +157,10 @@ pub(crate) fn resolve(namespaces: &[RawNamespace]) -> Result<Schema, SchemaError
         }
         for c in &ns.commons {
             if c.name == "__cedar" || RESERVED_COMMON.contains(&c.name.as_str()) {
-                return Err(SchemaError::new(c.at.clone(), format!("`{}` may not be used as a common type name", c.name)));
+                return Err(SchemaError::new(
+                    c.at.clone(),
+                    format!("`{}` may not be used as a common type name", c.name),
+                ));
             }
             let q = qualify(&ns.name, &c.name);
             if defs.commons.insert(q.clone(), (ns.name.as_str(), &c.ty, &c.at)).is_some() {
@@ -197,7 +205,10 @@ pub(crate) fn resolve(namespaces: &[RawNamespace]) -> Result<Schema, SchemaError
             }
             if let Some(ids) = &e.enum_ids {
                 if ids.is_empty() {
-                    return Err(SchemaError::new(e.at.clone(), format!("enum entity type `{}` needs at least one id", e.name)));
+                    return Err(SchemaError::new(
+                        e.at.clone(),
+                        format!("enum entity type `{}` needs at least one id", e.name),
+                    ));
                 }
                 let mut out: Vec<String> = Vec::new();
                 for id in ids {
@@ -258,7 +269,9 @@ fn rfc70_checks(namespaces: &[RawNamespace], defs: &Defs) -> Result<(), SchemaEr
         defs.actions.iter().filter(|u| u.ty.0 == "Action").map(|u| u.id.as_str()).collect();
     for ns in namespaces.iter().filter(|n| !n.name.is_empty()) {
         let clash = |name: &str| defs.entities.contains(name) || defs.commons.contains_key(name);
-        for (name, at) in ns.entities.iter().map(|e| (&e.name, &e.at)).chain(ns.commons.iter().map(|c| (&c.name, &c.at))) {
+        for (name, at) in
+            ns.entities.iter().map(|e| (&e.name, &e.at)).chain(ns.commons.iter().map(|c| (&c.name, &c.at)))
+        {
             if clash(name) {
                 return Err(SchemaError::new(
                     at.clone(),
@@ -270,7 +283,10 @@ fn rfc70_checks(namespaces: &[RawNamespace], defs: &Defs) -> Result<(), SchemaEr
             if empty_action_ids.contains(a.name.as_str()) {
                 return Err(SchemaError::new(
                     a.at.clone(),
-                    format!("action `{}::Action::\"{}\"` shadows the empty-namespace action with the same id (not allowed)", ns.name, a.name),
+                    format!(
+                        "action `{}::Action::\"{}\"` shadows the empty-namespace action with the same id (not allowed)",
+                        ns.name, a.name
+                    ),
                 ));
             }
         }
@@ -452,7 +468,10 @@ impl<'a> Resolver<'a> {
                     RawType::Ref { at, .. } => at.clone(),
                     _ => fallback.clone(),
                 };
-                Err(SchemaError::new(at, format!("{what} must be a record type, not {}", super::print::type_summary(&other))))
+                Err(SchemaError::new(
+                    at,
+                    format!("{what} must be a record type, not {}", super::print::type_summary(&other)),
+                ))
             }
         }
     }

@@ -123,7 +123,8 @@ fn common_type_wins_and_shadowing() {
     assert_eq!(e.attrs.attrs["b"].ty, SchemaType::String);
     round_trip(&s);
     // Namespace-local declarations win over the empty namespace / builtins.
-    let s = parse("namespace N { entity Long; type ipaddr = String; entity E { a: Long, b: __cedar::Long, c: ipaddr }; }");
+    let s =
+        parse("namespace N { entity Long; type ipaddr = String; entity E { a: Long, b: __cedar::Long, c: ipaddr }; }");
     let e = s.entity_type(&et("N::E")).unwrap();
     assert_eq!(e.attrs.attrs["a"].ty, SchemaType::Entity(et("N::Long")));
     assert_eq!(e.attrs.attrs["c"].ty, SchemaType::String);
@@ -308,19 +309,55 @@ fn json_format() {
 fn json_errors_carry_paths() {
     let cases = [
         (r#"{"": {"entityTypes": {}}}"#, "\"\"", "actions"),
-        (r#"{"": {"entityTypes": {"A": {"shape": {"type": "Record", "attributes": {"x": {"type": "Lng"}}}}}, "actions": {}}}"#, "\"\".entityTypes.A.shape.attributes.x", "Lng"),
-        (r#"{"N": {"entityTypes": {"A": {"memberOfTypes": [3]}}, "actions": {}}}"#, "N.entityTypes.A.memberOfTypes[0]", "string"),
+        (
+            r#"{"": {"entityTypes": {"A": {"shape": {"type": "Record", "attributes": {"x": {"type": "Lng"}}}}}, "actions": {}}}"#,
+            "\"\".entityTypes.A.shape.attributes.x",
+            "Lng",
+        ),
+        (
+            r#"{"N": {"entityTypes": {"A": {"memberOfTypes": [3]}}, "actions": {}}}"#,
+            "N.entityTypes.A.memberOfTypes[0]",
+            "string",
+        ),
         (r#"{"N": {"entityTypes": {"A": {"bogus": 1}}, "actions": {}}}"#, "N.entityTypes.A.bogus", "unknown field"),
-        (r#"{"N": {"entityTypes": {}, "actions": {"a": {"appliesTo": {"principalTypes": ["X"], "resourceTypes": []}}}}}"#, "N.actions.a.appliesTo.principalTypes[0]", "X"),
-        (r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Record", "attributes": {}, "additionalAttributes": true}}}, "actions": {}}}"#, "N.entityTypes.A.shape.additionalAttributes", "additionalAttributes"),
-        (r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Extension", "name": "ip"}}}, "actions": {}}}"#, "N.entityTypes.A.shape.name", "extension"),
-        (r#"{"N": {"entityTypes": {}, "actions": {"a": {"memberOf": [{"id": "b"}]}}}}"#, "N.actions.a.memberOf[0]", "undeclared"),
+        (
+            r#"{"N": {"entityTypes": {}, "actions": {"a": {"appliesTo": {"principalTypes": ["X"], "resourceTypes": []}}}}}"#,
+            "N.actions.a.appliesTo.principalTypes[0]",
+            "X",
+        ),
+        (
+            r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Record", "attributes": {}, "additionalAttributes": true}}}, "actions": {}}}"#,
+            "N.entityTypes.A.shape.additionalAttributes",
+            "additionalAttributes",
+        ),
+        (
+            r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Extension", "name": "ip"}}}, "actions": {}}}"#,
+            "N.entityTypes.A.shape.name",
+            "extension",
+        ),
+        (
+            r#"{"N": {"entityTypes": {}, "actions": {"a": {"memberOf": [{"id": "b"}]}}}}"#,
+            "N.actions.a.memberOf[0]",
+            "undeclared",
+        ),
         (r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Long"}}}, "actions": {}}}"#, "N.entityTypes.A", "record"),
-        (r#"{"N": {"entityTypes": {"A": {}}, "actions": {}, "commonTypes": {"T": {"type": "A"}}}}"#, "N.commonTypes.T", "common type"),
+        (
+            r#"{"N": {"entityTypes": {"A": {}}, "actions": {}, "commonTypes": {"T": {"type": "A"}}}}"#,
+            "N.commonTypes.T",
+            "common type",
+        ),
         (r#"{"N": {"entityTypes": {"A": {"enum": []}}, "actions": {}}}"#, "N.entityTypes.A.enum", "at least one"),
         (r#"{"N": {"entityTypes": {"if": {}}, "actions": {}}}"#, "N.entityTypes.if", "not a valid"),
-        (r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Record"}}}, "actions": {}}}"#, "N.entityTypes.A.shape", "attributes"),
-        (r#"{"N": {"entityTypes": {"A": {"tags": {"type": "Extension", "name": "__cedar::ipaddr"}}}, "actions": {}}}"#, "N.entityTypes.A.tags.name", "unknown extension type"),
+        (
+            r#"{"N": {"entityTypes": {"A": {"shape": {"type": "Record"}}}, "actions": {}}}"#,
+            "N.entityTypes.A.shape",
+            "attributes",
+        ),
+        (
+            r#"{"N": {"entityTypes": {"A": {"tags": {"type": "Extension", "name": "__cedar::ipaddr"}}}, "actions": {}}}"#,
+            "N.entityTypes.A.tags.name",
+            "unknown extension type",
+        ),
     ];
     for (src, path, what) in cases {
         let e = Schema::from_json_str(src).expect_err(src);
@@ -330,7 +367,8 @@ fn json_errors_carry_paths() {
     let e = Schema::from_json_str("{\n  \"\": ").unwrap_err();
     assert!(e.loc().is_some(), "{e}");
     // A duplicate key is an error with its path, not a silent last-wins.
-    let dup = r#"{"N": {"entityTypes": {"A": {}, "A": {"shape": {"type": "Record", "attributes": {}}}}, "actions": {}}}"#;
+    let dup =
+        r#"{"N": {"entityTypes": {"A": {}, "A": {"shape": {"type": "Record", "attributes": {}}}}, "actions": {}}}"#;
     let e = Schema::from_json_str(dup).unwrap_err();
     assert!(e.message.contains("duplicate") && e.to_string().contains("N.entityTypes"), "{e}");
 }
@@ -346,7 +384,10 @@ fn deep_nesting_is_an_error_not_a_crash() {
     }
     let src = format!(r#"{{"": {{"entityTypes": {{"A": {{"tags": {j}}}}}, "actions": {{}}}}}}"#);
     let e = Schema::from_json_str(&src).unwrap_err();
-    assert!(e.message.contains("deeper") || e.message.contains("recursion") || e.message.contains("nested more than"), "{e}");
+    assert!(
+        e.message.contains("deeper") || e.message.contains("recursion") || e.message.contains("nested more than"),
+        "{e}"
+    );
     // A long chain of common types.
     let mut src = String::from("type T0 = Long;\n");
     for i in 1..1000 {

@@ -75,7 +75,9 @@ pub fn instance_of(schema: &Schema, v: &Value, t: &SchemaType, path: &str) -> Re
     while let Some((v, t, path)) = todo.pop() {
         let mismatch = || fail(&path, format!("expected a value of type {}, found a {}", type_name(t), v.type_name()));
         match (t, v) {
-            (SchemaType::Bool, Value::Bool(_)) | (SchemaType::Long, Value::Long(_)) | (SchemaType::String, Value::String(_)) => {}
+            (SchemaType::Bool, Value::Bool(_))
+            | (SchemaType::Long, Value::Long(_))
+            | (SchemaType::String, Value::String(_)) => {}
             (SchemaType::Extension(x), Value::Ext(e)) if *x == ext_of(e) => {}
             (SchemaType::Entity(et), Value::EntityUid(u)) => {
                 if &u.ty != et {
@@ -101,7 +103,9 @@ pub fn instance_of(schema: &Schema, v: &Value, t: &SchemaType, path: &str) -> Re
 }
 
 fn attr_path(path: &str, k: &str) -> String {
-    let plain = !k.is_empty() && k.chars().all(|c| c == '_' || c.is_ascii_alphanumeric()) && !k.starts_with(|c: char| c.is_ascii_digit());
+    let plain = !k.is_empty()
+        && k.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+        && !k.starts_with(|c: char| c.is_ascii_digit());
     if plain {
         format!("{path}.{k}")
     } else {
@@ -110,7 +114,11 @@ fn attr_path(path: &str, k: &str) -> String {
 }
 
 /// No undeclared attributes; every required attribute present.
-fn check_record_keys(rt: &RecordType, fields: &std::collections::BTreeMap<String, Value>, path: &str) -> Result<(), ConformanceError> {
+fn check_record_keys(
+    rt: &RecordType,
+    fields: &std::collections::BTreeMap<String, Value>,
+    path: &str,
+) -> Result<(), ConformanceError> {
     for k in fields.keys() {
         if !rt.attrs.contains_key(k) {
             return fail(attr_path(path, k), "attribute is not declared in the schema");
@@ -141,18 +149,30 @@ pub fn validate_request(schema: &Schema, req: &Request) -> Result<(), Conformanc
     };
     for (part, uid) in [("principal", &req.principal), ("resource", &req.resource)] {
         if !schema.entity_types.contains_key(&uid.ty) {
-            return fail(part, format!("the {part} `{uid}` has entity type `{}`, which is not declared in the schema", uid.ty));
+            return fail(
+                part,
+                format!("the {part} `{uid}` has entity type `{}`, which is not declared in the schema", uid.ty),
+            );
         }
         check_uid(schema, uid, part)?;
     }
     let Some(app) = &def.applies_to else {
-        return fail("action", format!("action `{}` does not apply to any principal or resource (no `appliesTo`)", req.action));
+        return fail(
+            "action",
+            format!("action `{}` does not apply to any principal or resource (no `appliesTo`)", req.action),
+        );
     };
     if !app.principal_types.contains(&req.principal.ty) {
-        return fail("principal", format!("action `{}` does not apply to principals of type `{}`", req.action, req.principal.ty));
+        return fail(
+            "principal",
+            format!("action `{}` does not apply to principals of type `{}`", req.action, req.principal.ty),
+        );
     }
     if !app.resource_types.contains(&req.resource.ty) {
-        return fail("resource", format!("action `{}` does not apply to resources of type `{}`", req.action, req.resource.ty));
+        return fail(
+            "resource",
+            format!("action `{}` does not apply to resources of type `{}`", req.action, req.resource.ty),
+        );
     }
     validate_context(schema, &req.action, &req.context)
 }
@@ -178,14 +198,20 @@ pub fn validate_entity(schema: &Schema, e: &Entity) -> Result<(), ConformanceErr
         if !allowed.contains(&p.ty) {
             return fail(
                 format!("{name}.parents"),
-                format!("`{p}` cannot be an ancestor: entities of type `{}` may not be members of type `{}`", e.uid.ty, p.ty),
+                format!(
+                    "`{p}` cannot be an ancestor: entities of type `{}` may not be members of type `{}`",
+                    e.uid.ty, p.ty
+                ),
             );
         }
     }
     match &def.tags {
         None => {
             if let Some(k) = e.tags.keys().next() {
-                return fail(attr_path(&format!("{name}.tags"), k), format!("entity type `{}` does not allow tags", e.uid.ty));
+                return fail(
+                    attr_path(&format!("{name}.tags"), k),
+                    format!("entity type `{}` does not allow tags", e.uid.ty),
+                );
             }
         }
         Some(tt) => {
@@ -215,7 +241,10 @@ fn validate_action_entity(schema: &Schema, e: &Entity, name: &str) -> Result<(),
     }
     for p in &def.member_of {
         if !e.parents.contains(p) && !e.ancestors.contains(p) {
-            return fail(format!("{name}.parents"), format!("the schema makes `{p}` a parent of this action, but the entity does not list it"));
+            return fail(
+                format!("{name}.parents"),
+                format!("the schema makes `{p}` a parent of this action, but the entity does not list it"),
+            );
         }
     }
     Ok(())

@@ -61,9 +61,11 @@ fn go(e: &Expr, depth: usize, out: &mut String) {
             out.push_str(".isEmpty()");
         }
         ExprKind::Binary(op, a, b) => match op {
-            BinaryOp::Contains | BinaryOp::ContainsAll | BinaryOp::ContainsAny | BinaryOp::HasTag | BinaryOp::GetTag => {
-                method(a, op.name(), &[b], d, out)
-            }
+            BinaryOp::Contains
+            | BinaryOp::ContainsAll
+            | BinaryOp::ContainsAny
+            | BinaryOp::HasTag
+            | BinaryOp::GetTag => method(a, op.name(), &[b], d, out),
             _ => bin(a, op.name(), b, d, out),
         },
         ExprKind::GetAttr(a, k) => {
@@ -76,15 +78,14 @@ fn go(e: &Expr, depth: usize, out: &mut String) {
         }
         ExprKind::Like(a, p) => {
             paren(a, d, out);
-            let pat: String = p
-                .0
-                .iter()
-                .map(|c| match c {
-                    PatternElem::Wildcard => "*".to_string(),
-                    PatternElem::Char('*') => "\\*".to_string(),
-                    PatternElem::Char(c) => quote_string(&c.to_string()).trim_matches('"').to_string(),
-                })
-                .collect();
+            let pat: String =
+                p.0.iter()
+                    .map(|c| match c {
+                        PatternElem::Wildcard => "*".to_string(),
+                        PatternElem::Char('*') => "\\*".to_string(),
+                        PatternElem::Char(c) => quote_string(&c.to_string()).trim_matches('"').to_string(),
+                    })
+                    .collect();
             let _ = write!(out, " like \"{pat}\"");
         }
         ExprKind::Is(a, t) => {
@@ -134,7 +135,8 @@ fn go(e: &Expr, depth: usize, out: &mut String) {
 
 fn is_plain(k: &str) -> bool {
     let mut c = k.chars();
-    matches!(c.next(), Some(f) if f == '_' || f.is_ascii_alphabetic()) && c.all(|c| c == '_' || c.is_ascii_alphanumeric())
+    matches!(c.next(), Some(f) if f == '_' || f.is_ascii_alphabetic())
+        && c.all(|c| c == '_' || c.is_ascii_alphanumeric())
 }
 
 fn attr(k: &str, out: &mut String) {
@@ -148,7 +150,13 @@ fn attr(k: &str, out: &mut String) {
 fn atomic(e: &Expr) -> bool {
     matches!(
         e.kind,
-        ExprKind::Lit(_) | ExprKind::Var(_) | ExprKind::Slot(_) | ExprKind::GetAttr(..) | ExprKind::Set(_) | ExprKind::Record(_) | ExprKind::ExtCall(..)
+        ExprKind::Lit(_)
+            | ExprKind::Var(_)
+            | ExprKind::Slot(_)
+            | ExprKind::GetAttr(..)
+            | ExprKind::Set(_)
+            | ExprKind::Record(_)
+            | ExprKind::ExtCall(..)
     )
 }
 

@@ -40,7 +40,8 @@ impl<'s> Index<'s> {
                 }
             }
         }
-        let attr_types = schema.entity_types.iter().map(|(t, d)| (t.clone(), Type::record_from_schema(&d.attrs))).collect();
+        let attr_types =
+            schema.entity_types.iter().map(|(t, d)| (t.clone(), Type::record_from_schema(&d.attrs))).collect();
         let context_types = schema
             .actions
             .iter()
@@ -117,7 +118,14 @@ pub(crate) fn unlinked_envs<'s>(idx: &'s Index<'s>) -> Vec<RequestEnv<'s>> {
         let (Some(app), Some(ctx)) = (&d.applies_to, idx.context(a)) else { continue };
         for p in &app.principal_types {
             for r in &app.resource_types {
-                out.push(RequestEnv { principal: p, action: a, resource: r, context: ctx, principal_slot: None, resource_slot: None });
+                out.push(RequestEnv {
+                    principal: p,
+                    action: a,
+                    resource: r,
+                    context: ctx,
+                    principal_slot: None,
+                    resource_slot: None,
+                });
             }
         }
     }
@@ -126,7 +134,13 @@ pub(crate) fn unlinked_envs<'s>(idx: &'s Index<'s>) -> Vec<RequestEnv<'s>> {
 
 /// The slot types worth trying for `slot` given the variable's type in the
 /// environment and its scope constraint (Rust `possible_slot_links`).
-fn slot_links(idx: &Index, policy: &Policy, slot: SlotId, var_ty: &EntityType, c: &ScopeConstraint) -> Vec<Option<EntityType>> {
+fn slot_links(
+    idx: &Index,
+    policy: &Policy,
+    slot: SlotId,
+    var_ty: &EntityType,
+    c: &ScopeConstraint,
+) -> Vec<Option<EntityType>> {
     if !policy.slots().contains(&slot) {
         return vec![None];
     }

@@ -15,7 +15,9 @@ mod scope;
 mod typecheck;
 pub mod types;
 
-pub use conformance::{instance_of, validate_context, validate_entities, validate_entity, validate_request, ConformanceError};
+pub use conformance::{
+    instance_of, validate_context, validate_entities, validate_entity, validate_request, ConformanceError,
+};
 
 use crate::ast::{Loc, PolicyId, PolicySet};
 use crate::schema::Schema;
@@ -107,7 +109,8 @@ fn validate_here(schema: &Schema, policies: &PolicySet) -> ValidationResult {
         let cond = p.condition();
         let mut all_false = true;
         for env in envs_for(&idx, &base, p) {
-            let mut ck = typecheck::Checker { idx: &idx, env: &env, policy_id: &p.id, policy_loc: p.loc, errors: Vec::new() };
+            let mut ck =
+                typecheck::Checker { idx: &idx, env: &env, policy_id: &p.id, policy_loc: p.loc, errors: Vec::new() };
             if ck.check_policy(&cond) != Some(Type::Bool(BoolType::False)) {
                 all_false = false;
             }
@@ -119,7 +122,10 @@ fn validate_here(schema: &Schema, policies: &PolicySet) -> ValidationResult {
                 policy_id: p.id.clone(),
                 loc: p.loc,
                 kind: "ImpossiblePolicy".into(),
-                message: format!("policy `{}` is impossible: it evaluates to false for every request the schema allows", p.id),
+                message: format!(
+                    "policy `{}` is impossible: it evaluates to false for every request the schema allows",
+                    p.id
+                ),
             });
         }
     }
@@ -131,7 +137,12 @@ fn validate_here(schema: &Schema, policies: &PolicySet) -> ValidationResult {
             .ok_or_else(|| format!("link `{}` names unknown template `{}`", link.new_id, link.template_id))
             .and_then(|t| t.link(link.new_id.clone(), &link.values));
         match linked {
-            Err(msg) => errs.push(ValidationError { policy_id: link.new_id.clone(), loc: None, kind: "InvalidTemplateLink".into(), message: msg }),
+            Err(msg) => errs.push(ValidationError {
+                policy_id: link.new_id.clone(),
+                loc: None,
+                kind: "InvalidTemplateLink".into(),
+                message: msg,
+            }),
             Ok(p) => {
                 for (slot, uid) in &link.values {
                     if !uid.ty.is_action() && !idx.is_entity_type(&uid.ty) {
@@ -139,7 +150,11 @@ fn validate_here(schema: &Schema, policies: &PolicySet) -> ValidationResult {
                             policy_id: p.id.clone(),
                             loc: None,
                             kind: "UnrecognizedEntityType".into(),
-                            message: format!("the value `{uid}` of slot {} has unrecognized entity type `{}`", slot.name(), uid.ty),
+                            message: format!(
+                                "the value `{uid}` of slot {} has unrecognized entity type `{}`",
+                                slot.name(),
+                                uid.ty
+                            ),
                         });
                     }
                 }

@@ -5,7 +5,9 @@
 use super::describe::describe;
 use super::env::Index;
 use super::ValidationError;
-use crate::ast::{ActionConstraint, EntityOrSlot, EntityType, EntityUid, Expr, ExprKind, Literal, Loc, Policy, ScopeConstraint};
+use crate::ast::{
+    ActionConstraint, EntityOrSlot, EntityType, EntityUid, Expr, ExprKind, Literal, Loc, Policy, ScopeConstraint,
+};
 use std::collections::BTreeSet;
 
 fn error(p: &Policy, loc: Option<Loc>, kind: &str, message: String) -> ValidationError {
@@ -22,7 +24,12 @@ pub(crate) fn check_literals(idx: &Index, p: &Policy, out: &mut Vec<ValidationEr
             ExprKind::Lit(Literal::EntityUid(u)) => check_uid(idx, p, u, e.loc, out),
             ExprKind::Is(x, t) => {
                 if !t.is_action() && !idx.is_entity_type(t) {
-                    out.push(error(p, e.loc, "UnrecognizedEntityType", format!("in `{}`: unrecognized entity type `{t}`", describe(e))));
+                    out.push(error(
+                        p,
+                        e.loc,
+                        "UnrecognizedEntityType",
+                        format!("in `{}`: unrecognized entity type `{t}`", describe(e)),
+                    ));
                 }
                 stack.push(x);
             }
@@ -36,7 +43,9 @@ pub(crate) fn check_literals(idx: &Index, p: &Policy, out: &mut Vec<ValidationEr
                 stack.push(b);
                 stack.push(a);
             }
-            ExprKind::Unary(_, a) | ExprKind::GetAttr(a, _) | ExprKind::HasAttr(a, _) | ExprKind::Like(a, _) => stack.push(a),
+            ExprKind::Unary(_, a) | ExprKind::GetAttr(a, _) | ExprKind::HasAttr(a, _) | ExprKind::Like(a, _) => {
+                stack.push(a)
+            }
             ExprKind::Set(es) | ExprKind::ExtCall(_, es) => stack.extend(es.iter().rev()),
             ExprKind::Record(fs) => stack.extend(fs.values().rev()),
         }
@@ -51,7 +60,9 @@ fn check_uid(idx: &Index, p: &Policy, u: &EntityUid, loc: Option<Loc>, out: &mut
         return;
     }
     match idx.schema.entity_types.get(&u.ty) {
-        None => out.push(error(p, loc, "UnrecognizedEntityType", format!("unrecognized entity type `{}` in `{u}`", u.ty))),
+        None => {
+            out.push(error(p, loc, "UnrecognizedEntityType", format!("unrecognized entity type `{}` in `{u}`", u.ty)))
+        }
         Some(def) => {
             if let Some(ids) = &def.enum_ids {
                 if !ids.contains(&u.id) {
@@ -60,7 +71,11 @@ fn check_uid(idx: &Index, p: &Policy, u: &EntityUid, loc: Option<Loc>, out: &mut
                         p,
                         loc,
                         "InvalidEnumEntity",
-                        format!("`{u}` is not a valid entity of enumerated type `{}` (allowed ids: {})", u.ty, allowed.join(", ")),
+                        format!(
+                            "`{u}` is not a valid entity of enumerated type `{}` (allowed ids: {})",
+                            u.ty,
+                            allowed.join(", ")
+                        ),
                     ));
                 }
             }
@@ -71,7 +86,8 @@ fn check_uid(idx: &Index, p: &Policy, u: &EntityUid, loc: Option<Loc>, out: &mut
 /// Entity types a principal/resource scope constraint admits (§8.1 d).
 fn scope_types(idx: &Index, c: &ScopeConstraint) -> BTreeSet<EntityType> {
     let all = || idx.schema.entity_types.keys().cloned().collect::<BTreeSet<_>>();
-    let known = |t: &EntityType| if idx.is_entity_type(t) { [t.clone()].into_iter().collect() } else { BTreeSet::new() };
+    let known =
+        |t: &EntityType| if idx.is_entity_type(t) { [t.clone()].into_iter().collect() } else { BTreeSet::new() };
     match c {
         ScopeConstraint::Any => all(),
         ScopeConstraint::Eq(EntityOrSlot::Entity(u)) => [u.ty.clone()].into_iter().collect(),

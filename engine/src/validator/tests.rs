@@ -64,10 +64,14 @@ fn view(cond: &str) -> String {
 #[test]
 fn basic_passes() {
     pass("permit(principal, action, resource);");
-    pass(r#"permit(principal == User::"a", action == Action::"view", resource) when { principal.age > 3 && principal.name like "a*" };"#);
+    pass(
+        r#"permit(principal == User::"a", action == Action::"view", resource) when { principal.age > 3 && principal.name like "a*" };"#,
+    );
     pass(&view("principal.age + 1 - 2 * 3 >= -principal.age"));
     pass(&view("principal in Group::\"g\" && resource in Album::\"a\""));
-    pass(&view("principal.labels.contains(\"x\") && principal.labels.containsAll([\"a\"]) && !principal.labels.isEmpty()"));
+    pass(&view(
+        "principal.labels.contains(\"x\") && principal.labels.containsAll([\"a\"]) && !principal.labels.isEmpty()",
+    ));
     pass(&view("{a: 1} == {a: 2}"));
     pass(&view("principal has manager && principal.manager == principal"));
     pass(&view("context.color == Color::\"red\""));
@@ -115,7 +119,10 @@ fn capabilities() {
     pass(&view("principal has manager && principal.manager has nick && principal.manager.nick == \"\""));
     fail(&view("principal.nick == \"x\""), &["UnsafeOptionalAttributeAccess"]);
     fail(&view("!(principal has nick) || principal.nick == \"x\""), &["UnsafeOptionalAttributeAccess"]);
-    fail(&view("(principal has nick || context.authenticated) && principal.nick == \"x\""), &["UnsafeOptionalAttributeAccess"]);
+    fail(
+        &view("(principal has nick || context.authenticated) && principal.nick == \"x\""),
+        &["UnsafeOptionalAttributeAccess"],
+    );
     fail(&view("context.n > 1"), &["UnsafeOptionalAttributeAccess"]);
     fail(&view("principal.age == principal.nick"), &["UnsafeOptionalAttributeAccess", "IncompatibleTypes"]);
     fail(&view("resource has owner && resource.owner.nick == \"\""), &["UnsafeOptionalAttributeAccess"]);
@@ -190,10 +197,16 @@ fn extension_functions() {
 
 #[test]
 fn scope_literals() {
-    fail("permit(principal == Unknown::\"x\", action, resource);", &["UnrecognizedEntityType", "InvalidActionApplication"]);
+    fail(
+        "permit(principal == Unknown::\"x\", action, resource);",
+        &["UnrecognizedEntityType", "InvalidActionApplication"],
+    );
     fail(&view("Unknown::\"x\" == principal"), &["UnrecognizedEntityType"]);
     fail(&view("principal is Nope"), &["UnrecognizedEntityType"]);
-    fail("permit(principal, action == Action::\"nope\", resource);", &["UnrecognizedActionId", "InvalidActionApplication"]);
+    fail(
+        "permit(principal, action == Action::\"nope\", resource);",
+        &["UnrecognizedActionId", "InvalidActionApplication"],
+    );
     fail(&view("action == Action::\"nope\""), &["UnrecognizedActionId"]);
     fail(&view("Color::\"blue\" == Color::\"red\""), &["InvalidEnumEntity"]);
     fail(&view("context.color == Color::\"blue\""), &["InvalidEnumEntity"]);
@@ -223,11 +236,16 @@ fn zero_environments_typecheck_nothing() {
 fn templates() {
     pass("permit(principal in ?principal, action == Action::\"view\", resource);");
     pass("permit(principal == ?principal, action == Action::\"view\", resource in ?resource) when { principal.age > 1 };");
-    fail("permit(principal == ?principal, action, resource == ?resource) when { principal.age > 1 };", &["UnsafeAttributeAccess"]);
+    fail(
+        "permit(principal == ?principal, action, resource == ?resource) when { principal.age > 1 };",
+        &["UnsafeAttributeAccess"],
+    );
     pass("permit(principal is User in ?principal, action, resource) when { principal.age > 1 };");
     // A link is checked for slot types and action application.
     let s = Schema::from_cedar_str(SCHEMA).unwrap();
-    let mut ps = crate::parser::parse_policy_set("permit(principal in ?principal, action == Action::\"view\", resource);").unwrap();
+    let mut ps =
+        crate::parser::parse_policy_set("permit(principal in ?principal, action == Action::\"view\", resource);")
+            .unwrap();
     let t = ps.policies[0].id.clone();
     let link = |id: &str, uid: EntityUid| crate::ast::TemplateLink {
         new_id: crate::ast::PolicyId(id.into()),
@@ -240,14 +258,11 @@ fn templates() {
     ps.links.push(link("never", EntityUid::new("Admin", "a")));
     let r = validate(&s, &ps);
     let got: BTreeSet<(String, String)> = r.errors.iter().map(|e| (e.policy_id.0.clone(), e.kind.clone())).collect();
-    let want: BTreeSet<(String, String)> = [
-        ("bad", "UnrecognizedEntityType"),
-        ("bad", "InvalidActionApplication"),
-        ("never", "InvalidActionApplication"),
-    ]
-    .iter()
-    .map(|(a, b)| (a.to_string(), b.to_string()))
-    .collect();
+    let want: BTreeSet<(String, String)> =
+        [("bad", "UnrecognizedEntityType"), ("bad", "InvalidActionApplication"), ("never", "InvalidActionApplication")]
+            .iter()
+            .map(|(a, b)| (a.to_string(), b.to_string()))
+            .collect();
     assert_eq!(got, want, "{:#?}", r.errors);
 }
 
@@ -332,7 +347,11 @@ fn request_validation() {
         (req(uid("Nope", "u"), "view", uid("Photo", "p"), good_context()), "principal", "Nope"),
         (req(uid("User", "u"), "nope", uid("Photo", "p"), good_context()), "action", "nope"),
         (req(uid("User", "u"), "noop", uid("Photo", "p"), ctx(&[])), "action", "appliesTo"),
-        (req(uid("User", "u"), "view", uid("Photo", "p"), ctx(&[("authenticated", Value::Bool(true))])), "context.color", "missing"),
+        (
+            req(uid("User", "u"), "view", uid("Photo", "p"), ctx(&[("authenticated", Value::Bool(true))])),
+            "context.color",
+            "missing",
+        ),
         (
             req(uid("User", "u"), "view", uid("Photo", "p"), {
                 let Value::Record(r) = good_context() else { unreachable!() };
@@ -370,7 +389,8 @@ fn request_validation() {
         assert!(e.to_string().contains(what), "{e}");
     }
     // Enum principal/resource types need declared ids.
-    let s2 = Schema::from_cedar_str("entity E enum [\"a\"]; action x appliesTo { principal: E, resource: E };").unwrap();
+    let s2 =
+        Schema::from_cedar_str("entity E enum [\"a\"]; action x appliesTo { principal: E, resource: E };").unwrap();
     validate_request(&s2, &req(uid("E", "a"), "x", uid("E", "a"), ctx(&[]))).unwrap();
     let e = validate_request(&s2, &req(uid("E", "b"), "x", uid("E", "a"), ctx(&[]))).unwrap_err();
     assert_eq!(e.path, "principal");
@@ -394,7 +414,13 @@ fn good_user() -> Entity {
             ("age", Value::Long(3)),
             ("addr", ctx(&[("street", Value::String("s".into()))])),
             ("labels", Value::set([Value::String("l".into())])),
-            ("ip", Value::Ext(ExtValue::IpAddr(crate::value::IpAddrValue { addr: "1.2.3.4".parse().unwrap(), prefix: 32 }))),
+            (
+                "ip",
+                Value::Ext(ExtValue::IpAddr(crate::value::IpAddrValue {
+                    addr: "1.2.3.4".parse().unwrap(),
+                    prefix: 32,
+                })),
+            ),
             ("score", Value::Ext(ExtValue::Decimal(10000))),
         ],
         &[uid("Group", "g")],
@@ -440,7 +466,11 @@ fn entity_validation() {
         (entity(uid("Color", "blue"), &[], &[], &[]), "Color::\"blue\"", "enumerated"),
         (entity(uid("Group", "g"), &[], &[], &[("t", Value::String("v".into()))]), "Group::\"g\".tags.t", "tags"),
         (entity(uid("Action", "view"), &[], &[], &[]), "Action::\"view\".parents", "all"),
-        (entity(uid("Action", "view"), &[("a", Value::Long(1))], &[uid("Action", "all")], &[]), "Action::\"view\".attrs.a", "attributes"),
+        (
+            entity(uid("Action", "view"), &[("a", Value::Long(1))], &[uid("Action", "all")], &[]),
+            "Action::\"view\".attrs.a",
+            "attributes",
+        ),
         (entity(uid("Action", "zzz"), &[], &[], &[]), "Action::\"zzz\"", "not declared"),
         (entity(uid("Action", "all"), &[], &[uid("Action", "view")], &[]), "Action::\"all\".parents", "not a parent"),
     ];
@@ -456,7 +486,9 @@ fn entity_validation() {
 #[test]
 fn instance_of_rules() {
     let s = schema();
-    let t = crate::schema::SchemaType::Set(Box::new(crate::schema::SchemaType::Entity(crate::ast::EntityType::new("User"))));
+    let t = crate::schema::SchemaType::Set(Box::new(crate::schema::SchemaType::Entity(crate::ast::EntityType::new(
+        "User",
+    ))));
     instance_of(&s, &Value::set([Value::EntityUid(uid("User", "x"))]), &t, "v").unwrap();
     assert!(instance_of(&s, &Value::set([Value::EntityUid(uid("Admin", "x"))]), &t, "v").is_err());
     assert!(instance_of(&s, &Value::Long(1), &t, "v").is_err());

@@ -254,7 +254,8 @@ impl<'a, 's> Checker<'a, 's> {
                         if at.required || caps.contains(&Cap::Attr(x, attr)) {
                             Ans::ok(at.ty).and_ok(ok)
                         } else {
-                            let msg = format!("attribute `{attr}` of {} is optional; guard the access with `has`", owner(&t));
+                            let msg =
+                                format!("attribute `{attr}` of {} is optional; guard the access with `has`", owner(&t));
                             self.err("UnsafeOptionalAttributeAccess", e, msg);
                             Ans::fail(Some(at.ty))
                         }
@@ -423,7 +424,15 @@ impl<'a, 's> Checker<'a, 's> {
         }
     }
 
-    fn tc_binary<'e>(&mut self, caps: &[Cap<'e>], e: &'e Expr, op: BinaryOp, a: &'e Expr, b: &'e Expr, d: usize) -> Ans<'e> {
+    fn tc_binary<'e>(
+        &mut self,
+        caps: &[Cap<'e>],
+        e: &'e Expr,
+        op: BinaryOp,
+        a: &'e Expr,
+        b: &'e Expr,
+        d: usize,
+    ) -> Ans<'e> {
         match op {
             BinaryOp::Eq => {
                 let x = self.tc(caps, a, d);
@@ -440,7 +449,11 @@ impl<'a, 's> Checker<'a, 's> {
                 if ty == BoolType::Any {
                     if let (Some(tx), Some(ty2)) = (&x.ty, &y.ty) {
                         if Type::lub(tx, ty2).is_none() {
-                            self.err("IncompatibleTypes", e, format!("the operands of `==` have incompatible types {tx} and {ty2}"));
+                            self.err(
+                                "IncompatibleTypes",
+                                e,
+                                format!("the operands of `==` have incompatible types {tx} and {ty2}"),
+                            );
                             return Ans::fail(Some(Type::bool_any()));
                         }
                     }
@@ -452,7 +465,8 @@ impl<'a, 's> Checker<'a, 's> {
                 let y = self.tc(caps, b, d);
                 let ok = x.ok && y.ok;
                 let res = Type::bool_any();
-                let valid = |t: &Type| matches!(t, Type::Long | Type::Ext(ExtType::Datetime) | Type::Ext(ExtType::Duration));
+                let valid =
+                    |t: &Type| matches!(t, Type::Long | Type::Ext(ExtType::Datetime) | Type::Ext(ExtType::Duration));
                 let (Some(t1), Some(t2)) = (&x.ty, &y.ty) else { return Ans::fail(Some(res)) };
                 if t1 == t2 && valid(t1) {
                     return Ans::ok(res).and_ok(ok);
@@ -521,7 +535,8 @@ impl<'a, 's> Checker<'a, 's> {
                 let ok = x.ok && y.ok;
                 let Some(Type::Entity(et)) = &x.ty else { return Ans::fail(None) };
                 if !caps.contains(&Cap::Tag(a, b)) {
-                    let msg = format!("the tag `{}` of `{et}` may not exist; guard the access with `hasTag`", describe(b));
+                    let msg =
+                        format!("the tag `{}` of `{et}` may not exist; guard the access with `hasTag`", describe(b));
                     self.err("UnsafeTagAccess", e, msg);
                     return Ans::fail(None);
                 }

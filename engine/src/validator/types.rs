@@ -180,7 +180,9 @@ mod tests {
     use super::*;
 
     fn rec(fields: &[(&str, Type, bool)]) -> Type {
-        Type::Record(Arc::new(fields.iter().map(|(k, t, r)| (k.to_string(), AttrType { ty: t.clone(), required: *r })).collect()))
+        Type::Record(Arc::new(
+            fields.iter().map(|(k, t, r)| (k.to_string(), AttrType { ty: t.clone(), required: *r })).collect(),
+        ))
     }
 
     #[test]
@@ -193,7 +195,10 @@ mod tests {
         let e1 = Type::Entity(EntityType::new("A"));
         let e2 = Type::Entity(EntityType::new("B"));
         assert_eq!(Type::lub(&e1, &e2), None, "no entity unions in strict mode");
-        assert_eq!(Type::lub(&Type::Set(Box::new(t.clone())), &Type::Set(Box::new(f.clone()))), Some(Type::Set(Box::new(Type::bool_any()))));
+        assert_eq!(
+            Type::lub(&Type::Set(Box::new(t.clone())), &Type::Set(Box::new(f.clone()))),
+            Some(Type::Set(Box::new(Type::bool_any())))
+        );
         // records: same keys, same qualifiers
         let r1 = rec(&[("a", Type::Long, true)]);
         let r2 = rec(&[("a", Type::Long, true), ("b", Type::Long, true)]);

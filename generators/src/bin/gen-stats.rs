@@ -103,7 +103,9 @@ fn main() -> ExitCode {
         let ok = std::panic::catch_unwind(|| Stats::default().add_outcomes(&probe)).is_ok();
         std::panic::set_hook(prev);
         if !ok {
-            eprintln!("gen-stats: the engine's authorizer/evaluator is not available (panicked); outcome shares omitted");
+            eprintln!(
+                "gen-stats: the engine's authorizer/evaluator is not available (panicked); outcome shares omitted"
+            );
             eval = false;
         }
     }
@@ -114,7 +116,8 @@ fn main() -> ExitCode {
         // CPU time of this thread where Linux tells it (the machine may be
         // shared), else wall time.
         let (t, c0) = (Instant::now(), thread_cpu_ns());
-        let input = auth_input_counted(&mut SeededSource::new(args.seed.wrapping_add(i)), &settings, args.mode, &mut counts);
+        let input =
+            auth_input_counted(&mut SeededSource::new(args.seed.wrapping_add(i)), &settings, args.mode, &mut counts);
         stats.gen_nanos += match (c0, thread_cpu_ns()) {
             (Some(a), Some(b)) => u128::from(b.saturating_sub(a)),
             _ => t.elapsed().as_nanos(),
@@ -137,7 +140,10 @@ fn main() -> ExitCode {
     let pct = |x: f64| format!("{:6.2} %", 100.0 * x);
     println!("generator statistics: {} inputs, mode {}", stats.inputs, args.mode);
     println!("settings: {}", settings.describe());
-    println!("generation: {:.1} µs (thread CPU time) per input", stats.gen_nanos as f64 / 1000.0 / stats.inputs.max(1) as f64);
+    println!(
+        "generation: {:.1} µs (thread CPU time) per input",
+        stats.gen_nanos as f64 / 1000.0 / stats.inputs.max(1) as f64
+    );
     if eval {
         println!("requests: {}  allow {}  deny {}", stats.requests, pct(stats.allow_share()), pct(stats.deny_share()));
         println!(
