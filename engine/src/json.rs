@@ -4,8 +4,8 @@
 //! `1.5` or `1e3` into floats. Cedar's data formats forbid both, so the text is
 //! read through our own serde visitor that builds a `serde_json::Value` while
 //! tracking the JSON path, and refuses:
-//! * duplicate object keys (unless the caller asks for last-wins, which is how
-//!   Cedar reads context JSON, language doc §5.1);
+//! * duplicate object keys, anywhere (Cedar itself keeps the last of
+//!   duplicate keys in context JSON; our data files refuse them all);
 //! * numbers that are not integers fitting `i64` (floats, exponents, integers
 //!   beyond the i64 range);
 //! * invalid UTF-8 (reported with its byte offset);
@@ -106,24 +106,12 @@ impl fmt::Display for Path<'_> {
 
 /// Parse JSON text, rejecting duplicate object keys.
 pub fn parse_strict(src: &str) -> Result<Json, DataError> {
-    parse_with(src, false)
+    parse_with(src)
 }
 
 /// Same from bytes (rejects invalid UTF-8 with its byte offset).
 pub fn parse_strict_bytes(src: &[u8]) -> Result<Json, DataError> {
-    parse_with(utf8(src)?, false)
-}
-
-/// Like [`parse_strict`] except that a duplicate key keeps its last value, as
-/// Cedar does for context JSON (language doc §5.1). Numbers and nesting are
-/// still checked.
-pub fn parse_last_wins(src: &str) -> Result<Json, DataError> {
-    parse_with(src, true)
-}
-
-/// `parse_last_wins` from bytes.
-pub fn parse_last_wins_bytes(src: &[u8]) -> Result<Json, DataError> {
-    parse_with(utf8(src)?, true)
+    parse_with(utf8(src)?)
 }
 
 fn utf8(src: &[u8]) -> Result<&str, DataError> {
@@ -134,12 +122,11 @@ fn utf8(src: &[u8]) -> Result<&str, DataError> {
 /// Shared state of one parse: the first value error (with its path), kept
 /// aside because serde errors carry only a message.
 struct Ctx {
-    last_wins: bool,
     err: RefCell<Option<DataError>>,
 }
 
-fn parse_with(src: &str, last_wins: bool) -> Result<Json, DataError> {
-    let ctx = Ctx { last_wins, err: RefCell::new(None) };
+fn parse_with(src: &str) -> Result<Json, DataError> {
+    let ctx = Ctx { err: RefCell::new(None) };
     let mut de = serde_json::Deserializer::from_str(src);
     let res = Seed { ctx: &ctx, path: &Path::ROOT }.deserialize(&mut de).and_then(|v| de.end().map(|_| v));
     match res {
@@ -244,12 +231,12 @@ impl<'de> Visitor<'de> for Seed<'_, '_> {
         while let Some(key) = map.next_key::<String>()? {
             let p = self.path.key(&key);
             let v = map.next_value_seed(Seed { ctx: self.ctx, path: &p })?;
-            if out.contains_key(&key) && !self.ctx.last_wins {
+            // `insert` would silently keep one of the two (serde_json's
+            // default reader does exactly that), so check first.
+            if out.contains_key(&key) {
                 let s = Seed { ctx: self.ctx, path: &p };
                 return Err(s.fail(format!("duplicate key `{key}` in object")));
             }
-            // With preserve_order, re-inserting an existing key keeps its
-            // first position but takes the new value: last wins.
             out.insert(key, v);
         }
         Ok(Json::Object(out))
@@ -278,13 +265,6 @@ mod tests {
         // Nested records too.
         let e = parse_strict(r#"{"x": {"y z": {"k": 1, "k": 1}}}"#).unwrap_err();
         assert_eq!(e.path, r#"x["y z"].k"#);
-    }
-
-    #[test]
-    fn last_wins_mode_keeps_last() {
-        let v = parse_last_wins(r#"{"a": 1, "b": 0, "a": 2}"#).unwrap();
-        assert_eq!(v["a"], Json::from(2));
-        assert_eq!(v.as_object().unwrap().len(), 2);
     }
 
     #[test]

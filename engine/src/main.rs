@@ -222,7 +222,10 @@ fn authorize(
     let ps = load_policies(policies, policy_format)?;
     let es: Entities = testing::parse_entities(&testing::read_utf8(entities)?, schema.as_ref(), &file_name(entities))?;
     let rsrc = testing::read_utf8(request)?;
-    let rj = engine::json::parse_last_wins(&rsrc).map_err(|e| format!("{}: {e}", file_name(request)))?;
+    // Strict, like entities and schemas: a duplicate key anywhere (top level or
+    // inside `context`) is refused with its JSON path. Cedar's own readers keep
+    // the last duplicate in context JSON; a request file of ours never does.
+    let rj = engine::json::parse_strict(&rsrc).map_err(|e| format!("{}: {e}", file_name(request)))?;
     let req = Request::from_json(&rj, schema.as_ref()).map_err(|e| format!("{}: {e}", file_name(request)))?;
     if let Some(s) = &schema {
         testing::check_request(s, &req)

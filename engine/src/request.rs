@@ -79,7 +79,7 @@ impl Request {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::json::{parse_last_wins, parse_strict};
+    use crate::json::parse_strict;
     use crate::schema::{ActionDef, AppliesTo, AttributeType, ExtType, SchemaType};
 
     const REQ: &str = r#"{"principal": {"type": "User", "id": "a"}, "action": {"__entity": {"type": "Action", "id": "read"}},
@@ -134,9 +134,8 @@ mod tests {
         assert_eq!(Request::from_json(&parse_strict(&arr_ctx).unwrap(), None).unwrap_err().path, "context");
         let bad_uid = REQ.replace(r#""id": "a""#, r#""id": 1"#);
         assert_eq!(Request::from_json(&parse_strict(&bad_uid).unwrap(), None).unwrap_err().path, "principal");
-        // Context duplicates: last wins when read with parse_last_wins.
+        // Duplicate keys never reach `from_json`: the strict reader refuses them.
         let dup = REQ.replace(r#""n": 1"#, r#""n": 1, "n": 2"#);
-        let r = Request::from_json(&parse_last_wins(&dup).unwrap(), None).unwrap();
-        assert!(matches!(&r.context, Value::Record(m) if m["n"] == Value::Long(2)));
+        assert_eq!(parse_strict(&dup).unwrap_err().path, "context.n");
     }
 }

@@ -396,3 +396,42 @@ fn requests_are_checked_against_the_schema() {
     assert_eq!(code, 0, "{err}");
     assert_eq!(json(&out)["reason"], serde_json::json!(["eve-italy"]));
 }
+
+#[test]
+fn duplicate_keys_in_a_request_are_refused_with_their_path() {
+    let dir = scratch("dupreq");
+    let p = write(&dir, "p.cedar", "permit(principal, action, resource);");
+    let e = write(&dir, "e.json", "[]");
+    let u = r#"{"type": "User", "id": "a"}"#;
+    let rest = r#""action": {"type": "Action", "id": "go"}, "resource": {"type": "T", "id": "x"}"#;
+    for (file, body, path) in [
+        // Two `principal` members: serde_json would keep one of them silently.
+        ("top.json", format!(r#"{{"principal": {u}, "principal": {u}, {rest}, "context": {{}}}}"#), "principal"),
+        // Inside an entity reference.
+        (
+            "uid.json",
+            format!(r#"{{"principal": {{"type": "User", "id": "a", "id": "b"}}, {rest}, "context": {{}}}}"#),
+            "principal.id",
+        ),
+        // In the context, at the top and nested in a record.
+        ("ctx.json", format!(r#"{{"principal": {u}, {rest}, "context": {{"n": 1, "n": 2}}}}"#), "context.n"),
+        (
+            "nested.json",
+            format!(r#"{{"principal": {u}, {rest}, "context": {{"r": {{"s": {{"k": true, "k": false}}}}}}}}"#),
+            "context.r.s.k",
+        ),
+    ] {
+        let r = write(&dir, file, &body);
+        let (code, out, err) = engine(&["authorize", "--policies", &p, "--entities", &e, "--request", &r]);
+        assert_eq!(code, 2, "{file} accepted: {out}");
+        assert!(
+            err.contains(&format!("{file}: at {path}: duplicate key")),
+            "{file}: expected the path `{path}` in: {err}"
+        );
+    }
+    // The same request without the duplicate is answered.
+    let ok = write(&dir, "ok.json", format!(r#"{{"principal": {u}, {rest}, "context": {{"n": 1}}}}"#));
+    let (code, out, err) = engine(&["authorize", "--policies", &p, "--entities", &e, "--request", &ok]);
+    assert_eq!(code, 0, "{err}");
+    assert_eq!(json(&out)["decision"], "allow");
+}
