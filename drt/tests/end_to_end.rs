@@ -167,3 +167,33 @@ fn the_model_never_answers_a_case_with_an_abandoned_cases_reply() {
     // And a case that was never started is sent afresh.
     assert_eq!(model.authorize(&a), a_answers);
 }
+
+/// Issue 9, item 5: entities where an action has a parent that is not an
+/// action are refused by both engines, and "both refuse" is agreement. (The
+/// model once accepted them, so this was a rejection finding.)
+#[test]
+fn action_with_a_non_action_parent_is_refused_by_both_engines() {
+    use drt::answer::Outcome;
+    use drt::engine::Engine;
+    let policy = "permit(principal, action == Action::\"view\", resource);";
+    let ps = engine::parser::parse_policy_set(policy).unwrap();
+    let case = drt::case::AuthCase {
+        schema: None,
+        policies_text: policy.to_string(),
+        policies_json: engine::est::policy_set_to_json(&ps),
+        entities: serde_json::json!([
+            {"uid": {"type": "User", "id": "alice"}, "attrs": {}, "parents": []},
+            {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": [{"type": "User", "id": "alice"}]}
+        ]),
+        requests: vec![serde_json::json!({
+            "principal": {"type": "User", "id": "alice"},
+            "action": {"type": "Action", "id": "view"},
+            "resource": {"type": "Doc", "id": "d"},
+            "context": {}
+        })],
+    };
+    let ours = drt::ours::OurEngine::new().authorize(&case).unwrap();
+    assert!(matches!(ours, Outcome::Rejected(_)), "our engine accepted it: {ours:?}");
+    let mut d = differ();
+    assert!(matches!(d.check_auth("t", &case), Verdict::Agree));
+}

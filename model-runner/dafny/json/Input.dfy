@@ -67,7 +67,31 @@ module Input {
     else if attrMap.Fail? then Fail(attrMap.why)
     else if tagMap.Fail? then Fail(tagMap.why)
     else if parentList.Fail? then Fail(parentList.why)
-    else Done((uid.val, EntityData(attrMap.val, SeqToSet(parentList.val), tagMap.val)))
+    else
+      // An action's parents are action groups: anything else is refused,
+      // as Cedar's entity loader refuses it.
+      var bad := FirstNonAction(parentList.val, 0);
+      if IsActionType(uid.val.ty) && bad < |parentList.val| then
+        Fail(Show(Item(Member(at, "parents"), bad)) + ": action " + uid.val.ty + "::\"" + uid.val.eid +
+             "\" has a parent of type " + parentList.val[bad].ty + ", which is not an action type")
+      else Done((uid.val, EntityData(attrMap.val, SeqToSet(parentList.val), tagMap.val)))
+  }
+
+  // `Action` or `NS::Action`: the types of action entities.
+  predicate method IsActionType(ty: string) {
+    ty == "Action" || (|ty| > 8 && ty[|ty| - 8..] == "::Action")
+  }
+
+  // The index of the first uid in us[from..] whose type is not an action
+  // type, or |us| when there is none.
+  function method FirstNonAction(us: seq<EntityUID>, from: nat): (i: nat)
+    requires from <= |us|
+    ensures from <= i <= |us|
+    decreases |us| - from
+  {
+    if from == |us| then |us|
+    else if !IsActionType(us[from].ty) then from
+    else FirstNonAction(us, from + 1)
   }
 
   function method UidList(items: seq<Json>, at: Path): Conv<seq<EntityUID>> {
