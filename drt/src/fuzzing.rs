@@ -3,9 +3,14 @@
 //! panic (libFuzzer then writes the crash file). A model fault is logged and
 //! counted (`DRT_FAULT_LOG`), not turned into a crash: a hung model must not
 //! be mistaken for a bug in the input.
+//!
+//! The panic comes from a function of its own per finding signature
+//! ([`fail`]): ClusterFuzz groups crashes by their top stack frames, so one
+//! shared `panic!` would fold every kind of disagreement into one issue.
 
-use crate::case::fnv_hex;
-use crate::diff::{Differ, Finding, Verdict};
+use crate::case::{fnv_hex, AnyCase};
+use crate::compare::Bucket;
+use crate::diff::{Differ, Finding, FindingKind, Verdict};
 use crate::gen::Source;
 use crate::targets::Target;
 use std::io::Write;
@@ -42,7 +47,7 @@ pub fn fuzz_one(name: &str, data: &[u8]) {
             if let Some(p) = saved {
                 eprintln!("drt: input saved as {}", p.display());
             }
-            panic!("DRT {} in target {}", f.kind, f.target);
+            fail(&f, data)
         }
         Verdict::Fault(fault) => {
             eprintln!("drt: {fault} (target {name}, input {})", fnv_hex(data));
@@ -53,6 +58,80 @@ pub fn fuzz_one(name: &str, data: &[u8]) {
         }
         _ => {}
     }
+}
+
+/// The one-line signature of a finding, the key findings are deduplicated
+/// by (here, in ClusterFuzz through the panic frame, and in the ledger):
+/// `disagreement/<bucket>` or `property/<name>`.
+pub fn signature(kind: &FindingKind) -> String {
+    kind.to_string()
+}
+
+/// The first line of a finding's panic message: the signature, then where.
+pub fn panic_line(f: &Finding, data: &[u8]) -> String {
+    let case = f.case.as_ref().map_or_else(|| fnv_hex(data), case_hash);
+    format!("{} | target {} | case {case}", signature(&f.kind), f.target)
+}
+
+fn case_hash(c: &AnyCase) -> String {
+    match c {
+        AnyCase::Auth(a) => a.hash(),
+        AnyCase::Eval(e) => e.hash(),
+    }
+}
+
+/// Panic from the frame that names the finding's signature.
+pub fn fail(f: &Finding, data: &[u8]) -> ! {
+    let msg = panic_line(f, data);
+    match &f.kind {
+        FindingKind::Disagreement(b) => match b {
+            Bucket::Rejection => frames::disagreement_rejection(msg),
+            Bucket::Decision => frames::disagreement_decision(msg),
+            Bucket::Errors => frames::disagreement_errors(msg),
+            Bucket::Reason => frames::disagreement_reason(msg),
+            Bucket::Value => frames::disagreement_value(msg),
+        },
+        FindingKind::Property(p) => match *p {
+            "validation-soundness" => frames::property_validation_soundness(msg),
+            "policy-text-roundtrip" => frames::property_policy_text_roundtrip(msg),
+            "policy-json-roundtrip" => frames::property_policy_json_roundtrip(msg),
+            "entities-json-roundtrip" => frames::property_entities_json_roundtrip(msg),
+            "parse-print-parse" => frames::property_parse_print_parse(msg),
+            "like-matching" => frames::property_like_matching(msg),
+            // A new property: its signature line still tells it apart;
+            // give it a frame here so ClusterFuzz does too.
+            _ => frames::property_other(msg),
+        },
+    }
+}
+
+/// One never-inlined function per signature, so each has its own top frame.
+mod frames {
+    macro_rules! frame {
+        ($($name:ident),* $(,)?) => {$(
+            #[inline(never)]
+            #[cold]
+            pub fn $name(msg: String) -> ! {
+                // The frame's name in the text keeps the bodies distinct, so
+                // the compiler cannot merge them into one function.
+                panic!("{msg}\n(panic frame: {})", stringify!($name))
+            }
+        )*};
+    }
+    frame!(
+        disagreement_rejection,
+        disagreement_decision,
+        disagreement_errors,
+        disagreement_reason,
+        disagreement_value,
+        property_validation_soundness,
+        property_policy_text_roundtrip,
+        property_policy_json_roundtrip,
+        property_entities_json_roundtrip,
+        property_parse_print_parse,
+        property_like_matching,
+        property_other,
+    );
 }
 
 /// The folder crash files go to: `DRT_ARTIFACT_DIR`, else cargo-fuzz's
@@ -82,6 +161,7 @@ pub fn save_finding(f: &Finding, data: &[u8]) -> Option<PathBuf> {
     let j = serde_json::json!({
         "target": f.target,
         "finding": f.kind.to_string(),
+        "signature": signature(&f.kind),
         "case": f.case.as_ref().map(|c| c.to_json()),
         "report": f.report,
     });
