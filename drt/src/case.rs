@@ -25,6 +25,9 @@ pub struct AuthCase {
     pub entities: Json,
     /// `{"principal","action","resource","context"}` each.
     pub requests: Vec<Json>,
+    /// The seed `generators::text` wrote `policies_text` from (`None`: the
+    /// printer wrote it); kept so that shrinking re-renders the same way.
+    pub text_seed: Option<u64>,
 }
 
 /// An evaluation input in public formats.
@@ -37,6 +40,8 @@ pub struct EvalCase {
     pub expr_json: Json,
     pub entities: Json,
     pub request: Json,
+    /// As `AuthCase::text_seed`, for `expr_text`.
+    pub text_seed: Option<u64>,
 }
 
 /// An authorization input as syntax trees, the form shrinking works on.
@@ -46,6 +51,8 @@ pub struct AuthParts {
     pub policies: PolicySet,
     pub entities: Entities,
     pub requests: Vec<Request>,
+    /// Write the policy text with `generators::text` from this seed (else the printer).
+    pub text_seed: Option<u64>,
 }
 
 #[derive(Debug, Clone)]
@@ -54,6 +61,8 @@ pub struct EvalParts {
     pub expr: Expr,
     pub entities: Entities,
     pub request: Request,
+    /// Write the expression text with `generators::text` from this seed (else the printer).
+    pub text_seed: Option<u64>,
 }
 
 impl AuthParts {
@@ -63,10 +72,11 @@ impl AuthParts {
             policies: i.policies.clone(),
             entities: i.entities.clone(),
             requests: i.requests.clone(),
+            text_seed: i.text_seed,
         }
     }
     pub fn render(&self) -> AuthCase {
-        AuthCase::render(self.schema.clone(), &self.policies, &self.entities, &self.requests)
+        AuthCase::render(self.schema.clone(), &self.policies, &self.entities, &self.requests, self.text_seed)
     }
 }
 
@@ -74,17 +84,24 @@ impl AuthCase {
     /// A generated input in public formats (without copying it first).
     pub fn render_input(i: &generators::AuthInput) -> AuthCase {
         let schema = i.schema.as_ref().map(crate::schema_text::schema_to_text);
-        AuthCase::render(schema, &i.policies, &i.entities, &i.requests)
+        AuthCase::render(schema, &i.policies, &i.entities, &i.requests, i.text_seed)
     }
 
-    fn render(schema: Option<String>, policies: &PolicySet, entities: &Entities, requests: &[Request]) -> AuthCase {
+    fn render(
+        schema: Option<String>,
+        policies: &PolicySet,
+        entities: &Entities,
+        requests: &[Request],
+        text_seed: Option<u64>,
+    ) -> AuthCase {
         let ps = renumber(policies);
         AuthCase {
             schema,
-            policies_text: engine::printer::policy_set_to_text(&ps),
+            policies_text: policy_text(&ps, text_seed),
             policies_json: engine::est::policy_set_to_json(&ps),
             entities: entities.to_json(),
             requests: requests.iter().map(|r| r.to_json()).collect(),
+            text_seed,
         }
     }
 }
@@ -96,16 +113,30 @@ impl EvalParts {
             expr: i.expr.clone(),
             entities: i.entities.clone(),
             request: i.request.clone(),
+            text_seed: i.text_seed,
         }
     }
     pub fn render(&self) -> EvalCase {
         EvalCase {
             schema: self.schema.clone(),
-            expr_text: engine::printer::expr_to_text(&self.expr),
+            expr_text: match self.text_seed {
+                Some(seed) => generators::text::expr_text(&self.expr, &mut generators::SeededSource::new(seed)),
+                None => engine::printer::expr_to_text(&self.expr),
+            },
             expr_json: engine::est::expr_to_json(&self.expr),
             entities: self.entities.to_json(),
             request: self.request.to_json(),
+            text_seed: self.text_seed,
         }
+    }
+}
+
+/// The Cedar text our engine reads: from the varied writer when the input
+/// carries a seed for it, else from the printer.
+pub fn policy_text(ps: &PolicySet, text_seed: Option<u64>) -> String {
+    match text_seed {
+        Some(seed) => generators::text::policy_set_text(ps, &mut generators::SeededSource::new(seed)),
+        None => engine::printer::policy_set_to_text(ps),
     }
 }
 
@@ -138,14 +169,16 @@ pub fn renumber(ps: &PolicySet) -> Cow<'_, PolicySet> {
 
 impl AuthCase {
     pub fn to_json(&self) -> Json {
-        json!({
+        let mut j = json!({
             "kind": "authorize",
             "schema": self.schema,
             "policies": self.policies_text,
             "policiesJson": self.policies_json,
             "entities": self.entities,
             "requests": self.requests,
-        })
+        });
+        with_text_seed(&mut j, self.text_seed);
+        j
     }
     pub fn from_json(j: &Json) -> Result<AuthCase, String> {
         Ok(AuthCase {
@@ -154,6 +187,7 @@ impl AuthCase {
             policies_json: field(j, "policiesJson")?.clone(),
             entities: field(j, "entities")?.clone(),
             requests: field(j, "requests")?.as_array().ok_or("`requests` must be an array")?.clone(),
+            text_seed: text_seed_of(j)?,
         })
     }
     /// A short stable fingerprint of the rendered case (FNV-1a of its JSON),
@@ -165,14 +199,16 @@ impl AuthCase {
 
 impl EvalCase {
     pub fn to_json(&self) -> Json {
-        json!({
+        let mut j = json!({
             "kind": "evaluate",
             "schema": self.schema,
             "expr": self.expr_text,
             "exprJson": self.expr_json,
             "entities": self.entities,
             "request": self.request,
-        })
+        });
+        with_text_seed(&mut j, self.text_seed);
+        j
     }
     pub fn from_json(j: &Json) -> Result<EvalCase, String> {
         Ok(EvalCase {
@@ -181,6 +217,7 @@ impl EvalCase {
             expr_json: field(j, "exprJson")?.clone(),
             entities: field(j, "entities")?.clone(),
             request: field(j, "request")?.clone(),
+            text_seed: text_seed_of(j)?,
         })
     }
     pub fn hash(&self) -> String {
@@ -208,6 +245,20 @@ impl AnyCase {
             AnyCase::Auth(c) => c.to_json(),
             AnyCase::Eval(c) => c.to_json(),
         }
+    }
+}
+
+/// `textSeed` only when the varied writer wrote the text, so printer-written
+/// cases (and their hashes in `known-discrepancies.json`) are unchanged.
+fn with_text_seed(j: &mut Json, seed: Option<u64>) {
+    if let (Some(seed), Some(o)) = (seed, j.as_object_mut()) {
+        o.insert("textSeed".into(), json!(seed));
+    }
+}
+fn text_seed_of(j: &Json) -> Result<Option<u64>, String> {
+    match j.get("textSeed") {
+        None | Some(Json::Null) => Ok(None),
+        Some(v) => v.as_u64().map(Some).ok_or_else(|| "`textSeed` must be a non-negative integer".to_string()),
     }
 }
 

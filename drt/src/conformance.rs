@@ -37,6 +37,7 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<(LoadedTest, engine::tes
             policies_json: engine::est::policy_set_to_json(ps),
             entities: t.entities.to_json(),
             requests: t.requests.iter().map(|r| r.request.to_json()).collect(),
+            text_seed: None,
         },
         should_validate: t.should_validate,
         validates: t.schema.as_ref().map(|s| crate::gen::validates(s, ps)),

@@ -254,6 +254,7 @@ mod tests {
             policies_json: json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
             entities: json!([]),
             requests: vec![json!({"principal": {"type": "User", "id": "a"}})],
+            text_seed: None,
         }
     }
 

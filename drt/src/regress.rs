@@ -105,6 +105,7 @@ mod tests {
             entities: json!([]),
             requests: vec![json!({"principal": {"type": "U", "id": "a"}, "action": {"type": "Action", "id": "v"},
                                   "resource": {"type": "R", "id": "r"}, "context": {}})],
+            text_seed: None,
         });
         let allow = json!([{"decision": "allow", "reason": [], "errors": []}]);
         let deny = json!([{"decision": "deny", "reason": [], "errors": []}]);

@@ -150,6 +150,7 @@ pub fn eval_as_auth(c: &EvalCase) -> AuthCase {
         }),
         entities: c.entities.clone(),
         requests: vec![c.request.clone()],
+        text_seed: c.text_seed,
     }
 }
 

@@ -20,6 +20,7 @@ pub(crate) mod policy;
 pub mod pool;
 pub mod settings;
 pub mod stats;
+pub mod text;
 mod world;
 
 pub use choices::{ByteSource, Choices, SeededSource};
@@ -42,6 +43,9 @@ pub struct AuthInput {
     pub entities: Entities,
     pub policies: PolicySet,
     pub requests: Vec<Request>,
+    /// Seed for `text::policy_set_text` when this input's policy text is to
+    /// be written by the varied writer (`Settings::varied_text`), else `None`.
+    pub text_seed: Option<u64>,
 }
 
 /// One evaluation input.
@@ -51,6 +55,8 @@ pub struct EvalInput {
     pub entities: Entities,
     pub expr: Expr,
     pub request: Request,
+    /// Seed for `text::expr_text`, as `AuthInput::text_seed`.
+    pub text_seed: Option<u64>,
 }
 
 /// Which kind of authorization input to generate.
@@ -107,7 +113,8 @@ pub fn auth_input_counted<C: Choices>(
     let requests = g.gen_requests(&entities);
     *counts += g.counts;
     let schema = if mode == Mode::Abac { None } else { Some(g.schema) };
-    AuthInput { schema, entities, policies, requests }
+    let text_seed = text_seed(src, s);
+    AuthInput { schema, entities, policies, requests, text_seed }
 }
 
 /// An authorization input.
@@ -121,7 +128,19 @@ pub fn eval_input_counted<C: Choices>(src: &mut C, s: &Settings, counts: &mut In
     let entities = build_store(g.gen_entities());
     let (expr, request) = g.gen_eval();
     *counts += g.counts;
-    EvalInput { schema: Some(g.schema), entities, expr, request }
+    let schema = Some(g.schema);
+    let text_seed = text_seed(src, s);
+    EvalInput { schema, entities, expr, request, text_seed }
+}
+
+/// Drawn after everything else, so the rest of an input does not depend on
+/// `varied_text`.
+fn text_seed<C: Choices>(src: &mut C, s: &Settings) -> Option<u64> {
+    if src.flip(s.varied_text) {
+        Some(src.below(usize::MAX) as u64)
+    } else {
+        None
+    }
 }
 
 /// An evaluation input (`eval-type-directed`).

@@ -64,6 +64,11 @@ pub struct Settings {
     // Shape of the policy set.
     /// Share of `forbid` policies.
     pub forbid: f64,
+
+    // Rendering.
+    /// Share of inputs whose Cedar text is written by `text` (varied layout,
+    /// comments, escapes, spellings) instead of the engine's printer.
+    pub varied_text: f64,
 }
 
 /// Every settable key with a one-line description (also used by `--help`).
@@ -94,6 +99,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("bad_ext_strings", "rate: malformed extension constructor strings"),
     ("unsafe_access", "rate: optional attribute / tag read without a guard"),
     ("forbid", "share of forbid policies"),
+    ("varied_text", "share of inputs whose Cedar text comes from the varied writer (not the printer)"),
 ];
 
 /// Names accepted by `Settings::profile`.
@@ -139,6 +145,7 @@ impl Default for Settings {
             bad_ext_strings: 0.06,
             unsafe_access: 0.2,
             forbid: 0.2,
+            varied_text: 0.5,
         }
     }
 }
@@ -261,6 +268,7 @@ impl Settings {
             "bad_ext_strings" => self.bad_ext_strings = rate(key, value)?,
             "unsafe_access" => self.unsafe_access = rate(key, value)?,
             "forbid" => self.forbid = rate(key, value)?,
+            "varied_text" => self.varied_text = rate(key, value)?,
             _ => {
                 return Err(SettingsError(format!(
                     "unknown generator setting `{key}` (known: {})",
@@ -284,11 +292,12 @@ impl Settings {
         format!(
             "profile={} max_depth={} max_width={} entity_types={} entities={} actions={} attrs={} policies={} links={} requests={} \
              extensions={} like={} templates={} action_groups={} tags={} context={} has={} is={} if={} namespace={} enums={} annotations={} \
-             missing_entities={} ill_typed={} bad_ext_strings={} unsafe_access={} forbid={}",
+             missing_entities={} ill_typed={} bad_ext_strings={} unsafe_access={} forbid={} varied_text={}",
             self.profile, self.max_depth, self.max_width, self.entity_types, self.entities, self.actions, self.attrs,
             self.policies, self.links, self.requests, self.extensions, self.like, self.templates, self.action_groups,
             self.tags, self.context, self.has, self.is, self.if_then_else, self.namespace, self.enums, self.annotations,
-            self.missing_entities, self.ill_typed, self.bad_ext_strings, self.unsafe_access, self.forbid
+            self.missing_entities, self.ill_typed, self.bad_ext_strings, self.unsafe_access, self.forbid,
+            self.varied_text
         )
     }
 }
@@ -334,7 +343,9 @@ mod tests {
         let mut s = Settings::default();
         for (k, _) in KEYS {
             let v = match *k {
-                "missing_entities" | "ill_typed" | "bad_ext_strings" | "unsafe_access" | "forbid" => "0.5",
+                "missing_entities" | "ill_typed" | "bad_ext_strings" | "unsafe_access" | "forbid" | "varied_text" => {
+                    "0.5"
+                }
                 "extensions" | "like" | "templates" | "action_groups" | "tags" | "context" | "has" | "is" | "if"
                 | "namespace" | "enums" | "annotations" => "false",
                 _ => "3",
