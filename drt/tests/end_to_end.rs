@@ -191,6 +191,7 @@ fn action_with_a_non_action_parent_is_refused_by_both_engines() {
             "resource": {"type": "Doc", "id": "d"},
             "context": {}
         })],
+        text_seed: None,
     };
     let ours = drt::ours::OurEngine::new().authorize(&case).unwrap();
     assert!(matches!(ours, Outcome::Rejected(_)), "our engine accepted it: {ours:?}");
