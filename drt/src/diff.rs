@@ -103,6 +103,36 @@ impl Differ {
         Err("drt was built without the `model` feature".into())
     }
 
+    /// The engines named in `list` (`ours`, `model`, `upstream`, comma-separated;
+    /// `ours` must come first: it is the one the others are compared to).
+    pub fn with_engines(list: &str) -> Result<Differ, String> {
+        let names: Vec<&str> = list.split(',').map(str::trim).filter(|n| !n.is_empty()).collect();
+        if names.first() != Some(&"ours") {
+            return Err(format!("--engines must start with `ours` (got `{list}`)"));
+        }
+        let mut engines: Vec<Box<dyn Engine + Send>> = Vec::new();
+        for (i, n) in names.iter().enumerate() {
+            if names[..i].contains(n) {
+                return Err(format!("engine `{n}` named twice"));
+            }
+            engines.push(match *n {
+                "ours" => Box::new(OurEngine::new()),
+                #[cfg(feature = "model")]
+                "model" => Box::new(crate::model::ModelEngine::spawn()?),
+                #[cfg(feature = "upstream")]
+                "upstream" => Box::new(crate::upstream::UpstreamEngine::new()),
+                #[cfg(not(feature = "model"))]
+                "model" => return Err("drt was built without the `model` feature".into()),
+                #[cfg(not(feature = "upstream"))]
+                "upstream" => {
+                    return Err("drt was built without the `upstream` feature (cargo … --features upstream)".into())
+                }
+                other => return Err(format!("unknown engine `{other}` (known: ours, model, upstream)")),
+            });
+        }
+        Ok(Differ::new(engines))
+    }
+
     pub fn names(&self) -> Vec<String> {
         self.engines.iter().map(|e| e.name().to_string()).collect()
     }

@@ -40,3 +40,5 @@ pub mod schema_text;
 pub mod shrink;
 pub mod targets;
 pub mod testfile;
+#[cfg(feature = "upstream")]
+pub mod upstream;

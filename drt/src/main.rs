@@ -34,6 +34,10 @@ enum Cmd {
         /// Run differential targets through our engine alone (no model).
         #[arg(long)]
         engine_only: bool,
+        /// Engines for the differential targets, `ours` first: `ours,model` (default),
+        /// `ours,model,upstream`, `ours,upstream` (upstream needs the `upstream` feature).
+        #[arg(long, default_value = "ours,model")]
+        engines: String,
         /// Save findings as case files here.
         #[arg(long, default_value = "target/drt-artifacts")]
         artifacts: PathBuf,
@@ -92,7 +96,7 @@ fn parse_targets(s: &str) -> Result<Vec<Target>, String> {
 fn main() -> ExitCode {
     let cli = Cli::parse();
     match cli.cmd {
-        Cmd::Run { target, seed, start, count, max_findings, engine_only, artifacts, json, quiet, gen } => {
+        Cmd::Run { target, seed, start, count, max_findings, engine_only, engines, artifacts, json, quiet, gen } => {
             drt::gen::set_overrides(&gen);
             let targets = match parse_targets(&target) {
                 Ok(t) => t,
@@ -103,10 +107,10 @@ fn main() -> ExitCode {
             };
             let needs_model = !engine_only && targets.iter().any(|t| t.is_differential());
             let mut with_model = if needs_model {
-                match Differ::with_model() {
+                match Differ::with_engines(&engines) {
                     Ok(d) => Some(d),
                     Err(e) => {
-                        eprintln!("drt: the differential targets need the model: {e}\n(build it with scripts/build-model, or pass --engine-only)");
+                        eprintln!("drt: the differential targets need their engines ({engines}): {e}\n(build the model with scripts/build-model, or pass --engine-only)");
                         return ExitCode::from(2);
                     }
                 }
