@@ -28,7 +28,9 @@ pub mod driver;
 pub mod engine;
 pub mod fuzzing;
 pub mod gen;
+pub mod html_report;
 pub mod known;
+pub mod ledger;
 pub mod like;
 #[cfg(feature = "model")]
 pub mod model;

@@ -66,6 +66,26 @@ enum Cmd {
         #[arg(long)]
         name: Option<String>,
     },
+    /// The findings ledger of fuzzing nights (`fuzz/findings/`).
+    Findings {
+        #[command(subcommand)]
+        cmd: drt::ledger::FindingsCmd,
+    },
+    /// Write the HTML report of fuzzing nights (`scripts/report` runs this).
+    Report {
+        #[arg(long, default_value = "fuzz/runs")]
+        runs: PathBuf,
+        #[arg(long, default_value = "fuzz/findings")]
+        ledger: PathBuf,
+        /// `gen-stats --json` output to show the generator's construct coverage.
+        #[arg(long)]
+        gen_stats: Option<PathBuf>,
+        /// Coverage reports (`<dir>/<target>/index.html`, from scripts/coverage) to link.
+        #[arg(long, default_value = "fuzz/coverage")]
+        coverage: PathBuf,
+        #[arg(long, default_value = "fuzz/report")]
+        out: PathBuf,
+    },
     /// Run integration-format tests through the engine and the model.
     Conformance {
         /// Folder the tests' paths are relative to (default: each test's folder).
@@ -146,6 +166,10 @@ fn main() -> ExitCode {
         }
         Cmd::Repro { file, target, out, minimize, name } => {
             drt::repro::main(&file, target.as_deref(), out.as_deref(), minimize, name.as_deref())
+        }
+        Cmd::Findings { cmd } => drt::ledger::main(cmd),
+        Cmd::Report { runs, ledger, gen_stats, coverage, out } => {
+            drt::html_report::main(&runs, &ledger, gen_stats.as_deref(), &coverage, &out)
         }
         Cmd::Conformance { root, tests, show } => drt::conformance::main(root.as_deref(), &tests, show),
     }
