@@ -36,6 +36,23 @@ fn differ(t: Target) -> &'static Mutex<Differ> {
     })
 }
 
+/// The `init:` of `fuzz_target!`: start the engines before the first input,
+/// so a target that cannot start the model fails at once with the reason
+/// (exit 2), and one told to run our engine alone says so.
+pub fn init(name: &str) {
+    let t = Target::from_name(name).unwrap_or_else(|| panic!("unknown target {name}"));
+    let d = differ(t).lock().unwrap_or_else(|p| p.into_inner());
+    let names = d.names().join(" against ");
+    if t.is_differential() && d.engines.len() < 2 {
+        eprintln!("drt: WARNING: target {name} runs our engine ALONE (DRT_ENGINE_ONLY is set): nothing is compared");
+    } else if t.is_differential() {
+        let bin = model_runner::ClientConfig::from_env().binary;
+        eprintln!("drt: target {name}: {names} (model binary {})", bin.display());
+    } else {
+        eprintln!("drt: target {name}: {names}");
+    }
+}
+
 /// The body of `fuzz_target!` for target `name`.
 pub fn fuzz_one(name: &str, data: &[u8]) {
     let t = Target::from_name(name).unwrap_or_else(|| panic!("unknown target {name}"));

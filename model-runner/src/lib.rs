@@ -32,14 +32,25 @@ pub struct ClientConfig {
 }
 
 impl ClientConfig {
-    /// `MODEL_RUNNER_BIN` (default `<workspace>/model-runner/build/model-runner`)
+    /// `MODEL_RUNNER_BIN`, else a `model-runner` beside the running
+    /// executable (how ClusterFuzzLite ships it: fuzz targets and the model in
+    /// one `$OUT` folder), else `<workspace>/model-runner/build/model-runner`;
     /// and `MODEL_RUNNER_TIMEOUT_MS` (default 10000).
     pub fn from_env() -> Self {
-        let binary = std::env::var_os("MODEL_RUNNER_BIN").map(PathBuf::from).unwrap_or_else(default_binary);
+        let binary = std::env::var_os("MODEL_RUNNER_BIN")
+            .map(PathBuf::from)
+            .or_else(beside_executable)
+            .unwrap_or_else(default_binary);
         let timeout_ms =
             std::env::var("MODEL_RUNNER_TIMEOUT_MS").ok().and_then(|s| s.trim().parse::<u64>().ok()).unwrap_or(10_000);
         ClientConfig { binary, timeout: Duration::from_millis(timeout_ms) }
     }
+}
+
+/// `model-runner` in the running executable's folder, when there is one.
+pub fn beside_executable() -> Option<PathBuf> {
+    let p = std::env::current_exe().ok()?.parent()?.join("model-runner");
+    p.is_file().then_some(p)
 }
 
 /// `<workspace>/model-runner/build/model-runner`, where `scripts/build-model` puts it.
