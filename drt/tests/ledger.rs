@@ -21,6 +21,7 @@ fn case(text: &str) -> AuthCase {
         policies_json: json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
         entities: json!([]),
         requests: vec![json!({"principal": {"type": "User", "id": "a"}})],
+        text_seed: None,
     }
 }
 
