@@ -20,9 +20,11 @@ fi
 cp model-runner/build/model-runner "$OUT/model-runner"
 
 # The targets: one build, without compare tracing (the generator-driven
-# targets read their bytes as choices, not compared values: a third faster).
+# targets read their bytes as choices, not compared values: a third faster),
+# with debug assertions (overflow checks too), as OSS-Fuzz builds Rust and as
+# scripts/fuzz-build does (same flags: scripts/cflite-check reuses its cache).
 # Sanitizer builds leave out mimalloc so that ASan sees every allocation.
-flags=(-O --no-trace-compares)
+flags=(-O --debug-assertions --no-trace-compares)
 case "${SANITIZER:-address}" in
   none) flags+=(--sanitizer none) ;;
   address|memory|undefined) flags+=(--no-default-features) ;;
