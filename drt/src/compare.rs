@@ -16,6 +16,10 @@ pub enum Bucket {
     Reason,
     /// Evaluation: different values, value vs error, or different error class.
     Value,
+    /// Validation: a policy valid on one side, invalid on the other.
+    Validity,
+    /// Validation: an error kind the model names that ours does not.
+    ErrorKind,
 }
 
 impl Bucket {
@@ -26,12 +30,22 @@ impl Bucket {
             Bucket::Errors => "errors",
             Bucket::Reason => "reason",
             Bucket::Value => "value",
+            Bucket::Validity => "validity",
+            Bucket::ErrorKind => "error-kind",
         }
     }
     pub fn from_name(s: &str) -> Option<Bucket> {
-        [Bucket::Rejection, Bucket::Decision, Bucket::Errors, Bucket::Reason, Bucket::Value]
-            .into_iter()
-            .find(|b| b.name() == s)
+        [
+            Bucket::Rejection,
+            Bucket::Decision,
+            Bucket::Errors,
+            Bucket::Reason,
+            Bucket::Value,
+            Bucket::Validity,
+            Bucket::ErrorKind,
+        ]
+        .into_iter()
+        .find(|b| b.name() == s)
     }
 }
 

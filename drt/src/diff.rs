@@ -8,6 +8,7 @@ use crate::compare::{compare_auth, compare_eval, Bucket};
 use crate::engine::Engine;
 use crate::known::KnownList;
 use crate::ours::OurEngine;
+use crate::validation::{compare_validation, ValidationCase, Verdicts};
 use std::fmt;
 
 /// What kind of finding: two engines disagree, or a property failed.
@@ -58,8 +59,11 @@ pub struct Counters {
     pub known: u64,
     pub findings: u64,
     pub faults: u64,
-    /// validation-soundness: inputs whose policies validated.
+    /// validation-soundness: inputs whose policies validated (validation-drt:
+    /// inputs all of whose policies validated, by our validator).
     pub validated: u64,
+    /// validation-drt: policies, templates and links our validator rejected.
+    pub invalid_policies: u64,
 }
 
 impl Counters {
@@ -212,6 +216,45 @@ impl Differ {
                     kind: FindingKind::Disagreement(d.bucket),
                     case: Some(AnyCase::Auth(case.clone())),
                     report,
+                }));
+            }
+        }
+        Verdict::Agree
+    }
+
+    /// Hands a validation case to every engine that has a validator.
+    pub fn start_validate(&mut self, case: &ValidationCase) -> Result<(), Fault> {
+        self.engines.iter_mut().filter(|e| e.has_validator()).try_for_each(|e| e.start_validate(case))
+    }
+
+    /// Compares every engine's validator on a case handed over by
+    /// `start_validate` (see `validation::compare_validation`).
+    pub fn finish_validate(&mut self, target: &str, case: &ValidationCase, started: Result<(), Fault>) -> Verdict {
+        let validators = self.engines.iter_mut().filter(|e| e.has_validator());
+        let outs = match started.and_then(|()| validators.map(|e| e.validate(case)).collect()) {
+            Ok(o) => o,
+            Err(f) => return Verdict::Fault(f),
+        };
+        let outs: Vec<Outcome<Verdicts>> = outs;
+        if outs.iter().all(|o| matches!(o, Outcome::Rejected(_))) {
+            self.counters.rejected_by_all += 1;
+        }
+        if let Outcome::Answer(v) = &outs[0] {
+            self.counters.requests += v.len() as u64;
+            self.counters.validated += v.values().all(|k| k.is_empty()) as u64;
+            self.counters.invalid_policies += v.values().filter(|k| !k.is_empty()).count() as u64;
+        }
+        for other in outs.iter().skip(1) {
+            if let Some(bucket) = compare_validation(&outs[0], other) {
+                let names: Vec<String> =
+                    self.engines.iter().filter(|e| e.has_validator()).map(|e| e.name().to_string()).collect();
+                let names: Vec<&str> = names.iter().map(String::as_str).collect();
+                let refs: Vec<&Outcome<Verdicts>> = outs.iter().collect();
+                return Verdict::Finding(Box::new(Finding {
+                    target: target.to_string(),
+                    kind: FindingKind::Disagreement(bucket),
+                    case: None,
+                    report: crate::validation::report(target, case, &names, &refs, bucket),
                 }));
             }
         }

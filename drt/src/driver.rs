@@ -40,6 +40,7 @@ pub struct TargetStats {
     pub findings: u64,
     pub faults: u64,
     pub validated: u64,
+    pub invalid_policies: u64,
     pub seconds: f64,
 }
 
@@ -152,6 +153,7 @@ pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
         findings: c.findings - before.findings,
         faults: c.faults - before.faults,
         validated: c.validated - before.validated,
+        invalid_policies: c.invalid_policies - before.invalid_policies,
         seconds: t0.elapsed().as_secs_f64(),
     }
 }
@@ -179,6 +181,12 @@ pub fn print_table(rows: &[TargetStats]) {
         println!(
             "validation-soundness: {} of {} inputs validated (only those test the theorem)",
             r.validated, r.inputs
+        );
+    }
+    for r in rows.iter().filter(|r| r.target == "validation-drt") {
+        println!(
+            "validation-drt: {} of {} policies/templates/links invalid, {} of {} inputs wholly valid (per our validator)",
+            r.invalid_policies, r.requests, r.validated, r.inputs
         );
     }
 }

@@ -3,6 +3,7 @@
 
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault};
 use crate::case::{AuthCase, EvalCase};
+use crate::validation::{ValidationCase, Verdicts};
 
 pub trait Engine {
     fn name(&self) -> &str;
@@ -17,7 +18,21 @@ pub trait Engine {
     fn start_evaluate(&mut self, _case: &EvalCase) -> Result<(), Fault> {
         Ok(())
     }
+    /// Like `start_authorize`, for `validate`.
+    fn start_validate(&mut self, _case: &ValidationCase) -> Result<(), Fault> {
+        Ok(())
+    }
     /// One answer per request of the case, in order.
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>>;
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer>;
+    /// Whether the engine has a validator (`validate`); validation cases
+    /// go only to those that do.
+    fn has_validator(&self) -> bool {
+        false
+    }
+    /// The validator's verdict per policy, template and link. An engine
+    /// without a validator says so with a fault (never a verdict).
+    fn validate(&mut self, _case: &ValidationCase) -> EngineResult<Verdicts> {
+        Err(Fault { engine: self.name().to_string(), message: "this engine has no validator".into() })
+    }
 }

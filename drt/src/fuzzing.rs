@@ -107,6 +107,8 @@ pub fn fail(f: &Finding, data: &[u8]) -> ! {
             Bucket::Errors => frames::disagreement_errors(msg),
             Bucket::Reason => frames::disagreement_reason(msg),
             Bucket::Value => frames::disagreement_value(msg),
+            Bucket::Validity => frames::disagreement_validity(msg),
+            Bucket::ErrorKind => frames::disagreement_error_kind(msg),
         },
         FindingKind::Property(p) => match *p {
             "validation-soundness" => frames::property_validation_soundness(msg),
@@ -140,6 +142,8 @@ mod frames {
         disagreement_decision,
         disagreement_errors,
         disagreement_reason,
+        disagreement_validity,
+        disagreement_error_kind,
         disagreement_value,
         property_validation_soundness,
         property_policy_text_roundtrip,

@@ -44,3 +44,4 @@ pub mod targets;
 pub mod testfile;
 #[cfg(feature = "upstream")]
 pub mod upstream;
+pub mod validation;

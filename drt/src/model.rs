@@ -6,8 +6,11 @@
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
 use crate::case::{AuthCase, EvalCase};
 use crate::engine::Engine;
+use crate::validation::{ValidationCase, Verdicts};
 use engine::authorizer::Decision;
-use model_runner::{ClientConfig, FaultKind, ModelClient, ModelFault, ModelReply, PendingAuthorize, PendingEvaluate};
+use model_runner::{
+    ClientConfig, FaultKind, ModelClient, ModelFault, ModelReply, PendingAuthorize, PendingEvaluate, PendingValidate,
+};
 use std::collections::VecDeque;
 
 pub struct ModelEngine {
@@ -20,6 +23,7 @@ pub struct ModelEngine {
 enum Pending {
     Authorize(PendingAuthorize, AuthCase),
     Evaluate(PendingEvaluate, EvalCase),
+    Validate(PendingValidate, ValidationCase),
 }
 
 impl Pending {
@@ -28,6 +32,9 @@ impl Pending {
     }
     fn is_for_eval(&self, case: &EvalCase) -> bool {
         matches!(self, Pending::Evaluate(_, c) if c == case)
+    }
+    fn is_for_validation(&self, case: &ValidationCase) -> bool {
+        matches!(self, Pending::Validate(_, c) if c == case)
     }
 }
 
@@ -89,6 +96,36 @@ impl Engine for ModelEngine {
         let p = self.client.send_evaluate(&case.expr_json, &case.entities, &case.request).map_err(fault)?;
         self.pending.push_back(Pending::Evaluate(p, case.clone()));
         Ok(())
+    }
+
+    fn has_validator(&self) -> bool {
+        true
+    }
+
+    fn start_validate(&mut self, case: &ValidationCase) -> Result<(), Fault> {
+        let p = self.client.send_validate(&case.schema_json, &case.policies_json).map_err(fault)?;
+        self.pending.push_back(Pending::Validate(p, case.clone()));
+        Ok(())
+    }
+
+    fn validate(&mut self, case: &ValidationCase) -> EngineResult<Verdicts> {
+        let pending = match self.take_pending(|p| p.is_for_validation(case)) {
+            Some(Pending::Validate(p, _)) => Some(p),
+            _ => None,
+        };
+        let send = |c: &mut ModelClient| c.send_validate(&case.schema_json, &case.policies_json);
+        match reply(&mut self.client, pending, send, ModelClient::finish_validate)? {
+            ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
+            ModelReply::Answer(verdicts) => {
+                let mut out = Verdicts::new();
+                for v in verdicts {
+                    if out.insert(v.id.clone(), v.errors).is_some() {
+                        return Err(Fault { engine: "model".into(), message: format!("two verdicts for {}", v.id) });
+                    }
+                }
+                Ok(Outcome::Answer(out))
+            }
+        }
     }
 
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {

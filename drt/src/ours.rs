@@ -55,6 +55,14 @@ impl Engine for OurEngine {
         Ok(Outcome::Answer(out))
     }
 
+    fn has_validator(&self) -> bool {
+        true
+    }
+
+    fn validate(&mut self, case: &crate::validation::ValidationCase) -> EngineResult<crate::validation::Verdicts> {
+        Ok(crate::validation::our_verdicts(case))
+    }
+
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
         let e = reject!(engine::parser::parse_expr(&case.expr_text), "expression text");
         let es = reject!(Entities::from_json(&case.entities, None), "entities");

@@ -6,6 +6,7 @@ use crate::answer::Fault;
 use crate::case::{AuthCase, EvalCase, EvalParts};
 use crate::diff::{Differ, Finding, FindingKind, Verdict};
 use crate::gen::{self, Source};
+use crate::validation::ValidationCase;
 use engine::ast::{Expr, Pattern, PatternElem};
 use engine::entities::Entities;
 use engine::eval::ErrorKind;
@@ -19,6 +20,7 @@ pub enum Target {
     Rbac,
     EvalTypeDirected,
     ValidationSoundness,
+    ValidationDrt,
     PolicyTextRoundtrip,
     PolicyJsonRoundtrip,
     EntitiesJsonRoundtrip,
@@ -32,6 +34,7 @@ pub const ALL: &[Target] = &[
     Target::Rbac,
     Target::EvalTypeDirected,
     Target::ValidationSoundness,
+    Target::ValidationDrt,
     Target::PolicyTextRoundtrip,
     Target::PolicyJsonRoundtrip,
     Target::EntitiesJsonRoundtrip,
@@ -47,6 +50,7 @@ impl Target {
             Target::Rbac => "rbac",
             Target::EvalTypeDirected => "eval-type-directed",
             Target::ValidationSoundness => "validation-soundness",
+            Target::ValidationDrt => "validation-drt",
             Target::PolicyTextRoundtrip => "policy-text-roundtrip",
             Target::PolicyJsonRoundtrip => "policy-json-roundtrip",
             Target::EntitiesJsonRoundtrip => "entities-json-roundtrip",
@@ -60,7 +64,10 @@ impl Target {
     /// Compares engines (needs the model); the others check properties of
     /// our engine alone.
     pub fn is_differential(self) -> bool {
-        matches!(self, Target::Abac | Target::AbacTypeDirected | Target::Rbac | Target::EvalTypeDirected)
+        matches!(
+            self,
+            Target::Abac | Target::AbacTypeDirected | Target::Rbac | Target::EvalTypeDirected | Target::ValidationDrt
+        )
     }
 
     /// Generate one input from `src` and check it.
@@ -81,6 +88,12 @@ impl Target {
             },
             Target::EvalTypeDirected => match gen::eval_input(self, src) {
                 Some(i) => Prepared::Eval(EvalParts::from_input(&i).render()),
+                None => checked(Verdict::Skipped),
+            },
+            // Typed inputs with the default profile's error injection: some
+            // policies are ill-typed on purpose, most are not.
+            Target::ValidationDrt => match gen::auth_input(self, src).as_ref().and_then(ValidationCase::render_input) {
+                Some(case) => Prepared::Validation(case),
                 None => checked(Verdict::Skipped),
             },
             Target::ValidationSoundness => gen::auth_input(self, src).map_or(checked(Verdict::Skipped), |i| {
@@ -106,6 +119,7 @@ impl Target {
         let v = match p {
             Prepared::Auth(case) => d.finish_auth(self.name(), &case, started),
             Prepared::Eval(case) => d.finish_eval(self.name(), &case, started),
+            Prepared::Validation(case) => d.finish_validate(self.name(), &case, started),
             Prepared::Checked { verdict, validated } => {
                 d.counters.validated += validated as u64;
                 verdict
@@ -120,6 +134,7 @@ impl Target {
 pub enum Prepared {
     Auth(AuthCase),
     Eval(EvalCase),
+    Validation(ValidationCase),
     /// A single-engine property's verdict; `validated` says, for
     /// validation-soundness, whether the policies validated.
     Checked {
@@ -135,6 +150,7 @@ impl Prepared {
         match self {
             Prepared::Auth(case) => d.start_auth(case),
             Prepared::Eval(case) => d.start_eval(case),
+            Prepared::Validation(case) => d.start_validate(case),
             Prepared::Checked { .. } => Ok(()),
         }
     }

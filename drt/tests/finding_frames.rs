@@ -62,6 +62,8 @@ fn each_signature_has_its_own_top_frame_and_leads_the_message() {
         FindingKind::Disagreement(Bucket::Errors),
         FindingKind::Disagreement(Bucket::Reason),
         FindingKind::Disagreement(Bucket::Value),
+        FindingKind::Disagreement(Bucket::Validity),
+        FindingKind::Disagreement(Bucket::ErrorKind),
         FindingKind::Property("validation-soundness"),
         FindingKind::Property("policy-text-roundtrip"),
         FindingKind::Property("policy-json-roundtrip"),
@@ -81,6 +83,6 @@ fn each_signature_has_its_own_top_frame_and_leads_the_message() {
         assert_eq!(fs.get(1).map(String::as_str), Some("drt::fuzzing::fail"), "{fs:#?}");
         tops.insert(fs[0].clone());
     }
-    assert_eq!(tops.len(), 11, "top frames not distinct: {tops:?}");
+    assert_eq!(tops.len(), 13, "top frames not distinct: {tops:?}");
     let _ = panic::take_hook();
 }

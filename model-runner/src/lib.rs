@@ -127,6 +127,21 @@ pub enum EvalAnswer {
     Error(String),
 }
 
+/// The model validator's verdict on one policy, template or template link:
+/// the kinds of the errors it found (Cedar's Rust names, e.g.
+/// `UnexpectedType`); none means the policy validates.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PolicyVerdict {
+    pub id: String,
+    pub errors: BTreeSet<String>,
+}
+
+impl PolicyVerdict {
+    pub fn valid(&self) -> bool {
+        self.errors.is_empty()
+    }
+}
+
 /// The running process: its stdin, and a channel fed by a reader thread
 /// with its stdout lines (the channel is what gives us a timeout).
 struct Process {
@@ -290,6 +305,32 @@ impl ModelClient {
         }
     }
 
+    /// Validates a policy set (Cedar's policy-set JSON) against a schema
+    /// (Cedar's JSON schema format): one verdict per static policy, template
+    /// and template link, in that order.
+    pub fn validate(&mut self, schema: &Json, policies: &Json) -> Result<ModelReply<Vec<PolicyVerdict>>, ModelFault> {
+        let pending = self.send_validate(schema, policies)?;
+        self.finish_validate(pending)
+    }
+
+    /// The first half of [`ModelClient::validate`] (see [`ModelClient::send_authorize`]).
+    pub fn send_validate(&mut self, schema: &Json, policies: &Json) -> Result<PendingValidate, ModelFault> {
+        let line = protocol_line(&ValidateLine { op: "validate", schema, policies });
+        Ok(PendingValidate { ticket: self.send(&line)? })
+    }
+
+    /// Waits (up to the timeout) for the verdicts of a sent validation.
+    pub fn finish_validate(&mut self, pending: PendingValidate) -> Result<ModelReply<Vec<PolicyVerdict>>, ModelFault> {
+        let reply = self.receive(pending.ticket)?;
+        if let Some(msg) = input_rejection(&reply)? {
+            return Ok(ModelReply::InputRejected(msg));
+        }
+        let items =
+            reply.get("policies").and_then(Json::as_array).ok_or_else(|| bad_reply("missing \"policies\"", &reply))?;
+        let parsed = items.iter().map(parse_verdict).collect::<Option<Vec<_>>>();
+        parsed.map(ModelReply::Answer).ok_or_else(|| bad_reply("malformed verdict", &reply))
+    }
+
     /// Sends one raw protocol request and returns the parsed reply line.
     /// `{"ok":false,"kind":"fault"}` comes back as a fault, not a reply.
     pub fn request(&mut self, request: &Json) -> Result<Json, ModelFault> {
@@ -401,6 +442,12 @@ pub struct PendingEvaluate {
     ticket: Ticket,
 }
 
+/// A validation sent with [`ModelClient::send_validate`], not yet received.
+#[must_use = "finish it with ModelClient::finish_validate"]
+pub struct PendingValidate {
+    ticket: Ticket,
+}
+
 // Request lines, serialized straight from borrowed values (`json!` would
 // deep-copy entities and policies first).
 #[derive(Serialize)]
@@ -417,6 +464,13 @@ struct EvaluateLine<'a> {
     expr: &'a Json,
     entities: &'a Json,
     request: &'a Json,
+}
+
+#[derive(Serialize)]
+struct ValidateLine<'a> {
+    op: &'static str,
+    schema: &'a Json,
+    policies: &'a Json,
 }
 
 fn protocol_line(line: &impl Serialize) -> Vec<u8> {
@@ -459,4 +513,10 @@ fn parse_answer(a: &Json) -> Option<AuthAnswer> {
         a.get(k)?.as_array()?.iter().map(|v| v.as_str().map(str::to_string)).collect()
     };
     Some(AuthAnswer { decision, reason: ids("reason")?, errors: ids("errors")? })
+}
+
+fn parse_verdict(v: &Json) -> Option<PolicyVerdict> {
+    let id = v.get("id")?.as_str()?.to_string();
+    let errors = v.get("errors")?.as_array()?.iter().map(|k| k.as_str().map(str::to_string)).collect::<Option<_>>()?;
+    Some(PolicyVerdict { id, errors })
 }

@@ -52,11 +52,11 @@ fn line_cases() {
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.sort();
     let (mut passed, mut failed) = (0, Vec::new());
-    for file in files.iter().filter(|f| f.extension().map_or(false, |e| e == "txt")) {
+    for file in files.iter().filter(|f| f.extension().is_some_and(|e| e == "txt")) {
         let text = std::fs::read_to_string(file).unwrap();
         let lines: Vec<(usize, &str)> =
             text.lines().enumerate().filter(|(_, l)| !l.trim().is_empty() && !l.starts_with('#')).collect();
-        assert!(lines.len() % 2 == 0, "{}: odd number of case lines", file.display());
+        assert!(lines.len().is_multiple_of(2), "{}: odd number of case lines", file.display());
         for pair in lines.chunks(2) {
             let (line_no, req) = pair[0];
             let expected: Json = serde_json::from_str(pair[1].1).unwrap();

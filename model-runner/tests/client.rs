@@ -202,3 +202,26 @@ fn missing_binary_is_a_spawn_fault() {
     let cfg = ClientConfig { binary: "/nonexistent/model-runner".into(), timeout: Duration::from_secs(1) };
     assert_eq!(ModelClient::spawn(cfg).err().unwrap().kind, FaultKind::Spawn);
 }
+
+#[test]
+fn validate_gives_a_verdict_per_policy() {
+    let Some(mut c) = real_client() else { return };
+    let schema = json!({"": {
+        "entityTypes": {"User": {"shape": {"type": "Record", "attributes": {"age": {"type": "Long"}}}}, "Doc": {}},
+        "actions": {"view": {"appliesTo": {"principalTypes": ["User"], "resourceTypes": ["Doc"]}}}}});
+    let when = |body: Json| {
+        json!({"effect": "permit", "principal": {"op": "All"}, "action": {"op": "All"},
+        "resource": {"op": "All"}, "conditions": [{"kind": "when", "body": body}]})
+    };
+    let age = json!({".": {"left": {"Var": "principal"}, "attr": "age"}});
+    let policies = json!({"staticPolicies": {
+        "good": when(json!({"<": {"left": age, "right": {"Value": 3}}})),
+        "bad": when(json!({"<": {"left": age, "right": {"Value": "3"}}})),
+    }});
+    let ModelReply::Answer(vs) = c.validate(&schema, &policies).unwrap() else { panic!("rejected") };
+    let by_id = |id: &str| vs.iter().find(|v| v.id == id).unwrap().clone();
+    assert!(by_id("good").valid());
+    assert_eq!(by_id("bad").errors.into_iter().collect::<Vec<_>>(), vec!["UnexpectedType".to_string()]);
+    let bad_schema = json!({"": {"entityTypes": {}, "actions": {"a": {"appliesTo": {"principalTypes": ["Nope"]}}}}});
+    assert!(matches!(c.validate(&bad_schema, &policies).unwrap(), ModelReply::InputRejected(_)));
+}

@@ -1,6 +1,7 @@
 include "Input.dfy"
+include "../validation/Validate.dfy"
 
-// One request line in, one reply out: version, authorize, evaluate.
+// One request line in, one reply out: version, authorize, evaluate, validate.
 module Protocol {
   import opened Values
   import opened Syntax
@@ -12,6 +13,8 @@ module Protocol {
   import opened Text
   import Est
   import Input
+  import SchemaJson
+  import Validate
 
   const Version: string := "cedar-dafny-model 0.1 (Cedar language 4.5)"
 
@@ -23,6 +26,8 @@ module Protocol {
       reply := HandleAuthorize(request);
     } else if HoldsString(op, "evaluate") {
       reply := HandleEvaluate(request);
+    } else if HoldsString(op, "validate") {
+      reply := HandleValidate(request);
     } else {
       reply := ErrorReply("input", "unknown or missing \"op\"");
     }
@@ -96,5 +101,31 @@ module Protocol {
     case TagDoesNotExist => "tagDoesNotExist"
     case ArithBoundsError => "arithBoundsError"
     case ExtensionError => "extensionError"
+  }
+
+  // {"schema": JSON schema, "policies": policy-set JSON} →
+  // {"policies": [{"id", "errors": [error kind, ...]}]}; no errors: valid.
+  method HandleValidate(request: Json) returns (reply: Json) {
+    var schema := SchemaJson.SchemaFromJson(Required(request, "schema"));
+    if schema.Fail? { return ErrorReply("input", schema.why); }
+    var verdicts := Validate.ValidatePolicySet(Required(request, "policies"), schema.val);
+    if verdicts.Fail? { return ErrorReply("input", verdicts.why); }
+    var items := [];
+    var i := 0;
+    while i < |verdicts.val| {
+      var v := verdicts.val[i];
+      var kinds := [];
+      var rest := v.kinds;
+      while rest != {}
+        decreases rest
+      {
+        var k :| k in rest;
+        kinds := kinds + [JString(k)];
+        rest := rest - {k};
+      }
+      items := items + [JObject([("id", JString(v.id)), ("errors", JArray(kinds))])];
+      i := i + 1;
+    }
+    reply := JObject([("ok", JBool(true)), ("policies", JArray(items))]);
   }
 }

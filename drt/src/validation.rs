@@ -1,0 +1,176 @@
+//! Validation cases (`validation-drt`): a schema and a policy set in public
+//! formats, each engine's validator's verdict per policy, and their
+//! comparison. Our engine reads the schema JSON and the policy text (links
+//! from the policy-set JSON); the model reads the schema JSON and the
+//! policy-set JSON.
+
+use crate::answer::Outcome;
+use crate::compare::Bucket;
+use engine::ast::PolicySet;
+use serde_json::Value as Json;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write;
+
+/// A validation input in public formats.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ValidationCase {
+    /// The schema in Cedar syntax, for reports only.
+    pub schema_text: String,
+    /// The schema in Cedar's JSON schema format: what both engines read.
+    pub schema_json: Json,
+    /// Policies and templates as Cedar text (ids `policy0`, … by position).
+    pub policies_text: String,
+    /// The same policy set in Cedar's policy-set JSON (with template links).
+    pub policies_json: Json,
+}
+
+/// Per policy, template and link id: the kinds of the validation errors
+/// found (Cedar's Rust names, e.g. `UnexpectedType`); empty means valid.
+pub type Verdicts = BTreeMap<String, BTreeSet<String>>;
+
+impl ValidationCase {
+    /// A generated input in public formats; `None` without a schema.
+    pub fn render_input(i: &generators::AuthInput) -> Option<ValidationCase> {
+        let schema = i.schema.as_ref()?;
+        let ps = crate::case::renumber(&i.policies);
+        Some(ValidationCase {
+            schema_text: crate::schema_text::schema_to_text(schema),
+            schema_json: schema.to_json(),
+            policies_text: engine::printer::policy_set_to_text(&ps),
+            policies_json: engine::est::policy_set_to_json(&ps),
+        })
+    }
+}
+
+/// Our validator on the case, read through our front ends.
+pub fn our_verdicts(case: &ValidationCase) -> Outcome<Verdicts> {
+    let schema = match engine::schema::Schema::from_json_value(&case.schema_json) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Rejected(format!("schema: {e}")),
+    };
+    let mut ps: PolicySet = match engine::parser::parse_policy_set(&case.policies_text) {
+        Ok(p) => p,
+        Err(e) => return Outcome::Rejected(format!("policy text: {e}")),
+    };
+    ps.links = match crate::ours::read_links(&case.policies_json) {
+        Ok(l) => l,
+        Err(e) => return Outcome::Rejected(format!("template links: {e}")),
+    };
+    let result = engine::validator::validate(&schema, &ps);
+    let mut out: Verdicts = ps.policies.iter().map(|p| (p.id.0.clone(), BTreeSet::new())).collect();
+    out.extend(ps.links.iter().map(|l| (l.new_id.0.clone(), BTreeSet::new())));
+    for e in &result.errors {
+        out.entry(e.policy_id.0.clone()).or_default().insert(e.kind.clone());
+    }
+    Outcome::Answer(out)
+}
+
+/// What must agree: whether each policy validates, and every error kind
+/// the model names must be among ours. Not compared: messages and
+/// locations, and errors beyond the first in a request environment — the
+/// model stops at the first error it meets (operands left to right) in each
+/// environment, while our validator recovers and reports them all.
+/// Rejected by both is agreement; by one side only, a disagreement.
+pub fn compare_validation(ours: &Outcome<Verdicts>, model: &Outcome<Verdicts>) -> Option<Bucket> {
+    match (ours, model) {
+        (Outcome::Rejected(_), Outcome::Rejected(_)) => None,
+        (Outcome::Rejected(_), _) | (_, Outcome::Rejected(_)) => Some(Bucket::Rejection),
+        (Outcome::Answer(a), Outcome::Answer(b)) => {
+            if a.keys().ne(b.keys()) || a.iter().any(|(id, ka)| ka.is_empty() != b[id].is_empty()) {
+                Some(Bucket::Validity)
+            } else if a.iter().any(|(id, ka)| !b[id].is_subset(ka)) {
+                Some(Bucket::ErrorKind)
+            } else {
+                None
+            }
+        }
+    }
+}
+
+/// A readable report: the inputs and both verdicts, differing lines marked.
+pub fn report(
+    target: &str,
+    case: &ValidationCase,
+    names: &[&str],
+    outs: &[&Outcome<Verdicts>],
+    bucket: Bucket,
+) -> String {
+    let mut r = String::new();
+    writeln!(r, "==================== DRT DISAGREEMENT ====================").unwrap();
+    writeln!(r, "target: {target}   differs: {bucket}").unwrap();
+    writeln!(r, "--- schema ---\n{}", case.schema_text).unwrap();
+    writeln!(r, "--- policies ---\n{}", case.policies_text).unwrap();
+    if let Some(links) = case.policies_json.get("templateLinks").filter(|l| l.as_array().is_some_and(|a| !a.is_empty()))
+    {
+        writeln!(r, "--- template links ---\n{links}").unwrap();
+    }
+    let show = |o: &Outcome<Verdicts>, id: &str| match o {
+        Outcome::Rejected(why) => format!("rejected the input: {why}"),
+        Outcome::Answer(v) => match v.get(id) {
+            None => "(no verdict)".to_string(),
+            Some(k) if k.is_empty() => "valid".to_string(),
+            Some(k) => format!("invalid: {}", k.iter().cloned().collect::<Vec<_>>().join(", ")),
+        },
+    };
+    let mut ids: BTreeSet<&str> = BTreeSet::new();
+    for o in outs {
+        if let Outcome::Answer(v) = o {
+            ids.extend(v.keys().map(String::as_str));
+        }
+    }
+    if ids.is_empty() {
+        ids.insert("(all)");
+    }
+    writeln!(r, "--- verdicts ---").unwrap();
+    for id in ids {
+        let shown: Vec<String> = outs.iter().map(|o| show(o, id)).collect();
+        let differs = shown.windows(2).any(|w| w[0] != w[1]);
+        writeln!(r, "{id}{}", if differs { "   <-- DIFFERS" } else { "" }).unwrap();
+        for (n, s) in names.iter().zip(&shown) {
+            writeln!(r, "  {n:<7} {s}").unwrap();
+        }
+    }
+    r
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn v(items: &[(&str, &[&str])]) -> Outcome<Verdicts> {
+        Outcome::Answer(
+            items.iter().map(|(id, ks)| (id.to_string(), ks.iter().map(|k| k.to_string()).collect())).collect(),
+        )
+    }
+
+    #[test]
+    fn comparison_rules() {
+        let ours = v(&[("p0", &[]), ("p1", &["UnexpectedType", "UnsafeAttributeAccess"])]);
+        assert_eq!(compare_validation(&ours, &v(&[("p0", &[]), ("p1", &["UnexpectedType"])])), None);
+        assert_eq!(
+            compare_validation(&ours, &v(&[("p0", &[]), ("p1", &["IncompatibleTypes"])])),
+            Some(Bucket::ErrorKind)
+        );
+        assert_eq!(
+            compare_validation(&ours, &v(&[("p0", &["UnexpectedType"]), ("p1", &["UnexpectedType"])])),
+            Some(Bucket::Validity)
+        );
+        assert_eq!(compare_validation(&ours, &v(&[("p0", &[])])), Some(Bucket::Validity));
+        let rej = Outcome::Rejected("bad schema".into());
+        assert_eq!(compare_validation(&ours, &rej), Some(Bucket::Rejection));
+        assert_eq!(compare_validation(&rej, &Outcome::Rejected("x".into())), None);
+    }
+
+    #[test]
+    fn our_validator_reads_the_rendered_case() {
+        let i = (0..50u64)
+            .map(|s| {
+                crate::gen::auth_input(crate::targets::Target::ValidationDrt, crate::gen::Source::Seed(s)).unwrap()
+            })
+            .find(|i| i.schema.is_some() && !i.policies.policies.is_empty())
+            .expect("a typed input");
+        let case = ValidationCase::render_input(&i).unwrap();
+        let Outcome::Answer(v) = our_verdicts(&case) else { panic!("our engine rejected its own rendering") };
+        assert_eq!(v.len(), i.policies.policies.len() + i.policies.links.len());
+    }
+}
