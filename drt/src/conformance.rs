@@ -4,7 +4,10 @@
 //! model does not take); the model then gets the same data in public JSON
 //! with explicit escapes. A test passes for an engine when every request
 //! gets the expected decision, reason set and error set (and, for our
-//! engine, strict validation gives `shouldValidate`).
+//! engine, strict validation gives `shouldValidate`). Separately, the
+//! model's validator judges each test with a schema: it passes when every
+//! policy validates exactly when `shouldValidate` says so
+//! (`model validation: N passed, M failed`).
 
 use crate::answer::{AuthAnswer, Outcome};
 use crate::case::AuthCase;
@@ -17,6 +20,8 @@ use std::process::ExitCode;
 pub struct LoadedTest {
     pub path: PathBuf,
     pub case: AuthCase,
+    /// The schema in the JSON schema format (what the model's validator reads).
+    pub schema_json: Option<serde_json::Value>,
     pub should_validate: Option<bool>,
     pub validates: Option<bool>,
     pub expected: Vec<AuthAnswer>,
@@ -39,6 +44,7 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<(LoadedTest, engine::tes
             requests: t.requests.iter().map(|r| r.request.to_json()).collect(),
             text_seed: None,
         },
+        schema_json: t.schema.as_ref().map(|s| s.to_json()),
         should_validate: t.should_validate,
         validates: t.schema.as_ref().map(|s| crate::gen::validates(s, ps)),
         expected: t
@@ -87,6 +93,7 @@ pub fn main(root: Option<&Path>, tests: &[PathBuf], show: usize) -> ExitCode {
     let mut disagreements = 0usize;
     let mut shown = 0usize;
     let mut load_errors = 0usize;
+    let mut model_validation = Tally::default();
     for path in tests {
         let (t, tc) = match load(root, path) {
             Ok(t) => t,
@@ -135,6 +142,23 @@ pub fn main(root: Option<&Path>, tests: &[PathBuf], show: usize) -> ExitCode {
                 }
             }
         }
+        if let (Some(schema), Some(want)) = (&t.schema_json, t.should_validate) {
+            if let Some(model) = d.engines.iter_mut().skip(1).find(|e| e.has_validator()) {
+                let case = crate::validation::ValidationCase {
+                    schema_text: t.case.schema.clone().unwrap_or_default(),
+                    schema_json: schema.clone(),
+                    policies_text: t.case.policies_text.clone(),
+                    policies_json: t.case.policies_json.clone(),
+                };
+                match model.validate(&case) {
+                    Ok(Outcome::Answer(v)) if v.values().all(|k| k.is_empty()) == want => model_validation.passed += 1,
+                    other => {
+                        model_validation.failed += 1;
+                        println!("{}: model validation (shouldValidate {want}): {other:?}", path.display());
+                    }
+                }
+            }
+        }
         if outs.len() > 1 {
             if let Some(diff) = crate::compare::compare_auth(&outs[0], &outs[1]) {
                 disagreements += 1;
@@ -155,12 +179,14 @@ pub fn main(root: Option<&Path>, tests: &[PathBuf], show: usize) -> ExitCode {
     }
     if names.len() == 1 {
         println!("model: not run");
+    } else {
+        println!("model validation: {} passed, {} failed", model_validation.passed, model_validation.failed);
     }
     println!("disagreements: {disagreements}");
     if load_errors > 0 {
         println!("({load_errors} tests could not be loaded)");
     }
-    if disagreements > 0 || tallies.iter().any(|t| t.failed > 0) {
+    if disagreements > 0 || model_validation.failed > 0 || tallies.iter().any(|t| t.failed > 0) {
         ExitCode::FAILURE
     } else {
         ExitCode::SUCCESS
