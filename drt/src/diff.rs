@@ -8,7 +8,7 @@ use crate::compare::{compare_auth, compare_eval, Bucket};
 use crate::engine::Engine;
 use crate::known::KnownList;
 use crate::ours::OurEngine;
-use crate::validation::{compare_validation, ValidationCase, Verdicts};
+use crate::validation::{compare_validation, RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 use std::fmt;
 
 /// What kind of finding: two engines disagree, or a property failed.
@@ -62,7 +62,8 @@ pub struct Counters {
     /// validation-soundness: inputs whose policies validated (validation-drt:
     /// inputs all of whose policies validated, by our validator).
     pub validated: u64,
-    /// validation-drt: policies, templates and links our validator rejected.
+    /// validation-drt: policies, templates and links our validator rejected
+    /// (request-validation: requests that do not conform).
     pub invalid_policies: u64,
 }
 
@@ -257,6 +258,43 @@ impl Differ {
                     report: crate::validation::report(target, case, &names, &refs, bucket),
                 }));
             }
+        }
+        Verdict::Agree
+    }
+
+    /// Request validation by every engine with a validator: the same
+    /// conforms / does not conform per request; both rejecting the input is
+    /// agreement.
+    pub fn check_request_validation(&mut self, target: &str, case: &RequestValidationCase) -> Verdict {
+        let validators = self.engines.iter_mut().filter(|e| e.has_validator());
+        let outs: Vec<Outcome<RequestVerdicts>> = match validators.map(|e| e.validate_requests(case)).collect() {
+            Ok(o) => o,
+            Err(f) => return Verdict::Fault(f),
+        };
+        self.counters.requests += case.requests.len() as u64;
+        if outs.iter().all(|o| matches!(o, Outcome::Rejected(_))) {
+            self.counters.rejected_by_all += 1;
+            return Verdict::Agree;
+        }
+        if let Outcome::Answer(v) = &outs[0] {
+            self.counters.invalid_policies += v.iter().filter(|ok| !**ok).count() as u64;
+        }
+        for other in outs.iter().skip(1) {
+            let bucket = match (&outs[0], other) {
+                (Outcome::Answer(a), Outcome::Answer(b)) if a == b => continue,
+                (Outcome::Answer(_), Outcome::Answer(_)) => Bucket::Validity,
+                _ => Bucket::Rejection,
+            };
+            let names: Vec<String> =
+                self.engines.iter().filter(|e| e.has_validator()).map(|e| e.name().to_string()).collect();
+            let names: Vec<&str> = names.iter().map(String::as_str).collect();
+            let refs: Vec<&Outcome<RequestVerdicts>> = outs.iter().collect();
+            return Verdict::Finding(Box::new(Finding {
+                target: target.to_string(),
+                kind: FindingKind::Disagreement(bucket),
+                case: None,
+                report: crate::validation::request_report(target, case, &names, &refs),
+            }));
         }
         Verdict::Agree
     }

@@ -183,6 +183,12 @@ pub fn print_table(rows: &[TargetStats]) {
             r.validated, r.inputs
         );
     }
+    for r in rows.iter().filter(|r| r.target == "request-validation") {
+        println!(
+            "request-validation: {} of {} requests do not conform (per our engine)",
+            r.invalid_policies, r.requests
+        );
+    }
     for r in rows.iter().filter(|r| r.target == "validation-drt") {
         println!(
             "validation-drt: {} of {} policies/templates/links invalid, {} of {} inputs wholly valid (per our validator)",

@@ -3,7 +3,7 @@
 
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault};
 use crate::case::{AuthCase, EvalCase};
-use crate::validation::{ValidationCase, Verdicts};
+use crate::validation::{RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 
 pub trait Engine {
     fn name(&self) -> &str;
@@ -33,6 +33,10 @@ pub trait Engine {
     /// The validator's verdict per policy, template and link. An engine
     /// without a validator says so with a fault (never a verdict).
     fn validate(&mut self, _case: &ValidationCase) -> EngineResult<Verdicts> {
+        Err(Fault { engine: self.name().to_string(), message: "this engine has no validator".into() })
+    }
+    /// Per request: whether it conforms to the schema.
+    fn validate_requests(&mut self, _case: &RequestValidationCase) -> EngineResult<RequestVerdicts> {
         Err(Fault { engine: self.name().to_string(), message: "this engine has no validator".into() })
     }
 }

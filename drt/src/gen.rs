@@ -70,9 +70,11 @@ fn mode(t: Target, src: &Source<'_>) -> Mode {
     match t {
         Target::Abac => Mode::Abac,
         Target::Rbac => Mode::Rbac,
-        Target::AbacTypeDirected | Target::ValidationSoundness | Target::ValidationDrt | Target::EvalTypeDirected => {
-            Mode::TypeDirected
-        }
+        Target::AbacTypeDirected
+        | Target::ValidationSoundness
+        | Target::ValidationDrt
+        | Target::RequestValidation
+        | Target::EvalTypeDirected => Mode::TypeDirected,
         _ => {
             let k = match src {
                 Source::Bytes(b) => b.first().copied().unwrap_or(0) as u64,

@@ -6,7 +6,7 @@
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
 use crate::case::{AuthCase, EvalCase};
 use crate::engine::Engine;
-use crate::validation::{ValidationCase, Verdicts};
+use crate::validation::{RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 use engine::authorizer::Decision;
 use model_runner::{
     ClientConfig, FaultKind, ModelClient, ModelFault, ModelReply, PendingAuthorize, PendingEvaluate, PendingValidate,
@@ -125,6 +125,13 @@ impl Engine for ModelEngine {
                 }
                 Ok(Outcome::Answer(out))
             }
+        }
+    }
+
+    fn validate_requests(&mut self, case: &RequestValidationCase) -> EngineResult<RequestVerdicts> {
+        match self.client.validate_requests(&case.schema_json, &case.requests).map_err(fault)? {
+            ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
+            ModelReply::Answer(vs) => Ok(Outcome::Answer(vs.iter().map(Result::is_ok).collect())),
         }
     }
 

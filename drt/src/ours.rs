@@ -63,6 +63,13 @@ impl Engine for OurEngine {
         Ok(crate::validation::our_verdicts(case))
     }
 
+    fn validate_requests(
+        &mut self,
+        case: &crate::validation::RequestValidationCase,
+    ) -> EngineResult<crate::validation::RequestVerdicts> {
+        Ok(crate::validation::our_request_verdicts(case))
+    }
+
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
         let e = reject!(engine::parser::parse_expr(&case.expr_text), "expression text");
         let es = reject!(Entities::from_json(&case.entities, None), "entities");

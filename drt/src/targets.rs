@@ -6,7 +6,7 @@ use crate::answer::Fault;
 use crate::case::{AuthCase, EvalCase, EvalParts};
 use crate::diff::{Differ, Finding, FindingKind, Verdict};
 use crate::gen::{self, Source};
-use crate::validation::ValidationCase;
+use crate::validation::{RequestValidationCase, ValidationCase};
 use engine::ast::{Expr, Pattern, PatternElem};
 use engine::entities::Entities;
 use engine::eval::ErrorKind;
@@ -21,6 +21,7 @@ pub enum Target {
     EvalTypeDirected,
     ValidationSoundness,
     ValidationDrt,
+    RequestValidation,
     PolicyTextRoundtrip,
     PolicyJsonRoundtrip,
     EntitiesJsonRoundtrip,
@@ -35,6 +36,7 @@ pub const ALL: &[Target] = &[
     Target::EvalTypeDirected,
     Target::ValidationSoundness,
     Target::ValidationDrt,
+    Target::RequestValidation,
     Target::PolicyTextRoundtrip,
     Target::PolicyJsonRoundtrip,
     Target::EntitiesJsonRoundtrip,
@@ -51,6 +53,7 @@ impl Target {
             Target::EvalTypeDirected => "eval-type-directed",
             Target::ValidationSoundness => "validation-soundness",
             Target::ValidationDrt => "validation-drt",
+            Target::RequestValidation => "request-validation",
             Target::PolicyTextRoundtrip => "policy-text-roundtrip",
             Target::PolicyJsonRoundtrip => "policy-json-roundtrip",
             Target::EntitiesJsonRoundtrip => "entities-json-roundtrip",
@@ -66,7 +69,12 @@ impl Target {
     pub fn is_differential(self) -> bool {
         matches!(
             self,
-            Target::Abac | Target::AbacTypeDirected | Target::Rbac | Target::EvalTypeDirected | Target::ValidationDrt
+            Target::Abac
+                | Target::AbacTypeDirected
+                | Target::Rbac
+                | Target::EvalTypeDirected
+                | Target::ValidationDrt
+                | Target::RequestValidation
         )
     }
 
@@ -96,6 +104,12 @@ impl Target {
                 Some(case) => Prepared::Validation(case),
                 None => checked(Verdict::Skipped),
             },
+            Target::RequestValidation => {
+                match gen::auth_input(self, src).as_ref().and_then(RequestValidationCase::render_input) {
+                    Some(case) => Prepared::RequestValidation(case),
+                    None => checked(Verdict::Skipped),
+                }
+            }
             Target::ValidationSoundness => gen::auth_input(self, src).map_or(checked(Verdict::Skipped), |i| {
                 let (verdict, validated) = soundness(&i);
                 Prepared::Checked { verdict, validated }
@@ -120,6 +134,10 @@ impl Target {
             Prepared::Auth(case) => d.finish_auth(self.name(), &case, started),
             Prepared::Eval(case) => d.finish_eval(self.name(), &case, started),
             Prepared::Validation(case) => d.finish_validate(self.name(), &case, started),
+            Prepared::RequestValidation(case) => match started {
+                Ok(()) => d.check_request_validation(self.name(), &case),
+                Err(f) => Verdict::Fault(f),
+            },
             Prepared::Checked { verdict, validated } => {
                 d.counters.validated += validated as u64;
                 verdict
@@ -135,6 +153,7 @@ pub enum Prepared {
     Auth(AuthCase),
     Eval(EvalCase),
     Validation(ValidationCase),
+    RequestValidation(RequestValidationCase),
     /// A single-engine property's verdict; `validated` says, for
     /// validation-soundness, whether the policies validated.
     Checked {
@@ -151,6 +170,7 @@ impl Prepared {
             Prepared::Auth(case) => d.start_auth(case),
             Prepared::Eval(case) => d.start_eval(case),
             Prepared::Validation(case) => d.start_validate(case),
+            Prepared::RequestValidation(_) => Ok(()),
             Prepared::Checked { .. } => Ok(()),
         }
     }

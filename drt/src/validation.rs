@@ -87,6 +87,116 @@ pub fn compare_validation(ours: &Outcome<Verdicts>, model: &Outcome<Verdicts>) -
     }
 }
 
+/// A request-validation input (`request-validation`): the schema and the
+/// requests in public formats (contexts with explicit escapes).
+#[derive(Debug, Clone, PartialEq)]
+pub struct RequestValidationCase {
+    pub schema_text: String,
+    pub schema_json: Json,
+    pub requests: Vec<Json>,
+}
+
+impl RequestValidationCase {
+    /// The generated requests, about half of them spoiled (see `spoil`):
+    /// type-directed generation only makes conforming requests.
+    pub fn render_input(i: &generators::AuthInput) -> Option<RequestValidationCase> {
+        use rand::{Rng, SeedableRng};
+        let schema = i.schema.as_ref()?;
+        let schema_json = schema.to_json();
+        // The mutations are a function of the input, so a seed replays them.
+        let digest = crate::case::fnv_hex(schema_json.to_string().as_bytes());
+        let mut rng = rand::rngs::StdRng::seed_from_u64(u64::from_str_radix(&digest, 16).unwrap_or(0));
+        let requests = i
+            .requests
+            .iter()
+            .map(|r| {
+                let j = r.to_json();
+                if rng.gen_bool(0.5) {
+                    spoil(j, rng.gen_range(0..5))
+                } else {
+                    j
+                }
+            })
+            .collect();
+        Some(RequestValidationCase { schema_text: crate::schema_text::schema_to_text(schema), schema_json, requests })
+    }
+}
+
+/// One of five changes that usually (not always: a swap of equal types, a
+/// context with no attributes) make a request non-conforming.
+fn spoil(mut j: Json, how: u32) -> Json {
+    let ctx_key = |j: &Json| j["context"].as_object().and_then(|m| m.keys().next().cloned());
+    match how {
+        0 => {
+            let p = j["principal"].clone();
+            j["principal"] = j["resource"].clone();
+            j["resource"] = p;
+        }
+        1 => j["action"]["id"] = Json::String("undeclared-action".into()),
+        2 => j["context"]["undeclaredAttribute"] = Json::Bool(true),
+        3 => {
+            if let Some(k) = ctx_key(&j) {
+                j["context"].as_object_mut().map(|m| m.remove(&k));
+            }
+        }
+        _ => {
+            if let Some(k) = ctx_key(&j) {
+                let wrong = if j["context"][&k].is_string() { Json::from(7) } else { Json::from("seven") };
+                j["context"][&k] = wrong;
+            }
+        }
+    }
+    j
+}
+
+/// Per request: whether it conforms to the schema (the reasons are worded
+/// differently by the two engines and are not compared).
+pub type RequestVerdicts = Vec<bool>;
+
+/// Our request validation, reading the schema JSON and each request JSON.
+pub fn our_request_verdicts(case: &RequestValidationCase) -> Outcome<RequestVerdicts> {
+    let schema = match engine::schema::Schema::from_json_value(&case.schema_json) {
+        Ok(s) => s,
+        Err(e) => return Outcome::Rejected(format!("schema: {e}")),
+    };
+    let mut out = Vec::new();
+    for (i, r) in case.requests.iter().enumerate() {
+        match engine::request::Request::from_json(r, None) {
+            Ok(req) => out.push(engine::validator::validate_request(&schema, &req).is_ok()),
+            Err(e) => return Outcome::Rejected(format!("request {i}: {e}")),
+        }
+    }
+    Outcome::Answer(out)
+}
+
+/// Report of a request-validation disagreement.
+pub fn request_report(
+    target: &str,
+    case: &RequestValidationCase,
+    names: &[&str],
+    outs: &[&Outcome<RequestVerdicts>],
+) -> String {
+    let mut r = String::new();
+    writeln!(r, "==================== DRT DISAGREEMENT ====================").unwrap();
+    writeln!(r, "target: {target}   differs: validity").unwrap();
+    writeln!(r, "--- schema ---\n{}", case.schema_text).unwrap();
+    for (i, req) in case.requests.iter().enumerate() {
+        writeln!(r, "--- request {i} ---\n{req}").unwrap();
+        for (n, o) in names.iter().zip(outs) {
+            let shown = match o {
+                Outcome::Rejected(why) => format!("rejected the input: {why}"),
+                Outcome::Answer(v) => match v.get(i) {
+                    Some(true) => "conforms".to_string(),
+                    Some(false) => "does not conform".to_string(),
+                    None => "(no verdict)".to_string(),
+                },
+            };
+            writeln!(r, "  {n:<7} {shown}").unwrap();
+        }
+    }
+    r
+}
+
 /// A readable report: the inputs and both verdicts, differing lines marked.
 pub fn report(
     target: &str,

@@ -331,6 +331,34 @@ impl ModelClient {
         parsed.map(ModelReply::Answer).ok_or_else(|| bad_reply("malformed verdict", &reply))
     }
 
+    /// Request validation: for each request (Cedar's request JSON, explicit
+    /// escapes), `Ok(())` if it conforms to the schema, else why not.
+    pub fn validate_requests(
+        &mut self,
+        schema: &Json,
+        requests: &[Json],
+    ) -> Result<ModelReply<Vec<Result<(), String>>>, ModelFault> {
+        let line = protocol_line(&ValidateRequestsLine { op: "validateRequests", schema, requests });
+        let ticket = self.send(&line)?;
+        let reply = self.receive(ticket)?;
+        if let Some(msg) = input_rejection(&reply)? {
+            return Ok(ModelReply::InputRejected(msg));
+        }
+        let items =
+            reply.get("requests").and_then(Json::as_array).ok_or_else(|| bad_reply("missing \"requests\"", &reply))?;
+        if items.len() != requests.len() {
+            return Err(bad_reply("wrong number of request verdicts", &reply));
+        }
+        let parsed = items
+            .iter()
+            .map(|v| match v.get("valid")?.as_bool()? {
+                true => Some(Ok(())),
+                false => Some(Err(v.get("error")?.as_str()?.to_string())),
+            })
+            .collect::<Option<Vec<_>>>();
+        parsed.map(ModelReply::Answer).ok_or_else(|| bad_reply("malformed request verdict", &reply))
+    }
+
     /// Sends one raw protocol request and returns the parsed reply line.
     /// `{"ok":false,"kind":"fault"}` comes back as a fault, not a reply.
     pub fn request(&mut self, request: &Json) -> Result<Json, ModelFault> {
@@ -471,6 +499,13 @@ struct ValidateLine<'a> {
     op: &'static str,
     schema: &'a Json,
     policies: &'a Json,
+}
+
+#[derive(Serialize)]
+struct ValidateRequestsLine<'a> {
+    op: &'static str,
+    schema: &'a Json,
+    requests: &'a [Json],
 }
 
 fn protocol_line(line: &impl Serialize) -> Vec<u8> {

@@ -1,7 +1,9 @@
 include "Input.dfy"
 include "../validation/Validate.dfy"
+include "../validation/Conformance.dfy"
 
-// One request line in, one reply out: version, authorize, evaluate, validate.
+// One request line in, one reply out: version, authorize, evaluate, validate,
+// validateRequests.
 module Protocol {
   import opened Values
   import opened Syntax
@@ -15,6 +17,7 @@ module Protocol {
   import Input
   import SchemaJson
   import Validate
+  import Conformance
 
   const Version: string := "cedar-dafny-model 0.1 (Cedar language 4.5)"
 
@@ -28,6 +31,8 @@ module Protocol {
       reply := HandleEvaluate(request);
     } else if HoldsString(op, "validate") {
       reply := HandleValidate(request);
+    } else if HoldsString(op, "validateRequests") {
+      reply := HandleValidateRequests(request);
     } else {
       reply := ErrorReply("input", "unknown or missing \"op\"");
     }
@@ -127,5 +132,24 @@ module Protocol {
       i := i + 1;
     }
     reply := JObject([("ok", JBool(true)), ("policies", JArray(items))]);
+  }
+
+  // {"schema", "requests": [request]} → {"requests": [{"valid": b, "error"?: why}]}.
+  method HandleValidateRequests(request: Json) returns (reply: Json) {
+    var schema := SchemaJson.SchemaFromJson(Required(request, "schema"));
+    if schema.Fail? { return ErrorReply("input", schema.why); }
+    var rs := Required(request, "requests");
+    if !rs.JArray? { return ErrorReply("input", "requests: expected an array"); }
+    var items := [];
+    var i := 0;
+    while i < |rs.items| {
+      var r := Input.RequestFromJson(rs.items[i], Item(Root("requests"), i));
+      if r.Fail? { return ErrorReply("input", r.why); }
+      var why := Conformance.RequestError(r.val, schema.val);
+      items := items + [if why.None? then JObject([("valid", JBool(true))])
+                        else JObject([("valid", JBool(false)), ("error", JString(why.value))])];
+      i := i + 1;
+    }
+    reply := JObject([("ok", JBool(true)), ("requests", JArray(items))]);
   }
 }
