@@ -374,12 +374,13 @@ fn example(best: &Found, sig: &str, slug_dir: &Path, m: &mut dyn Minimizer) -> R
         report: String::new(),
     };
     let Some(case_file) = &best.case_file else { return Ok(raw()) };
-    let Some((_, case)) = read_case(case_file)? else { return Ok(raw()) };
     let original_report = std::fs::read_to_string(case_file)
         .ok()
         .and_then(|t| serde_json::from_str::<serde_json::Value>(&t).ok())
         .and_then(|j| j.get("report").and_then(|r| r.as_str()).map(str::to_string))
         .unwrap_or_default();
+    // A property failure saves its report but no case: the crash bytes are the input.
+    let Some((_, case)) = read_case(case_file)? else { return Ok(Example { report: original_report, ..raw() }) };
     let (case, report, minimized) = match m.shrink(&best.target, &case, sig) {
         Some((c, r)) => (c, r, true),
         None => (case, original_report, false),

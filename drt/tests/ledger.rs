@@ -158,3 +158,22 @@ fn a_damaged_ledger_file_is_named_with_its_position() {
     assert!(err.contains("disagreement-decision.json: 1:"), "{err}");
     let _ = std::fs::remove_dir_all(&root);
 }
+
+#[test]
+fn a_property_failure_keeps_its_crash_bytes_and_report() {
+    let root = temp_dir("property");
+    let dir = root.join("artifacts/like-matching");
+    std::fs::create_dir_all(&dir).unwrap();
+    std::fs::write(dir.join(format!("crash-{}", fnv_hex(b"xy"))), b"xy").unwrap();
+    let j = json!({"target": "like-matching", "finding": "property/like-matching",
+                   "signature": "property/like-matching", "case": null, "report": "DP matcher: true"});
+    std::fs::write(dir.join(format!("case-{}.json", fnv_hex(b"xy"))), j.to_string()).unwrap();
+    let mut l = Ledger::open(&root.join("findings")).unwrap();
+    let found = scan(&root.join("artifacts"), &LogIndex::default()).unwrap();
+    let mut m = Fake { fixed: false, shrunk: 0 };
+    update(&mut l, "n1", &found, &mut m).unwrap();
+    let x = l.entries["property/like-matching"].example.clone().unwrap();
+    assert!(x.file.ends_with(&format!("crash-{}", fnv_hex(b"xy"))), "{x:?}");
+    assert_eq!((x.report.as_str(), x.minimized, m.shrunk), ("DP matcher: true", false, 0));
+    let _ = std::fs::remove_dir_all(&root);
+}
