@@ -2,4 +2,4 @@
 //! `request-validation`: see `drt::targets::Target` for what it generates and checks.
 use libfuzzer_sys::fuzz_target;
 
-fuzz_target!(|data: &[u8]| drt::fuzzing::fuzz_one("request-validation", data));
+fuzz_target!(init: drt::fuzzing::init("request-validation"), |data: &[u8]| drt::fuzzing::fuzz_one("request-validation", data));
