@@ -23,7 +23,6 @@ pub struct LoadedTest {
     /// The schema in the JSON schema format (what the model's validator reads).
     pub schema_json: Option<serde_json::Value>,
     pub should_validate: Option<bool>,
-    pub validates: Option<bool>,
     pub expected: Vec<AuthAnswer>,
 }
 
@@ -46,7 +45,6 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<(LoadedTest, engine::tes
         },
         schema_json: t.schema.as_ref().map(|s| s.to_json()),
         should_validate: t.should_validate,
-        validates: t.schema.as_ref().map(|s| crate::gen::validates(s, ps)),
         expected: t
             .requests
             .iter()

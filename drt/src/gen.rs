@@ -117,13 +117,3 @@ pub fn with_bytes(src: Source<'_>, f: fn(&[u8]) -> Verdict) -> Verdict {
         }
     }
 }
-
-/// Does the policy set pass strict validation? (The validator's entry point.)
-pub fn validates(_s: &engine::schema::Schema, _ps: &engine::ast::PolicySet) -> bool {
-    false // replaced when the validator lands
-}
-
-/// Read a schema in Cedar syntax (the engine's schema parser).
-pub fn parse_schema(_text: &str) -> Option<engine::schema::Schema> {
-    None // replaced when the schema parser lands
-}

@@ -12,7 +12,8 @@
 //!
 //! [`targets`] are shared by the libFuzzer targets (`fuzz/`, via [`fuzzing`])
 //! and the seeded driver (`drt run`); [`repro`] turns a crash file into a
-//! report and an integration-format test, with structural [`shrink`]ing.
+//! report and an integration-format test, with structural [`shrink`]ing;
+//! [`export`] writes seeded inputs as such tests ([`testfile`] writes both).
 
 #[cfg(feature = "mimalloc")]
 #[global_allocator]
@@ -26,6 +27,7 @@ pub mod diff;
 pub mod display;
 pub mod driver;
 pub mod engine;
+pub mod export;
 pub mod fuzzing;
 pub mod gen;
 pub mod html_report;

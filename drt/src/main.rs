@@ -86,6 +86,22 @@ enum Cmd {
         #[arg(long, default_value = "fuzz/report")]
         out: PathBuf,
     },
+    /// Write seeded inputs of a differential target as tests in Cedar's
+    /// integration-test format, expecting the model's answers.
+    Export {
+        #[arg(long)]
+        target: String,
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        /// Tests to write.
+        #[arg(long, default_value_t = 100)]
+        count: usize,
+        #[arg(long)]
+        out: PathBuf,
+        /// Generator overrides `key=value,…` (after the profile and GEN_* variables).
+        #[arg(long, default_value = "")]
+        gen: String,
+    },
     /// Run integration-format tests through the engine and the model.
     Conformance {
         /// Folder the tests' paths are relative to (default: each test's folder).
@@ -171,6 +187,40 @@ fn main() -> ExitCode {
         Cmd::Report { runs, ledger, gen_stats, coverage, out } => {
             drt::html_report::main(&runs, &ledger, gen_stats.as_deref(), &coverage, &out)
         }
+        Cmd::Export { target, seed, count, out, gen } => export(&target, seed, count, &out, &gen),
         Cmd::Conformance { root, tests, show } => drt::conformance::main(root.as_deref(), &tests, show),
+    }
+}
+
+fn export(target: &str, seed: u64, count: usize, out: &std::path::Path, gen: &str) -> ExitCode {
+    drt::gen::set_overrides(gen);
+    let Some(t) = Target::from_name(target) else {
+        eprintln!("drt export: unknown target `{target}`");
+        return ExitCode::from(2);
+    };
+    // The model is the reference: without it there is nothing to expect.
+    let mut d = match Differ::with_model() {
+        Ok(d) => d,
+        Err(e) => {
+            eprintln!("drt export: the expected answers come from the model: {e}\n(build it with scripts/build-model)");
+            return ExitCode::from(2);
+        }
+    };
+    let Some(model) = d.engines.iter_mut().find(|e| e.name() == "model") else {
+        eprintln!("drt export: the model is not among the engines");
+        return ExitCode::from(2);
+    };
+    match drt::export::export(t, seed, count, out, model.as_mut()) {
+        Ok(s) => {
+            println!("wrote {} tests to {} ({} inputs generated)", s.written, out.display(), s.inputs);
+            if s.skipped() > 0 {
+                println!("not written (the format cannot hold them): {}", drt::export::reasons(&s));
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("drt export: {e}");
+            ExitCode::FAILURE
+        }
     }
 }

@@ -99,7 +99,7 @@ mod tests {
         let dir = std::env::temp_dir().join(format!("drt-regress-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&dir);
         let case = AnyCase::Auth(AuthCase {
-            schema: None,
+            schema: Some("entity U; entity R; action v appliesTo { principal: U, resource: R };\n".into()),
             policies_text: "permit(principal, action, resource);\n".into(),
             policies_json: json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
             entities: json!([]),
@@ -110,8 +110,8 @@ mod tests {
         let allow = json!([{"decision": "allow", "reason": [], "errors": []}]);
         let deny = json!([{"decision": "deny", "reason": [], "errors": []}]);
         let answers = vec![("engine".to_string(), deny), ("model".to_string(), allow)];
-        let w = crate::testfile::write_case(&dir, "t1", &case, &answers, "model", None, "").unwrap();
-        let test: Json = serde_json::from_str(&std::fs::read_to_string(&w.test_json).unwrap()).unwrap();
+        let w = crate::testfile::write_case(&dir, "t1", &case, &answers, "model", "").unwrap();
+        let test: Json = serde_json::from_str(&std::fs::read_to_string(w.test_json.unwrap()).unwrap()).unwrap();
         assert_eq!(test["requests"][0]["decision"], "allow");
         assert_eq!(test["policies"], "t1.cedar");
         assert!(dir.join("t1.cedar").is_file() && dir.join("t1.entities.json").is_file());

@@ -5,8 +5,8 @@
 //! expected decision, reason set and erroring-policy set, and whether the
 //! policy set passes strict validation. [`load_test`] reads and parses all of
 //! it up front (so a broken test is reported as such, not as a wrong answer),
-//! [`run_test`] authorizes every request and lists what differed, and
-//! [`write_test`] writes a self-contained test (used to save reproductions).
+//! and [`run_test`] authorizes every request and lists what differed. (The
+//! harness writes tests in this format: `drt/src/testfile.rs`.)
 
 use crate::ast::PolicySet;
 use crate::authorizer::{Authorizer, Decision, Response};
@@ -316,78 +316,6 @@ pub fn run_test(t: &TestCase) -> TestOutcome {
         }
     }
     TestOutcome { failures }
-}
-
-/// Write a self-contained test into `dir`: `NAME.cedar` (or
-/// `NAME.policies.json` when the set has template links, which Cedar text
-/// cannot express), `NAME.cedarschema` (if a schema is given),
-/// `NAME.entities.json` and the test `NAME.json`, whose paths are relative to
-/// `dir` (so `engine run-tests DIR/NAME.json` runs it). Returns the test's path.
-pub fn write_test(
-    dir: &Path,
-    name: &str,
-    policies: &PolicySet,
-    schema: Option<&Schema>,
-    entities: &Entities,
-    should_validate: Option<bool>,
-    requests: &[TestRequest],
-) -> Result<PathBuf, String> {
-    std::fs::create_dir_all(dir).map_err(|e| format!("{}: cannot create: {e}", dir.display()))?;
-    let write = |file: String, text: String| -> Result<String, String> {
-        let p = dir.join(&file);
-        std::fs::write(&p, text).map_err(|e| format!("{}: cannot write: {e}", p.display()))?;
-        Ok(file)
-    };
-    let mut test = serde_json::Map::new();
-    if policies.links.is_empty() {
-        let text = crate::printer::policy_set_to_text(policies);
-        test.insert("policies".into(), json!(write(format!("{name}.cedar"), text)?));
-    } else {
-        let text = pretty(&crate::est::policy_set_to_json(policies));
-        test.insert("policies".into(), json!(write(format!("{name}.policies.json"), text)?));
-        test.insert("policyFormat".into(), json!("json"));
-    }
-    test.insert("entities".into(), json!(write(format!("{name}.entities.json"), pretty(&entities.to_json()))?));
-    if let Some(s) = schema {
-        test.insert("schema".into(), json!(write(format!("{name}.cedarschema"), schema_to_text(s, Format::Cedar))?));
-    }
-    if let Some(b) = should_validate {
-        test.insert("shouldValidate".into(), json!(b));
-    }
-    let reqs: Vec<Json> = requests
-        .iter()
-        .map(|r| {
-            let rj = r.request.to_json();
-            let mut o = serde_json::Map::new();
-            o.insert("description".into(), json!(r.description));
-            for k in ["principal", "action", "resource", "context"] {
-                o.insert(k.into(), rj.get(k).cloned().unwrap_or(Json::Null));
-            }
-            if !r.validate_request {
-                o.insert("validateRequest".into(), json!(false));
-            }
-            o.insert("decision".into(), json!(decision_str(r.decision)));
-            o.insert("reason".into(), json!(r.reason));
-            o.insert("errors".into(), json!(r.errors));
-            Json::Object(o)
-        })
-        .collect();
-    test.insert("requests".into(), Json::Array(reqs));
-    let file = write(format!("{name}.json"), pretty(&Json::Object(test)))?;
-    Ok(dir.join(file))
-}
-
-/// Build a [`TestRequest`] whose expectation is what `resp` says.
-pub fn expectation_from(description: impl Into<String>, request: Request, resp: &Response) -> TestRequest {
-    let (reason, errors) = response_sets(resp);
-    TestRequest {
-        description: description.into(),
-        request,
-        validate_request: true,
-        decision: resp.decision,
-        reason,
-        errors,
-    }
 }
 
 fn pretty(j: &Json) -> String {

@@ -63,36 +63,3 @@ fn a_wrong_expectation_is_reported() {
     assert!(text.contains("requests[0]") && text.contains("decision"), "{text}");
     assert!(text.contains("requests[1]") && text.contains("policy99"), "{text}");
 }
-
-/// `write_test` produces a self-contained test that loads and passes again
-/// (Cedar text for plain sets, the JSON format when there are template links).
-#[test]
-fn write_test_round_trips() {
-    for (test, policies_file) in [("docs", "repro.cedar"), ("photoapp-json", "repro.policies.json")] {
-        write_test_round_trip(test, policies_file);
-    }
-}
-
-fn write_test_round_trip(test: &str, policies_file: &str) {
-    let root = root();
-    let case = engine::testing::load_test(&root.join(format!("tests/{test}.json")), Some(&root)).unwrap();
-    let dir = std::env::temp_dir().join(format!("engine-write-test-{}-{test}", std::process::id()));
-    let written = engine::testing::write_test(
-        &dir,
-        "repro",
-        &case.policies,
-        case.schema.as_ref(),
-        &case.entities,
-        case.should_validate,
-        &case.requests,
-    )
-    .unwrap();
-    for f in [policies_file, "repro.cedarschema", "repro.entities.json", "repro.json"] {
-        assert!(dir.join(f).exists(), "{test}: {f} missing");
-    }
-    let again = engine::testing::load_test(&written, None).unwrap();
-    assert_eq!(again.requests.len(), case.requests.len());
-    let outcome = engine::testing::run_test(&again);
-    assert!(outcome.passed(), "{test}: {:?}", outcome.failures);
-    std::fs::remove_dir_all(&dir).ok();
-}
