@@ -3,10 +3,15 @@
 //! JSON), so printer, parser and JSON-format bugs show up as disagreements.
 //! A case is also what we save beside a crash file: it survives generator
 //! changes because it names no generator internals.
+//!
+//! Entities and requests are written by `generators::render::DataWriter`,
+//! never by the engine under test (declared parents only, shuffled order,
+//! equivalent encodings chosen per value): see ARCHITECTURE.md.
 
 use engine::ast::{Expr, PolicyId, PolicySet};
 use engine::entities::Entities;
 use engine::request::Request;
+use generators::render::DataWriter;
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
@@ -21,7 +26,8 @@ pub struct AuthCase {
     pub policies_text: String,
     /// The same policy set in Cedar's policy-set JSON (with template links).
     pub policies_json: Json,
-    /// Entities JSON with explicit `__entity`/`__extn` escapes.
+    /// Entities JSON with explicit `__entity`/`__extn` escapes in values
+    /// and declared (not closed) parents.
     pub entities: Json,
     /// `{"principal","action","resource","context"}` each.
     pub requests: Vec<Json>,
@@ -53,6 +59,8 @@ pub struct AuthParts {
     pub requests: Vec<Request>,
     /// Write the policy text with `generators::text` from this seed (else the printer).
     pub text_seed: Option<u64>,
+    /// Seeds the data writer's encoding choices.
+    pub render_seed: u64,
 }
 
 #[derive(Debug, Clone)]
@@ -63,6 +71,8 @@ pub struct EvalParts {
     pub request: Request,
     /// Write the expression text with `generators::text` from this seed (else the printer).
     pub text_seed: Option<u64>,
+    /// Seeds the data writer's encoding choices.
+    pub render_seed: u64,
 }
 
 impl AuthParts {
@@ -73,10 +83,18 @@ impl AuthParts {
             entities: i.entities.clone(),
             requests: i.requests.clone(),
             text_seed: i.text_seed,
+            render_seed: i.render_seed,
         }
     }
     pub fn render(&self) -> AuthCase {
-        AuthCase::render(self.schema.clone(), &self.policies, &self.entities, &self.requests, self.text_seed)
+        AuthCase::render(
+            self.schema.clone(),
+            &self.policies,
+            &self.entities,
+            &self.requests,
+            self.text_seed,
+            self.render_seed,
+        )
     }
 }
 
@@ -84,7 +102,7 @@ impl AuthCase {
     /// A generated input in public formats (without copying it first).
     pub fn render_input(i: &generators::AuthInput) -> AuthCase {
         let schema = i.schema.as_ref().map(crate::schema_text::schema_to_text);
-        AuthCase::render(schema, &i.policies, &i.entities, &i.requests, i.text_seed)
+        AuthCase::render(schema, &i.policies, &i.entities, &i.requests, i.text_seed, i.render_seed)
     }
 
     fn render(
@@ -93,14 +111,16 @@ impl AuthCase {
         entities: &Entities,
         requests: &[Request],
         text_seed: Option<u64>,
+        render_seed: u64,
     ) -> AuthCase {
         let ps = renumber(policies);
+        let mut w = DataWriter::new(render_seed);
         AuthCase {
             schema,
             policies_text: policy_text(&ps, text_seed),
             policies_json: engine::est::policy_set_to_json(&ps),
-            entities: entities.to_json(),
-            requests: requests.iter().map(|r| r.to_json()).collect(),
+            entities: w.entities(entities),
+            requests: requests.iter().map(|r| w.request(r)).collect(),
             text_seed,
         }
     }
@@ -114,9 +134,11 @@ impl EvalParts {
             entities: i.entities.clone(),
             request: i.request.clone(),
             text_seed: i.text_seed,
+            render_seed: i.render_seed,
         }
     }
     pub fn render(&self) -> EvalCase {
+        let mut w = DataWriter::new(self.render_seed);
         EvalCase {
             schema: self.schema.clone(),
             expr_text: match self.text_seed {
@@ -124,8 +146,8 @@ impl EvalParts {
                 None => engine::printer::expr_to_text(&self.expr),
             },
             expr_json: engine::est::expr_to_json(&self.expr),
-            entities: self.entities.to_json(),
-            request: self.request.to_json(),
+            entities: w.entities(&self.entities),
+            request: w.request(&self.request),
             text_seed: self.text_seed,
         }
     }

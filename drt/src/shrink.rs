@@ -41,6 +41,7 @@ pub fn auth_parts(c: &AuthCase) -> Result<AuthParts, String> {
             .map(|r| Request::from_json(r, None).map_err(|e| format!("request: {e}")))
             .collect::<Result<_, _>>()?,
         text_seed: c.text_seed,
+        render_seed: 0,
     })
 }
 
@@ -57,6 +58,7 @@ pub fn eval_parts(c: &EvalCase) -> Result<EvalParts, String> {
         entities: Entities::from_json(&c.entities, None).map_err(|e| format!("entities: {e}"))?,
         request: Request::from_json(&c.request, None).map_err(|e| format!("request: {e}"))?,
         text_seed: c.text_seed,
+        render_seed: 0,
     })
 }
 

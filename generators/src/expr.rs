@@ -245,8 +245,8 @@ impl<C: Choices> Gen<'_, C> {
         match ty {
             // Leaning true keeps conjunctions from being almost always false.
             SchemaType::Bool => Expr::bool(self.c.flip(0.65)),
-            SchemaType::Long => Expr::long(self.pool.int(self.c)),
-            SchemaType::String => Expr::string(self.pool.string(self.c)),
+            SchemaType::Long => Expr::long(self.int()),
+            SchemaType::String => Expr::string(self.string()),
             SchemaType::Entity(t) => Expr::entity(self.uid_of(t, false)),
             SchemaType::Set(el) => {
                 let k = self.c.range(1, (self.s.max_width as usize).max(1));
@@ -453,6 +453,35 @@ impl<C: Choices> Gen<'_, C> {
         }
     }
 
+    /// `a == b` on records whose type has optional attributes, so two
+    /// records may differ only in whether an attribute is present. Read from
+    /// data (a literal record cannot have a type with optional attributes
+    /// under strict validation); without a schema, also against a literal.
+    fn optional_record_eq(&mut self, env: &Env, d: u32) -> Expr {
+        let records: Vec<usize> = env
+            .paths
+            .iter()
+            .enumerate()
+            .filter(|(_, a)| matches!(a.ty, SchemaType::Record(_)) && has_optional(&a.ty))
+            .map(|(i, _)| i)
+            .collect();
+        if records.is_empty() {
+            let t = self.operand_type(env);
+            return Expr::binary(BinaryOp::Eq, self.expr(env, &t, d), self.expr(env, &t, d));
+        }
+        self.reach.optional_record_eq += 1;
+        let a = env.paths[records[self.c.below(records.len())]].clone();
+        let l = self.use_path(&a);
+        let same: Vec<usize> = records.iter().copied().filter(|i| env.paths[*i].ty == a.ty).collect();
+        let r = if self.mode == Mode::Abac && self.c.flip(0.3) {
+            self.literal_leaf(env, &a.ty)
+        } else {
+            let b = env.paths[same[self.c.below(same.len())]].clone();
+            self.use_path(&b)
+        };
+        Expr::binary(BinaryOp::Eq, l, r)
+    }
+
     fn has_test(&mut self, env: &Env, d: u32) -> Expr {
         // On an entity or record operand, mostly with a declared attribute name.
         let targets: Vec<usize> = env
@@ -486,7 +515,13 @@ impl<C: Choices> Gen<'_, C> {
     }
 
     fn pattern(&mut self) -> Pattern {
-        let base = self.pool.string(self.c);
+        let mut base = self.string();
+        // A pattern in the other case than its source string matches it only
+        // under a (wrong) case-blind `like`.
+        if self.s.capitals && base.chars().any(|ch| ch.is_ascii_alphabetic()) && self.c.flip(0.25) {
+            base = crate::pool::swap_case(&base);
+            self.reach.case_variants += 1;
+        }
         let mut out = Vec::new();
         if self.c.flip(0.1) {
             return Pattern(vec![PatternElem::Wildcard]);
@@ -555,6 +590,7 @@ impl<C: Choices> Gen<'_, C> {
             2 => Expr::or(self.expr(env, &b, d1), self.expr(env, &b, d1)),
             3 => Expr::not(self.expr(env, &b, d1)),
             4 => self.ite(env, &b, d1),
+            5 if self.s.optional_record_eq && self.c.flip(0.25) => self.optional_record_eq(env, d1),
             5 => {
                 let t = self.operand_type(env);
                 // Mostly data on the left and a (pool) literal or data on the right.
@@ -578,7 +614,11 @@ impl<C: Choices> Gen<'_, C> {
                 let (l, a) = self.entity_operand(env, d1);
                 let anc = self.anc_or_self.get(&a).cloned().unwrap_or_else(|| vec![a.clone()]);
                 let bt = anc[self.c.below(anc.len())].clone();
-                let r = match self.c.weighted(&[4, 2, 1]) {
+                let r = match self.c.weighted(&[4, 2, 1, if self.s.empty_set_in { 1 } else { 0 }]) {
+                    3 => {
+                        self.reach.empty_set_in += 1;
+                        Expr::set(vec![])
+                    }
                     1 => {
                         let k = self.c.range(1, 3);
                         Expr::set((0..k).map(|_| Expr::entity(self.uid_of(&bt, false))).collect())

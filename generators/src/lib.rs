@@ -18,13 +18,14 @@ pub mod counts;
 mod expr;
 pub(crate) mod policy;
 pub mod pool;
+pub mod render;
 pub mod settings;
 pub mod stats;
 pub mod text;
 mod world;
 
 pub use choices::{ByteSource, Choices, SeededSource};
-pub use counts::InjectionCounts;
+pub use counts::{Counts, InjectionCounts, ReachCounts};
 pub use settings::{Settings, SettingsError};
 pub use world::build_store;
 
@@ -46,6 +47,8 @@ pub struct AuthInput {
     /// Seed for `text::policy_set_text` when this input's policy text is to
     /// be written by the varied writer (`Settings::varied_text`), else `None`.
     pub text_seed: Option<u64>,
+    /// Seeds the encoding choices of `render::DataWriter` for this input.
+    pub render_seed: u64,
 }
 
 /// One evaluation input.
@@ -57,6 +60,8 @@ pub struct EvalInput {
     pub request: Request,
     /// Seed for `text::expr_text`, as `AuthInput::text_seed`.
     pub text_seed: Option<u64>,
+    /// Seeds the encoding choices of `render::DataWriter` for this input.
+    pub render_seed: u64,
 }
 
 /// Which kind of authorization input to generate.
@@ -105,32 +110,36 @@ pub fn auth_input_counted<C: Choices>(
     src: &mut C,
     s: &Settings,
     mode: Mode,
-    counts: &mut InjectionCounts,
+    counts: &mut Counts,
 ) -> AuthInput {
     let mut g = world::Gen::new(src, s, mode);
     let entities = build_store(g.gen_entities());
     let policies = g.gen_policy_set();
     let requests = g.gen_requests(&entities);
-    *counts += g.counts;
+    let render_seed = g.c.below(1 << 32) as u64;
+    counts.injected += g.counts;
+    counts.reach += g.reach;
     let schema = if mode == Mode::Abac { None } else { Some(g.schema) };
     let text_seed = text_seed(src, s);
-    AuthInput { schema, entities, policies, requests, text_seed }
+    AuthInput { schema, entities, policies, requests, text_seed, render_seed }
 }
 
 /// An authorization input.
 pub fn auth_input<C: Choices>(src: &mut C, s: &Settings, mode: Mode) -> AuthInput {
-    auth_input_counted(src, s, mode, &mut InjectionCounts::default())
+    auth_input_counted(src, s, mode, &mut Counts::default())
 }
 
 /// An evaluation input (`eval-type-directed`); injected errors are added to `counts`.
-pub fn eval_input_counted<C: Choices>(src: &mut C, s: &Settings, counts: &mut InjectionCounts) -> EvalInput {
+pub fn eval_input_counted<C: Choices>(src: &mut C, s: &Settings, counts: &mut Counts) -> EvalInput {
     let mut g = world::Gen::new(src, s, Mode::TypeDirected);
     let entities = build_store(g.gen_entities());
     let (expr, request) = g.gen_eval();
-    *counts += g.counts;
+    let render_seed = g.c.below(1 << 32) as u64;
+    counts.injected += g.counts;
+    counts.reach += g.reach;
     let schema = Some(g.schema);
     let text_seed = text_seed(src, s);
-    EvalInput { schema, entities, expr, request, text_seed }
+    EvalInput { schema, entities, expr, request, text_seed, render_seed }
 }
 
 /// Drawn after everything else, so the rest of an input does not depend on
@@ -145,7 +154,7 @@ fn text_seed<C: Choices>(src: &mut C, s: &Settings) -> Option<u64> {
 
 /// An evaluation input (`eval-type-directed`).
 pub fn eval_input<C: Choices>(src: &mut C, s: &Settings) -> EvalInput {
-    eval_input_counted(src, s, &mut InjectionCounts::default())
+    eval_input_counted(src, s, &mut Counts::default())
 }
 
 /// An authorization input decoded from fuzzer bytes (never rejects).

@@ -9,6 +9,7 @@
 //! the data always agree, without depending on the engine's parsers.
 
 use crate::choices::Choices;
+use crate::settings::Settings;
 use engine::schema::ExtType;
 use engine::value::{ExtValue, IpAddrValue};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr};
@@ -54,6 +55,8 @@ pub struct Pool {
     pub tag_keys: Vec<String>,
     /// Indexed by `ext_index`.
     pub exts: [Vec<ExtLit>; 4],
+    /// Whether `int` sometimes gives an i64 extreme.
+    int_extremes: bool,
 }
 
 pub const EXT_TYPES: [ExtType; 4] = [ExtType::Decimal, ExtType::IpAddr, ExtType::Datetime, ExtType::Duration];
@@ -72,14 +75,27 @@ const BASE_INTS: &[i64] = &[0, 1, 2, 3, 7, 10, 42, 100, -1, -5];
 const EXTREME_INTS: &[i64] = &[i64::MAX, i64::MIN, 4_611_686_018_427_387_904, -9_223_372_036_854_775_807];
 const BASE_STRINGS: &[&str] =
     &["", "a", "ab", "abc", "alice", "bob", "admin", "read", "x y", "a*b", "*", "é", "日本", "quote\"d", "tab\tnl\n"];
+/// Characters a writer or reader must escape or decode with care: quote,
+/// backslash, control characters, a non-BMP character (a UTF-16 surrogate
+/// pair), NUL.
+pub const SPECIAL_STRINGS: &[&str] = &["q\"uo\"te", "back\\slash", "ctl\u{1}\u{7f}", "😀", "a\0b", "\\u{41}", "\u{10FFFF}"];
 const TAG_KEYS: &[&str] = &["owner", "region", "level", "t"];
 
 impl Pool {
-    pub fn new<C: Choices>(c: &mut C, with_exts: bool) -> Pool {
+    pub fn new<C: Choices>(c: &mut C, s: &Settings) -> Pool {
+        let with_exts = s.extensions;
         // A small per-input selection, so that data and literals often coincide.
         let mut ints: Vec<i64> = (0..4).map(|_| *c.pick(BASE_INTS)).collect();
         ints.push(c.below(2001) as i64 - 1000);
         let mut strings: Vec<String> = (0..5).map(|_| c.pick(BASE_STRINGS).to_string()).collect();
+        if s.special_chars && c.flip(0.5) {
+            strings[c.below(5)] = c.pick(SPECIAL_STRINGS).to_string();
+        }
+        if s.capitals && c.flip(0.5) {
+            // The same letters in the other case: equal only to a case-blind comparison.
+            let i = c.below(5);
+            strings.push(swap_case(&strings[i]));
+        }
         // A string built from pieces of others, so `like` patterns made from
         // one pool string sometimes match another.
         let a = c.below(strings.len());
@@ -102,11 +118,11 @@ impl Pool {
                 exts[ext_index(t)].push(gen_ext(c, t));
             }
         }
-        Pool { ints, strings, tag_keys, exts }
+        Pool { ints, strings, tag_keys, exts, int_extremes: s.int_extremes }
     }
 
     pub fn int<C: Choices>(&self, c: &mut C) -> i64 {
-        if c.flip(0.03) {
+        if self.int_extremes && c.flip(0.04) {
             *c.pick(EXTREME_INTS)
         } else {
             *c.pick(&self.ints)
@@ -121,6 +137,18 @@ impl Pool {
     pub fn ext<C: Choices>(&self, c: &mut C, t: ExtType) -> ExtLit {
         *c.pick(&self.exts[ext_index(t)])
     }
+}
+
+/// `s` with ASCII letters in the other case (`Alice` → `aLICE`).
+pub fn swap_case(s: &str) -> String {
+    s.chars()
+        .map(|ch| if ch.is_ascii_lowercase() { ch.to_ascii_uppercase() } else { ch.to_ascii_lowercase() })
+        .collect()
+}
+
+/// True for the integers `int` draws only as extremes.
+pub fn is_extreme(i: i64) -> bool {
+    EXTREME_INTS.contains(&i)
 }
 
 /// A fresh valid extension literal of type `t`.

@@ -47,6 +47,23 @@ pub struct Settings {
     pub enums: bool,
     pub annotations: bool,
 
+    // Value-space reach: classes of values a bug can hide behind (counted
+    // in `ReachCounts`, reported by `gen-stats`).
+    /// ASCII capitals in strings, ids and `like` patterns (case-variant patterns).
+    pub capitals: bool,
+    /// `"`, `\\`, control and non-BMP characters in strings and entity ids.
+    pub special_chars: bool,
+    /// two entity types with one base name in different namespaces.
+    pub shared_basenames: bool,
+    /// `e in []`.
+    pub empty_set_in: bool,
+    /// non-empty sets nested in records (attributes, context, tags).
+    pub nested_sets: bool,
+    /// `==` on records whose type has optional attributes.
+    pub optional_record_eq: bool,
+    /// i64 extremes as data and literals.
+    pub int_extremes: bool,
+
     // Error injection rates.
     /// Probability that an input drops entities from the store (each entity
     /// is then dropped with this probability too), and weight of references
@@ -94,6 +111,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ("namespace", "sometimes put the schema in a namespace (bool)"),
     ("enums", "sometimes declare enumerated entity types (bool)"),
     ("annotations", "sometimes annotate policies (bool)"),
+    ("capitals", "ASCII capitals in strings, ids and `like` patterns (case-variant patterns) (bool)"),
+    ("special_chars", "`"`, `\\`, control and non-BMP characters in strings and entity ids (bool)"),
+    ("shared_basenames", "two entity types with one base name in different namespaces (bool)"),
+    ("empty_set_in", "`e in []` (bool)"),
+    ("nested_sets", "non-empty sets nested in records (attributes, context, tags) (bool)"),
+    ("optional_record_eq", "`==` on records whose type has optional attributes (bool)"),
+    ("int_extremes", "i64 extremes as data and literals (bool)"),
     ("missing_entities", "rate: entities absent from the store / dangling ids"),
     ("ill_typed", "rate: an operand of the wrong type (per policy; per node at 1/4 in abac)"),
     ("bad_ext_strings", "rate: malformed extension constructor strings"),
@@ -140,6 +164,13 @@ impl Default for Settings {
             namespace: true,
             enums: true,
             annotations: true,
+            capitals: true,
+            special_chars: true,
+            shared_basenames: true,
+            empty_set_in: true,
+            nested_sets: true,
+            optional_record_eq: true,
+            int_extremes: true,
             missing_entities: 0.15,
             ill_typed: 0.25,
             bad_ext_strings: 0.06,
@@ -263,6 +294,13 @@ impl Settings {
             "namespace" => self.namespace = flag(key, value)?,
             "enums" => self.enums = flag(key, value)?,
             "annotations" => self.annotations = flag(key, value)?,
+            "capitals" => self.capitals = flag(key, value)?,
+            "special_chars" => self.special_chars = flag(key, value)?,
+            "shared_basenames" => self.shared_basenames = flag(key, value)?,
+            "empty_set_in" => self.empty_set_in = flag(key, value)?,
+            "nested_sets" => self.nested_sets = flag(key, value)?,
+            "optional_record_eq" => self.optional_record_eq = flag(key, value)?,
+            "int_extremes" => self.int_extremes = flag(key, value)?,
             "missing_entities" => self.missing_entities = rate(key, value)?,
             "ill_typed" => self.ill_typed = rate(key, value)?,
             "bad_ext_strings" => self.bad_ext_strings = rate(key, value)?,
@@ -292,10 +330,13 @@ impl Settings {
         format!(
             "profile={} max_depth={} max_width={} entity_types={} entities={} actions={} attrs={} policies={} links={} requests={} \
              extensions={} like={} templates={} action_groups={} tags={} context={} has={} is={} if={} namespace={} enums={} annotations={} \
-             missing_entities={} ill_typed={} bad_ext_strings={} unsafe_access={} forbid={} varied_text={}",
+             capitals={} special_chars={} shared_basenames={} empty_set_in={} nested_sets={} optional_record_eq={} \
+             int_extremes={} missing_entities={} ill_typed={} bad_ext_strings={} unsafe_access={} forbid={} varied_text={}",
             self.profile, self.max_depth, self.max_width, self.entity_types, self.entities, self.actions, self.attrs,
             self.policies, self.links, self.requests, self.extensions, self.like, self.templates, self.action_groups,
             self.tags, self.context, self.has, self.is, self.if_then_else, self.namespace, self.enums, self.annotations,
+            self.capitals, self.special_chars, self.shared_basenames, self.empty_set_in, self.nested_sets,
+            self.optional_record_eq, self.int_extremes,
             self.missing_entities, self.ill_typed, self.bad_ext_strings, self.unsafe_access, self.forbid,
             self.varied_text
         )
@@ -347,7 +388,8 @@ mod tests {
                     "0.5"
                 }
                 "extensions" | "like" | "templates" | "action_groups" | "tags" | "context" | "has" | "is" | "if"
-                | "namespace" | "enums" | "annotations" => "false",
+                | "namespace" | "enums" | "annotations" | "capitals" | "special_chars" | "shared_basenames"
+                | "empty_set_in" | "nested_sets" | "optional_record_eq" | "int_extremes" => "false",
                 _ => "3",
             };
             s.set(k, v).unwrap_or_else(|e| panic!("{k}: {e}"));

@@ -3,7 +3,7 @@
 //! engine's authorizer and evaluator) the decision balance and the share of
 //! policy evaluations that error, by error class.
 
-use crate::{AuthInput, InjectionCounts};
+use crate::{AuthInput, InjectionCounts, ReachCounts};
 use engine::ast::{ActionConstraint, ConditionKind, Expr, ExprKind, Literal, Policy, ScopeConstraint, UnaryOp};
 use engine::authorizer::{Authorizer, Decision};
 use engine::eval::{evaluate, ErrorKind};
@@ -192,6 +192,7 @@ pub struct Stats {
     pub satisfied: u64,
     pub errors: BTreeMap<&'static str, u64>,
     pub injections: InjectionCounts,
+    pub reach: ReachCounts,
     /// Inputs whose policy set the authorizer refused to prepare.
     pub unpreparable: u64,
     pub gen_nanos: u128,
@@ -301,6 +302,8 @@ impl Stats {
             self.errors.iter().map(|(k, v)| (k.to_string(), json!(Self::share(*v, self.evaluations)))).collect();
         let inj: serde_json::Map<String, Json> =
             self.injections.named().iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
+        let reach: serde_json::Map<String, Json> =
+            self.reach.named().iter().map(|(k, v)| (k.to_string(), json!(v))).collect();
         json!({
             "inputs": self.inputs,
             "allow_share": self.allow_share(),
@@ -312,6 +315,7 @@ impl Stats {
             "identical_requests_share": self.identical_requests_share(),
             "constructs": constructs,
             "injections": inj,
+            "reach": reach,
             "requests": self.requests,
             "evaluations": self.evaluations,
             "policies": self.policies,

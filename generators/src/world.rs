@@ -8,8 +8,8 @@
 //! that can never form a cycle.
 
 use crate::choices::Choices;
-use crate::counts::InjectionCounts;
-use crate::pool::{Pool, EXT_TYPES};
+use crate::counts::{InjectionCounts, ReachCounts};
+use crate::pool::{is_extreme, swap_case, Pool, EXT_TYPES, SPECIAL_STRINGS};
 use crate::settings::Settings;
 use crate::Mode;
 use engine::ast::{EntityType, EntityUid, Expr};
@@ -39,6 +39,7 @@ pub(crate) struct Gen<'a, C: Choices> {
     pub s: &'a Settings,
     pub mode: Mode,
     pub counts: InjectionCounts,
+    pub reach: ReachCounts,
     pub pool: Pool,
     pub schema: Schema,
     /// Standard (non-enum) entity types, parents after children.
@@ -71,12 +72,13 @@ pub(crate) struct Gen<'a, C: Choices> {
 impl<'a, C: Choices> Gen<'a, C> {
     /// Generate the schema, the id universe and the constant pool.
     pub fn new(c: &'a mut C, s: &'a Settings, mode: Mode) -> Self {
-        let pool = Pool::new(c, s.extensions);
+        let pool = Pool::new(c, s);
         let mut g = Gen {
             c,
             s,
             mode,
             counts: InjectionCounts::default(),
+            reach: ReachCounts::default(),
             pool,
             schema: Schema::default(),
             types: Vec::new(),
@@ -99,7 +101,11 @@ impl<'a, C: Choices> Gen<'a, C> {
     // ---------------------------------------------------------------- schema
 
     fn gen_schema(&mut self) {
-        let ns = if self.s.namespace && self.c.flip(0.3) { *self.c.pick(NAMESPACES) } else { "" };
+        // Sometimes one resource type borrows a principal type's base name
+        // in another namespace (`App::User` and `Org::Dept::User`): both
+        // namespaces are named, so every reference stays unambiguous.
+        let shared = self.s.shared_basenames && self.c.flip(0.25);
+        let ns = if shared || (self.s.namespace && self.c.flip(0.3)) { *self.c.pick(NAMESPACES) } else { "" };
         let q = |n: &str| if ns.is_empty() { n.to_string() } else { format!("{ns}::{n}") };
 
         // Standard types: a principal side and a resource side, each a chain.
@@ -115,6 +121,12 @@ impl<'a, C: Choices> Gen<'a, C> {
         for name in &RESOURCE_NAMES[..nr] {
             self.types.push(EntityType::new(q(name)));
             sides.push(1);
+        }
+        if shared {
+            let other = NAMESPACES.iter().find(|o| **o != ns).expect("two namespaces");
+            let base = PRINCIPAL_NAMES[self.c.below(np)];
+            self.types[np + self.c.below(nr)] = EntityType::new(format!("{other}::{base}"));
+            self.reach.shared_basenames += 1;
         }
         let mut enum_types = Vec::new();
         if self.s.enums && self.c.flip(0.4) {
@@ -158,10 +170,20 @@ impl<'a, C: Choices> Gen<'a, C> {
             def.tags = tags;
         }
 
-        // Id universe.
+        // Id universe; sometimes one id that a writer must escape, or one in
+        // capitals (equal to a lower-case id only to a case-blind comparison).
         for t in self.types.clone() {
             let k = self.c.range(1, (self.s.entities as usize).clamp(1, ID_NAMES.len()));
-            self.universe.insert(t, ID_NAMES[..k].iter().map(|s| s.to_string()).collect());
+            let mut ids: Vec<String> = ID_NAMES[..k].iter().map(|s| s.to_string()).collect();
+            if self.s.special_chars && self.c.flip(0.2) {
+                let i = self.c.below(k);
+                ids[i] = self.c.pick(SPECIAL_STRINGS).to_string();
+                self.reach.special_chars += 1;
+            } else if self.s.capitals && k > 1 && self.c.flip(0.15) {
+                ids[k - 1] = swap_case(&ids[0]);
+                self.reach.case_variants += 1;
+            }
+            self.universe.insert(t, ids);
         }
         self.compute_ancestor_types();
 
@@ -322,15 +344,38 @@ impl<'a, C: Choices> Gen<'a, C> {
 
     // ---------------------------------------------------------------- data
 
+    /// A pool integer (extremes counted).
+    pub fn int(&mut self) -> i64 {
+        let i = self.pool.int(self.c);
+        if is_extreme(i) {
+            self.reach.int_extremes += 1;
+        }
+        i
+    }
+
+    /// A pool string (special characters counted).
+    pub fn string(&mut self) -> String {
+        let s = self.pool.string(self.c);
+        if SPECIAL_STRINGS.contains(&s.as_str()) {
+            self.reach.special_chars += 1;
+        }
+        s
+    }
+
     /// A value of schema type `ty`.
     pub fn gen_value(&mut self, ty: &SchemaType, depth: u32) -> Value {
         match ty {
             SchemaType::Bool => Value::Bool(self.c.flip(0.5)),
-            SchemaType::Long => Value::Long(self.pool.int(self.c)),
-            SchemaType::String => Value::String(self.pool.string(self.c)),
+            SchemaType::Long => Value::Long(self.int()),
+            SchemaType::String => Value::String(self.string()),
             SchemaType::Entity(t) => Value::EntityUid(self.uid_of(t, true)),
             SchemaType::Set(el) => {
-                let k = if depth == 0 { 0 } else { self.c.range(0, self.s.max_width as usize) };
+                // At depth 0 (inside records nested twice) sets used to be
+                // always empty; `nested_sets` fills them too.
+                let k = if depth > 0 || self.s.nested_sets { self.c.range(0, self.s.max_width as usize) } else { 0 };
+                if depth == 0 && k > 0 {
+                    self.reach.nested_sets += 1;
+                }
                 Value::set((0..k).map(|_| self.gen_value(el, depth.saturating_sub(1))).collect::<Vec<_>>())
             }
             SchemaType::Record(rt) => Value::record(self.gen_record_value(rt, depth)),

@@ -5,7 +5,7 @@ use engine::entities::{Entities, Entity};
 use engine::schema::{RecordType, Schema, SchemaType};
 use engine::value::{ExtValue, Value};
 use generators::{
-    auth_input_counted, eval_from_seed, from_bytes, from_seed, AuthInput, InjectionCounts, Mode, SeededSource, Settings,
+    auth_input_counted, eval_from_seed, from_bytes, from_seed, AuthInput, Counts, Mode, SeededSource, Settings,
 };
 use std::collections::BTreeSet;
 
@@ -252,22 +252,49 @@ fn requests_are_mostly_distinct() {
 
 #[test]
 fn injection_is_counted_and_can_be_off() {
-    let mut on = InjectionCounts::default();
+    let mut on = Counts::default();
     let s = Settings::default().clone();
     let mut hot = s.clone();
     hot.apply_overrides("missing_entities=0.5 ill_typed=0.5 bad_ext_strings=0.5 unsafe_access=0.5").unwrap();
     for seed in 0..200 {
         auth_input_counted(&mut SeededSource::new(seed), &hot, Mode::TypeDirected, &mut on);
     }
-    for (k, v) in on.named() {
+    for (k, v) in on.injected.named() {
         assert!(v > 0, "{k} never injected");
     }
     let clean = Settings::profile("clean").unwrap();
-    let mut off = InjectionCounts::default();
+    let mut off = Counts::default();
     for seed in 0..200 {
         auth_input_counted(&mut SeededSource::new(seed), &clean, Mode::TypeDirected, &mut off);
     }
-    assert_eq!(off.total(), 0, "{off:?}");
+    assert_eq!(off.injected.total(), 0, "{off:?}");
+}
+
+/// Every value-space class is reached with its setting on (the typed and
+/// untyped profiles) and never with it off.
+#[test]
+fn value_space_classes_are_reached_and_can_be_off() {
+    for (profile, mode) in [("default", Mode::TypeDirected), ("untyped", Mode::Abac)] {
+        let s = Settings::profile(profile).unwrap();
+        let mut on = Counts::default();
+        for seed in 0..300 {
+            auth_input_counted(&mut SeededSource::new(seed), &s, mode, &mut on);
+        }
+        for (k, v) in on.reach.named() {
+            assert!(v > 0, "{profile}: {k} never reached");
+        }
+        let mut off_settings = s.clone();
+        for (k, _) in on.reach.named() {
+            off_settings.set(k, "false").unwrap();
+        }
+        let mut off = Counts::default();
+        for seed in 0..300 {
+            auth_input_counted(&mut SeededSource::new(seed), &off_settings, mode, &mut off);
+        }
+        for (k, v) in off.reach.named() {
+            assert_eq!(v, 0, "{profile}: {k} reached although off");
+        }
+    }
 }
 
 #[test]

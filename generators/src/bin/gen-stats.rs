@@ -3,7 +3,7 @@
 //! gen-stats [--profile P] [--count N] [--mode M] [--seed S] [--set k=v,…] [--json] [--no-eval]
 
 use generators::stats::{goal_constructs, Stats};
-use generators::{auth_input_counted, InjectionCounts, Mode, SeededSource, Settings};
+use generators::{auth_input_counted, Counts, Mode, SeededSource, Settings};
 use std::process::ExitCode;
 use std::time::Instant;
 
@@ -111,7 +111,7 @@ fn main() -> ExitCode {
     }
 
     let mut stats = Stats::default();
-    let mut counts = InjectionCounts::default();
+    let mut counts = Counts::default();
     for i in 0..args.count {
         // CPU time of this thread where Linux tells it (the machine may be
         // shared), else wall time.
@@ -127,7 +127,8 @@ fn main() -> ExitCode {
             stats.add_outcomes(&input);
         }
     }
-    stats.injections = counts;
+    stats.injections = counts.injected;
+    stats.reach = counts.reach;
 
     if args.json {
         let mut j = stats.to_json();
@@ -164,7 +165,11 @@ fn main() -> ExitCode {
     println!("trivial policies: {} of {}", pct(stats.trivial_share()), stats.policies);
     println!("inputs with all requests identical: {}", pct(stats.identical_requests_share()));
     println!("injected errors:");
-    for (k, v) in counts.named() {
+    for (k, v) in counts.injected.named() {
+        println!("  {k:<20} {v}");
+    }
+    println!("value-space reach (occurrences; each class is a setting):");
+    for (k, v) in counts.reach.named() {
         println!("  {k:<20} {v}");
     }
     println!("constructs (share of inputs):");

@@ -1,0 +1,189 @@
+//! Independent rendering: generated entities, requests and values written in
+//! Cedar's public JSON formats by code that is *not* the engine under test.
+//!
+//! If our engine wrote the JSON it then reads, its bugs would cancel out: a
+//! writer that closes the hierarchy hides a broken transitive closure, a
+//! writer that always picks one encoding hides a reader that mishandles the
+//! others. So this module reads the generated data structurally and writes:
+//! * each entity's *declared* `parents` only (never the closed ancestor set),
+//!   so both engines must compute the closure themselves;
+//! * entities in a shuffled order, object members in a shuffled order;
+//! * per value, a random choice among the encodings Cedar reads as equal
+//!   without a schema: entity references with or without `__entity` (where
+//!   the format allows both), `__extn` with `arg` or `args`, extension
+//!   arguments in any accepted text shape (`"1.5"`/`"1.500"`, compressed or
+//!   full IPv6, any datetime shape and zone offset), set elements in any
+//!   order and sometimes repeated, an empty `tags` object or none.
+//!
+//! Choices come from a seed carried with the input, so a case re-renders
+//! identically.
+
+use crate::choices::{Choices, SeededSource};
+use crate::pool::{format_datetime, format_decimal, format_duration, format_ip};
+use engine::ast::EntityUid;
+use engine::entities::{Entities, Entity};
+use engine::request::Request;
+use engine::value::{ExtValue, Value};
+use serde_json::{Map, Value as Json};
+
+const DAY_MS: i64 = 86_400_000;
+
+/// Writes data JSON with seeded encoding choices.
+pub struct DataWriter {
+    c: SeededSource,
+}
+
+impl DataWriter {
+    pub fn new(seed: u64) -> DataWriter {
+        DataWriter { c: SeededSource::new(seed) }
+    }
+
+    /// The entities file: every entity of `es` (schema actions included),
+    /// in a shuffled order, each with its declared parents only.
+    pub fn entities(&mut self, es: &Entities) -> Json {
+        let mut list: Vec<&Entity> = es.sorted();
+        self.shuffle(&mut list);
+        Json::Array(list.into_iter().map(|e| self.entity(e)).collect())
+    }
+
+    fn entity(&mut self, e: &Entity) -> Json {
+        let mut parents: Vec<&EntityUid> = e.parents.iter().collect();
+        self.shuffle(&mut parents);
+        let mut members = vec![
+            ("uid".to_string(), self.uid(&e.uid)),
+            ("attrs".to_string(), self.record(e.attrs.iter())),
+            ("parents".to_string(), Json::Array(parents.into_iter().map(|p| self.uid(p)).collect())),
+        ];
+        // An absent `tags` and an empty one mean the same.
+        if !e.tags.is_empty() || self.c.flip(0.3) {
+            members.push(("tags".to_string(), self.record(e.tags.iter())));
+        }
+        self.object(members)
+    }
+
+    /// A request: `{"principal", "action", "resource", "context"}`.
+    pub fn request(&mut self, r: &Request) -> Json {
+        let context = match &r.context {
+            Value::Record(m) => self.record(m.iter()),
+            other => self.value(other),
+        };
+        let members = vec![
+            ("principal".to_string(), self.uid(&r.principal)),
+            ("action".to_string(), self.uid(&r.action)),
+            ("resource".to_string(), self.uid(&r.resource)),
+            ("context".to_string(), context),
+        ];
+        self.object(members)
+    }
+
+    /// An entity reference where the format takes either spelling
+    /// (`uid`, `parents`, request fields).
+    fn uid(&mut self, u: &EntityUid) -> Json {
+        let plain = self.type_and_id(u);
+        if self.c.flip(0.3) {
+            self.object(vec![("__entity".to_string(), plain)])
+        } else {
+            plain
+        }
+    }
+
+    fn type_and_id(&mut self, u: &EntityUid) -> Json {
+        self.object(vec![("type".to_string(), Json::String(u.ty.0.clone())), ("id".to_string(), Json::String(u.id.clone()))])
+    }
+
+    fn record<'a>(&mut self, attrs: impl Iterator<Item = (&'a String, &'a Value)>) -> Json {
+        let members: Vec<(String, Json)> = attrs.map(|(k, v)| (k.clone(), self.value(v))).collect();
+        self.object(members)
+    }
+
+    /// A value in schema-less form: entity references and extension values
+    /// must be escaped (without a schema, a bare `{"type","id"}` is a record).
+    pub fn value(&mut self, v: &Value) -> Json {
+        match v {
+            Value::Bool(b) => Json::Bool(*b),
+            Value::Long(i) => Json::from(*i),
+            Value::String(s) => Json::String(s.clone()),
+            Value::EntityUid(u) => {
+                let body = self.type_and_id(u);
+                self.object(vec![("__entity".to_string(), body)])
+            }
+            Value::Set(xs) => {
+                let mut items: Vec<Json> = xs.iter().map(|x| self.value(x)).collect();
+                // Sets are unordered and collapse duplicates.
+                if !items.is_empty() && self.c.flip(0.15) {
+                    let i = self.c.below(items.len());
+                    items.push(items[i].clone());
+                }
+                self.shuffle(&mut items);
+                Json::Array(items)
+            }
+            Value::Record(m) => self.record(m.iter()),
+            Value::Ext(x) => self.extension(x),
+        }
+    }
+
+    fn extension(&mut self, x: &ExtValue) -> Json {
+        let (f, arg) = match *x {
+            ExtValue::Decimal(v) => ("decimal", self.decimal_text(v)),
+            ExtValue::IpAddr(ip) => {
+                let full = if ip.addr.is_ipv4() { 32 } else { 128 };
+                let with_prefix = ip.prefix != full || self.c.flip(0.5);
+                ("ip", format_ip(ip.addr, ip.prefix, with_prefix, self.c.flip(0.5)))
+            }
+            ExtValue::Datetime(ms) => ("datetime", self.datetime_text(ms)),
+            ExtValue::Duration(ms) => ("duration", self.duration_text(ms)),
+        };
+        let arg = if self.c.flip(0.5) {
+            ("arg".to_string(), Json::String(arg))
+        } else {
+            ("args".to_string(), Json::Array(vec![Json::String(arg)]))
+        };
+        let body = self.object(vec![("fn".to_string(), Json::String(f.to_string())), arg]);
+        self.object(vec![("__extn".to_string(), body)])
+    }
+
+    /// `1.5` or the same with trailing zeros up to four decimal places.
+    fn decimal_text(&mut self, v: i64) -> String {
+        let mut s = format_decimal(v);
+        let places = s.len() - s.find('.').expect("a decimal point") - 1;
+        for _ in 0..self.c.below(5 - places) {
+            s.push('0');
+        }
+        s
+    }
+
+    /// Any of the accepted shapes that denotes exactly `ms`.
+    fn datetime_text(&mut self, ms: i64) -> String {
+        let mut shapes = vec![2, 4];
+        if ms % 1000 == 0 {
+            shapes.extend([1, 3]);
+        }
+        if ms % DAY_MS == 0 {
+            shapes.push(0);
+        }
+        let shape = *self.c.pick(&shapes);
+        let offset = if shape >= 3 { self.c.below(24 * 60 * 2 - 1) as i64 - (24 * 60 - 1) } else { 0 };
+        format_datetime(ms, shape, offset)
+    }
+
+    /// `1h30m` or the same amount in milliseconds (`5400000ms`).
+    fn duration_text(&mut self, ms: i64) -> String {
+        if ms != i64::MIN && self.c.flip(0.3) {
+            format!("{ms}ms")
+        } else {
+            format_duration(ms)
+        }
+    }
+
+    fn object(&mut self, mut members: Vec<(String, Json)>) -> Json {
+        self.shuffle(&mut members);
+        Json::Object(members.into_iter().collect::<Map<String, Json>>())
+    }
+
+    fn shuffle<T>(&mut self, xs: &mut [T]) {
+        for i in (1..xs.len()).rev() {
+            let j = self.c.below(i + 1);
+            xs.swap(i, j);
+        }
+    }
+}
