@@ -29,8 +29,9 @@ pub fn default_profile(t: Target) -> &'static str {
     match t {
         Target::Abac => "untyped",
         Target::Rbac => "rbac",
-        // The theorem's premise: data that conforms to the schema.
-        Target::ValidationSoundness => "clean",
+        // Policies with injected type errors (the validator must reject
+        // them); the data still conforms to the schema, the theorem's premise.
+        Target::ValidationSoundness => "default",
         _ => "default",
     }
 }

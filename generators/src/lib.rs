@@ -106,12 +106,7 @@ impl FromStr for Mode {
 }
 
 /// An authorization input; injected errors are added to `counts`.
-pub fn auth_input_counted<C: Choices>(
-    src: &mut C,
-    s: &Settings,
-    mode: Mode,
-    counts: &mut Counts,
-) -> AuthInput {
+pub fn auth_input_counted<C: Choices>(src: &mut C, s: &Settings, mode: Mode, counts: &mut Counts) -> AuthInput {
     let mut g = world::Gen::new(src, s, mode);
     let entities = build_store(g.gen_entities());
     let policies = g.gen_policy_set();

@@ -78,7 +78,8 @@ const BASE_STRINGS: &[&str] =
 /// Characters a writer or reader must escape or decode with care: quote,
 /// backslash, control characters, a non-BMP character (a UTF-16 surrogate
 /// pair), NUL.
-pub const SPECIAL_STRINGS: &[&str] = &["q\"uo\"te", "back\\slash", "ctl\u{1}\u{7f}", "😀", "a\0b", "\\u{41}", "\u{10FFFF}"];
+pub const SPECIAL_STRINGS: &[&str] =
+    &["q\"uo\"te", "back\\slash", "ctl\u{1}\u{7f}", "😀", "a\0b", "\\u{41}", "\u{10FFFF}"];
 const TAG_KEYS: &[&str] = &["owner", "region", "level", "t"];
 
 impl Pool {

@@ -88,7 +88,10 @@ impl DataWriter {
     }
 
     fn type_and_id(&mut self, u: &EntityUid) -> Json {
-        self.object(vec![("type".to_string(), Json::String(u.ty.0.clone())), ("id".to_string(), Json::String(u.id.clone()))])
+        self.object(vec![
+            ("type".to_string(), Json::String(u.ty.0.clone())),
+            ("id".to_string(), Json::String(u.id.clone())),
+        ])
     }
 
     fn record<'a>(&mut self, attrs: impl Iterator<Item = (&'a String, &'a Value)>) -> Json {

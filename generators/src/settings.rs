@@ -51,7 +51,7 @@ pub struct Settings {
     // in `ReachCounts`, reported by `gen-stats`).
     /// ASCII capitals in strings, ids and `like` patterns (case-variant patterns).
     pub capitals: bool,
-    /// `"`, `\\`, control and non-BMP characters in strings and entity ids.
+    /// `"`, `\`, control and non-BMP characters in strings and entity ids.
     pub special_chars: bool,
     /// two entity types with one base name in different namespaces.
     pub shared_basenames: bool,
@@ -112,7 +112,7 @@ pub const KEYS: &[(&str, &str)] = &[
     ("enums", "sometimes declare enumerated entity types (bool)"),
     ("annotations", "sometimes annotate policies (bool)"),
     ("capitals", "ASCII capitals in strings, ids and `like` patterns (case-variant patterns) (bool)"),
-    ("special_chars", "`"`, `\\`, control and non-BMP characters in strings and entity ids (bool)"),
+    ("special_chars", "`\"`, `\\`, control and non-BMP characters in strings and entity ids (bool)"),
     ("shared_basenames", "two entity types with one base name in different namespaces (bool)"),
     ("empty_set_in", "`e in []` (bool)"),
     ("nested_sets", "non-empty sets nested in records (attributes, context, tags) (bool)"),
