@@ -23,6 +23,7 @@ pub mod answer;
 pub mod case;
 pub mod compare;
 pub mod conformance;
+pub mod data_validation;
 pub mod diff;
 pub mod display;
 pub mod driver;

@@ -22,6 +22,7 @@ pub enum Target {
     ValidationSoundness,
     ValidationDrt,
     RequestValidation,
+    DataValidation,
     PolicyTextRoundtrip,
     PolicyJsonRoundtrip,
     EntitiesJsonRoundtrip,
@@ -37,6 +38,7 @@ pub const ALL: &[Target] = &[
     Target::ValidationSoundness,
     Target::ValidationDrt,
     Target::RequestValidation,
+    Target::DataValidation,
     Target::PolicyTextRoundtrip,
     Target::PolicyJsonRoundtrip,
     Target::EntitiesJsonRoundtrip,
@@ -54,6 +56,7 @@ impl Target {
             Target::ValidationSoundness => "validation-soundness",
             Target::ValidationDrt => "validation-drt",
             Target::RequestValidation => "request-validation",
+            Target::DataValidation => "data-validation",
             Target::PolicyTextRoundtrip => "policy-text-roundtrip",
             Target::PolicyJsonRoundtrip => "policy-json-roundtrip",
             Target::EntitiesJsonRoundtrip => "entities-json-roundtrip",
@@ -114,6 +117,9 @@ impl Target {
                 let (verdict, validated) = soundness(&i);
                 Prepared::Checked { verdict, validated }
             }),
+            Target::DataValidation => {
+                checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| crate::data_validation::check(&i)))
+            }
             Target::PolicyTextRoundtrip => {
                 checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| text_roundtrip(&i)))
             }
@@ -176,7 +182,7 @@ impl Prepared {
     }
 }
 
-fn property(target: Target, what: &'static str, report: String) -> Verdict {
+pub(crate) fn property(target: Target, what: &'static str, report: String) -> Verdict {
     Verdict::Finding(Box::new(Finding {
         target: target.name().to_string(),
         kind: FindingKind::Property(what),
@@ -212,10 +218,8 @@ fn soundness(i: &generators::AuthInput) -> (Verdict, bool) {
         res.errors.iter().map(|e| &e.policy_id).collect();
     let Ok(effective) = i.policies.effective_policies() else { return (Verdict::Skipped, false) };
     let is_link = |p: &engine::ast::Policy| i.policies.links.iter().any(|l| l.new_id == p.id);
-    let accepted: Vec<&engine::ast::Policy> = effective
-        .iter()
-        .filter(|p| if is_link(p) { res.passed() } else { !rejected.contains(&p.id) })
-        .collect();
+    let accepted: Vec<&engine::ast::Policy> =
+        effective.iter().filter(|p| if is_link(p) { res.passed() } else { !rejected.contains(&p.id) }).collect();
     if accepted.is_empty() {
         return (Verdict::Agree, false);
     }

@@ -1,0 +1,5 @@
+#![no_main]
+//! `data-validation`: see `drt::data_validation` for what it generates and checks.
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| drt::fuzzing::fuzz_one("data-validation", data));
