@@ -34,6 +34,9 @@ pub struct AuthCase {
     /// The seed `generators::text` wrote `policies_text` from (`None`: the
     /// printer wrote it); kept so that shrinking re-renders the same way.
     pub text_seed: Option<u64>,
+    /// The seed of the data writer's encoding choices (`renderSeed`), for
+    /// the same reason.
+    pub render_seed: u64,
 }
 
 /// An evaluation input in public formats.
@@ -48,6 +51,8 @@ pub struct EvalCase {
     pub request: Json,
     /// As `AuthCase::text_seed`, for `expr_text`.
     pub text_seed: Option<u64>,
+    /// As `AuthCase::render_seed`.
+    pub render_seed: u64,
 }
 
 /// An authorization input as syntax trees, the form shrinking works on.
@@ -122,6 +127,7 @@ impl AuthCase {
             entities: w.entities(entities),
             requests: requests.iter().map(|r| w.request(r)).collect(),
             text_seed,
+            render_seed,
         }
     }
 }
@@ -149,6 +155,7 @@ impl EvalParts {
             entities: w.entities(&self.entities),
             request: w.request(&self.request),
             text_seed: self.text_seed,
+            render_seed: self.render_seed,
         }
     }
 }
@@ -199,7 +206,7 @@ impl AuthCase {
             "entities": self.entities,
             "requests": self.requests,
         });
-        with_text_seed(&mut j, self.text_seed);
+        with_seeds(&mut j, self.text_seed, self.render_seed);
         j
     }
     pub fn from_json(j: &Json) -> Result<AuthCase, String> {
@@ -210,6 +217,7 @@ impl AuthCase {
             entities: field(j, "entities")?.clone(),
             requests: field(j, "requests")?.as_array().ok_or("`requests` must be an array")?.clone(),
             text_seed: text_seed_of(j)?,
+            render_seed: render_seed_of(j)?,
         })
     }
     /// A short stable fingerprint of the rendered case (FNV-1a of its JSON),
@@ -229,7 +237,7 @@ impl EvalCase {
             "entities": self.entities,
             "request": self.request,
         });
-        with_text_seed(&mut j, self.text_seed);
+        with_seeds(&mut j, self.text_seed, self.render_seed);
         j
     }
     pub fn from_json(j: &Json) -> Result<EvalCase, String> {
@@ -240,6 +248,7 @@ impl EvalCase {
             entities: field(j, "entities")?.clone(),
             request: field(j, "request")?.clone(),
             text_seed: text_seed_of(j)?,
+            render_seed: render_seed_of(j)?,
         })
     }
     pub fn hash(&self) -> String {
@@ -270,11 +279,20 @@ impl AnyCase {
     }
 }
 
-/// `textSeed` only when the varied writer wrote the text, so printer-written
-/// cases (and their hashes in `known-discrepancies.json`) are unchanged.
-fn with_text_seed(j: &mut Json, seed: Option<u64>) {
-    if let (Some(seed), Some(o)) = (seed, j.as_object_mut()) {
-        o.insert("textSeed".into(), json!(seed));
+/// `textSeed` only when the varied writer wrote the text; `renderSeed`
+/// always (cases saved before it existed read back with seed 0).
+fn with_seeds(j: &mut Json, text_seed: Option<u64>, render_seed: u64) {
+    if let Some(o) = j.as_object_mut() {
+        if let Some(seed) = text_seed {
+            o.insert("textSeed".into(), json!(seed));
+        }
+        o.insert("renderSeed".into(), json!(render_seed));
+    }
+}
+fn render_seed_of(j: &Json) -> Result<u64, String> {
+    match j.get("renderSeed") {
+        None | Some(Json::Null) => Ok(0),
+        Some(v) => v.as_u64().ok_or_else(|| "`renderSeed` must be a non-negative integer".to_string()),
     }
 }
 fn text_seed_of(j: &Json) -> Result<Option<u64>, String> {

@@ -42,6 +42,7 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<(LoadedTest, engine::tes
             entities: t.entities.to_json(),
             requests: t.requests.iter().map(|r| r.request.to_json()).collect(),
             text_seed: None,
+            render_seed: 0,
         },
         schema_json: t.schema.as_ref().map(|s| s.to_json()),
         should_validate: t.should_validate,

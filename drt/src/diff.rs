@@ -366,6 +366,7 @@ mod tests {
             entities: json!([]),
             requests: vec![json!({"principal": {"type": "User", "id": "a"}})],
             text_seed: None,
+            render_seed: 0,
         }
     }
 

@@ -106,6 +106,7 @@ mod tests {
             requests: vec![json!({"principal": {"type": "U", "id": "a"}, "action": {"type": "Action", "id": "v"},
                                   "resource": {"type": "R", "id": "r"}, "context": {}})],
             text_seed: None,
+            render_seed: 0,
         });
         let allow = json!([{"decision": "allow", "reason": [], "errors": []}]);
         let deny = json!([{"decision": "deny", "reason": [], "errors": []}]);

@@ -41,7 +41,7 @@ pub fn auth_parts(c: &AuthCase) -> Result<AuthParts, String> {
             .map(|r| Request::from_json(r, None).map_err(|e| format!("request: {e}")))
             .collect::<Result<_, _>>()?,
         text_seed: c.text_seed,
-        render_seed: 0,
+        render_seed: c.render_seed,
     })
 }
 
@@ -58,7 +58,7 @@ pub fn eval_parts(c: &EvalCase) -> Result<EvalParts, String> {
         entities: Entities::from_json(&c.entities, None).map_err(|e| format!("entities: {e}"))?,
         request: Request::from_json(&c.request, None).map_err(|e| format!("request: {e}"))?,
         text_seed: c.text_seed,
-        render_seed: 0,
+        render_seed: c.render_seed,
     })
 }
 

@@ -296,6 +296,7 @@ pub fn eval_as_auth(c: &EvalCase) -> AuthCase {
         entities: c.entities.clone(),
         requests: vec![c.request.clone()],
         text_seed: c.text_seed,
+        render_seed: c.render_seed,
     }
 }
 

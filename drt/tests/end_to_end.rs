@@ -192,6 +192,7 @@ fn action_with_a_non_action_parent_is_refused_by_both_engines() {
             "context": {}
         })],
         text_seed: None,
+        render_seed: 0,
     };
     let ours = drt::ours::OurEngine::new().authorize(&case).unwrap();
     assert!(matches!(ours, Outcome::Rejected(_)), "our engine accepted it: {ours:?}");

@@ -22,6 +22,7 @@ fn case(text: &str) -> AuthCase {
         entities: json!([]),
         requests: vec![json!({"principal": {"type": "User", "id": "a"}})],
         text_seed: None,
+        render_seed: 0,
     }
 }
 

@@ -51,6 +51,7 @@ fn upstream_answers_in_our_terms() {
             "resource": {"type": "R", "id": "r"}, "context": {"x": 1}
         })],
         text_seed: None,
+        render_seed: 0,
     };
     let Outcome::Answer(a) = up.authorize(&case).unwrap() else { panic!("refused") };
     assert_eq!(a[0].decision, engine::authorizer::Decision::Allow);
@@ -68,6 +69,7 @@ fn upstream_answers_in_our_terms() {
         entities: serde_json::json!([{"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": [], "tags": {"t": 1}}]),
         request: case.requests[0].clone(),
         text_seed: None,
+        render_seed: 0,
     };
     for (expr, class) in [
         ("1 + \"a\"", "typeError"),
