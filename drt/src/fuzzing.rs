@@ -112,6 +112,7 @@ pub fn fail(f: &Finding, data: &[u8]) -> ! {
         },
         FindingKind::Property(p) => match *p {
             "validation-soundness" => frames::property_validation_soundness(msg),
+            "data-validation" => frames::property_data_validation(msg),
             "policy-text-roundtrip" => frames::property_policy_text_roundtrip(msg),
             "policy-json-roundtrip" => frames::property_policy_json_roundtrip(msg),
             "entities-json-roundtrip" => frames::property_entities_json_roundtrip(msg),
@@ -146,6 +147,7 @@ mod frames {
         disagreement_error_kind,
         disagreement_value,
         property_validation_soundness,
+        property_data_validation,
         property_policy_text_roundtrip,
         property_policy_json_roundtrip,
         property_entities_json_roundtrip,
