@@ -14,7 +14,7 @@ use std::time::Duration;
 
 /// What a file holds.
 enum Loaded {
-    Case { target: String, case: AnyCase },
+    Case { target: String, case: Box<AnyCase> },
     Bytes { target: Option<String>, bytes: Vec<u8> },
 }
 
@@ -24,10 +24,16 @@ fn load(file: &Path, target: Option<&str>) -> Result<Loaded, String> {
         // Our saved finding: {"target", "case", …}; or a bare case.
         if let Some(c) = j.get("case").filter(|c| !c.is_null()) {
             let t = target.map(str::to_string).or_else(|| j.get("target").and_then(Json::as_str).map(str::to_string));
-            return Ok(Loaded::Case { target: t.unwrap_or_else(|| "repro".into()), case: AnyCase::from_json(c)? });
+            return Ok(Loaded::Case {
+                target: t.unwrap_or_else(|| "repro".into()),
+                case: Box::new(AnyCase::from_json(c)?),
+            });
         }
         if j.get("kind").is_some() {
-            return Ok(Loaded::Case { target: target.unwrap_or("repro").into(), case: AnyCase::from_json(&j)? });
+            return Ok(Loaded::Case {
+                target: target.unwrap_or("repro").into(),
+                case: Box::new(AnyCase::from_json(&j)?),
+            });
         }
     }
     // A crash file: the case saved beside it wins (it survives generator changes).
@@ -63,7 +69,7 @@ pub fn main(file: &Path, target: Option<&str>, out: Option<&Path>, minimize: boo
         }
     };
     let (target, case) = match loaded {
-        Loaded::Case { target, case } => (target, case),
+        Loaded::Case { target, case } => (target, *case),
         Loaded::Bytes { target: None, .. } => {
             eprintln!("drt: cannot tell the target of {}; pass --target", file.display());
             return ExitCode::from(2);

@@ -350,11 +350,8 @@ mod tests {
             v.iter().any(|n| matches!(n.kind, ExprKind::Binary(BinaryOp::Mul, _, _)))
         };
         let mut cur = e;
-        loop {
-            match expr_candidates(&cur).into_iter().find(|c| has_mul(c)) {
-                Some(c) => cur = c,
-                None => break,
-            }
+        while let Some(c) = expr_candidates(&cur).into_iter().find(|c| has_mul(c)) {
+            cur = c;
         }
         assert_eq!(cur, Expr::binary(BinaryOp::Mul, Expr::long(2), Expr::long(3)));
     }

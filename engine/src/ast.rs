@@ -283,6 +283,8 @@ impl Expr {
     pub fn or(a: Expr, b: Expr) -> Self {
         Expr::new(ExprKind::Or(Box::new(a), Box::new(b)))
     }
+    // A constructor named after Cedar's `!`, like `and`/`or` beside it (not `ops::Not`).
+    #[allow(clippy::should_implement_trait)]
     pub fn not(a: Expr) -> Self {
         Expr::new(ExprKind::Unary(UnaryOp::Not, Box::new(a)))
     }

@@ -171,7 +171,7 @@ impl<C: Choices> Gen<'_, C> {
 
     /// Wrap all queued guards around a top-level expression of type `ty`
     /// (`g && e` for Booleans, `if g then e else <leaf>` otherwise).
-    pub fn close_guards(&mut self, env: &Env, ty: &SchemaType, e: Expr) -> Expr {
+    pub fn close_guards(&mut self, ty: &SchemaType, e: Expr) -> Expr {
         if self.pending.is_empty() {
             return e;
         }
@@ -181,7 +181,7 @@ impl<C: Choices> Gen<'_, C> {
         let gs = std::mem::take(&mut self.pending);
         let g = gs.into_iter().rev().reduce(|acc, g| Expr::and(g, acc)).expect("non-empty");
         // A literal fallback: it reads no data, so it queues no guards.
-        let alt = self.literal_leaf(env, ty);
+        let alt = self.literal_leaf(ty);
         Expr::ite(g, e, alt)
     }
 
@@ -241,7 +241,7 @@ impl<C: Choices> Gen<'_, C> {
     // ------------------------------------------------------------ leaves
 
     /// A literal (no data access) of type `ty`.
-    fn literal_leaf(&mut self, env: &Env, ty: &SchemaType) -> Expr {
+    fn literal_leaf(&mut self, ty: &SchemaType) -> Expr {
         match ty {
             // Leaning true keeps conjunctions from being almost always false.
             SchemaType::Bool => Expr::bool(self.c.flip(0.65)),
@@ -250,13 +250,13 @@ impl<C: Choices> Gen<'_, C> {
             SchemaType::Entity(t) => Expr::entity(self.uid_of(t, false)),
             SchemaType::Set(el) => {
                 let k = self.c.range(1, (self.s.max_width as usize).max(1));
-                Expr::set((0..k).map(|_| self.literal_leaf(env, el)).collect())
+                Expr::set((0..k).map(|_| self.literal_leaf(el)).collect())
             }
             SchemaType::Record(rt) => {
                 let mut m = BTreeMap::new();
                 for (k, at) in &rt.attrs {
                     if at.required || self.c.flip(0.5) {
-                        m.insert(k.clone(), self.literal_leaf(env, &at.ty));
+                        m.insert(k.clone(), self.literal_leaf(&at.ty));
                     }
                 }
                 Expr::record(m)
@@ -298,13 +298,13 @@ impl<C: Choices> Gen<'_, C> {
                         }
                     }
                     2 => self.path_of(env, ty).expect("has path"),
-                    _ => self.literal_leaf(env, ty),
+                    _ => self.literal_leaf(ty),
                 }
             }
             SchemaType::Bool => match self.c.weighted(&[2, p, if self.s.has { 1 } else { 0 }]) {
                 1 => self.path_of(env, ty).expect("has path"),
                 2 => self.has_test(env, 0),
-                _ => self.literal_leaf(env, ty),
+                _ => self.literal_leaf(ty),
             },
             // A literal record never has optional attributes (strict
             // validation cannot unify it with a declared type that does), so
@@ -312,12 +312,12 @@ impl<C: Choices> Gen<'_, C> {
             SchemaType::Record(_) | SchemaType::Set(_) => {
                 match self.c.weighted(&[if has_path && has_optional(ty) { 0 } else { 1 }, p * 2]) {
                     1 => self.path_of(env, ty).expect("has path"),
-                    _ => self.literal_leaf(env, ty),
+                    _ => self.literal_leaf(ty),
                 }
             }
             _ => match self.c.weighted(&[3, p]) {
                 1 => self.path_of(env, ty).expect("has path"),
-                _ => self.literal_leaf(env, ty),
+                _ => self.literal_leaf(ty),
             },
         }
     }
@@ -474,7 +474,7 @@ impl<C: Choices> Gen<'_, C> {
         let l = self.use_path(&a);
         let same: Vec<usize> = records.iter().copied().filter(|i| env.paths[*i].ty == a.ty).collect();
         let r = if self.mode == Mode::Abac && self.c.flip(0.3) {
-            self.literal_leaf(env, &a.ty)
+            self.literal_leaf(&a.ty)
         } else {
             let b = env.paths[same[self.c.below(same.len())]].clone();
             self.use_path(&b)

@@ -277,7 +277,7 @@ impl<C: Choices> Gen<'_, C> {
             }
             e = self.expr(env, &SchemaType::Bool, depth);
         }
-        self.close_guards(env, &SchemaType::Bool, e)
+        self.close_guards(&SchemaType::Bool, e)
     }
 
     fn gen_request(&mut self, store: &Entities) -> Request {
@@ -401,7 +401,7 @@ impl<C: Choices> Gen<'_, C> {
         self.ill_budget = u32::from(self.c.flip(self.s.ill_typed));
         let depth = self.c.range(1, self.s.max_depth.max(1) as usize) as u32;
         let e = self.expr(&env, &ty, depth);
-        let e = self.close_guards(&env, &ty, e);
+        let e = self.close_guards(&ty, e);
         (e, request)
     }
 }

@@ -16,6 +16,8 @@ pub enum BoolType {
 }
 
 impl BoolType {
+    // Named after Cedar's `!` on the typechecker's Boolean types.
+    #[allow(clippy::should_implement_trait)]
     pub fn not(self) -> BoolType {
         match self {
             BoolType::Any => BoolType::Any,

@@ -174,7 +174,7 @@ fn main() -> ExitCode {
     }
     println!("constructs (share of inputs):");
     let goals = goal_constructs();
-    for (name, _) in &stats.constructs {
+    for name in stats.constructs.keys() {
         let mark = if goals.contains(name) { "" } else { " (extra)" };
         println!("  {name:<24} {}{mark}", pct(stats.construct_share(name)));
     }
