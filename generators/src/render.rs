@@ -190,3 +190,61 @@ impl DataWriter {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::build_store;
+    use std::collections::BTreeSet;
+
+    fn uid(t: &str, id: &str) -> EntityUid {
+        EntityUid::new(t, id)
+    }
+
+    /// `u in g in o`: the store knows `o` is an ancestor of `u`; the written
+    /// file must not say so (the reader has to close the hierarchy itself).
+    #[test]
+    fn only_declared_parents_are_written() {
+        let mut u = Entity::new(uid("User", "u"));
+        u.parents.insert(uid("Group", "g"));
+        let mut g = Entity::new(uid("Group", "g"));
+        g.parents.insert(uid("Org", "o"));
+        let store = build_store(vec![u, g, Entity::new(uid("Org", "o"))]);
+        assert!(store.get(&uid("User", "u")).unwrap().ancestors.contains(&uid("Org", "o")));
+        for seed in 0..20 {
+            let j = DataWriter::new(seed).entities(&store);
+            let user = j.as_array().unwrap().iter().find(|e| e.to_string().contains("\"u\"")).unwrap();
+            let parents = user["parents"].as_array().unwrap();
+            assert_eq!(parents.len(), 1, "seed {seed}: {user}");
+            assert!(parents[0].to_string().contains("\"g\""), "seed {seed}: {user}");
+        }
+    }
+
+    /// Over a few seeds every equivalent encoding occurs: both entity
+    /// reference spellings, `arg` and `args`, several entity orders.
+    #[test]
+    fn encodings_and_orders_vary_with_the_seed() {
+        let mut es = Vec::new();
+        for id in ["a", "b", "c", "d"] {
+            let mut e = Entity::new(uid("User", id));
+            e.attrs.insert("d".into(), Value::Ext(ExtValue::Decimal(15_000)));
+            es.push(e);
+        }
+        let store = build_store(es);
+        let mut texts = BTreeSet::new();
+        let mut orders = BTreeSet::new();
+        for seed in 0..30 {
+            let j = DataWriter::new(seed).entities(&store);
+            let t = j.to_string();
+            for needle in ["__entity", "\"arg\"", "\"args\"", "\"1.5\"", "\"1.50\""] {
+                if t.contains(needle) {
+                    texts.insert(needle);
+                }
+            }
+            let order: Vec<String> = j.as_array().unwrap().iter().map(|e| e["uid"].to_string()).collect();
+            orders.insert(order.iter().map(|u| if u.contains("\"a\"") { 'a' } else { '.' }).collect::<String>());
+        }
+        assert_eq!(texts.len(), 5, "{texts:?}");
+        assert!(orders.len() > 1, "entity order never changes");
+    }
+}
