@@ -26,9 +26,9 @@ fn env_u64(name: &str, default: u64) -> u64 {
     std::env::var(name).ok().and_then(|v| v.parse().ok()).unwrap_or(default)
 }
 
-/// Also the test command of `scripts/mutants`, which raises the input count
-/// (`DRT_POWER_COUNT`, default 40; seed `DRT_POWER_SEED`, default 42): each
-/// mutant of the engine is then judged by this seeded run alone.
+/// Longer runs for harness-power measurements (e.g. as the only test
+/// command of a mutation tool): `DRT_POWER_COUNT` inputs per target
+/// (default 40), seed `DRT_POWER_SEED` (default 42).
 #[test]
 fn short_seeded_run_of_every_target_is_clean() {
     let mut d = differ();
