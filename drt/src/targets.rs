@@ -276,18 +276,10 @@ fn text_roundtrip(i: &generators::AuthInput) -> Verdict {
     let report = |msg: String| {
         property(Target::PolicyTextRoundtrip, "policy-text-roundtrip", format!("{msg}\n--- printed text ---\n{text}"))
     };
-    let back = match engine::parser::parse_policy_set(&text) {
+    let back = match parses_to(&ps, &text, "printed") {
         Ok(b) => b,
-        Err(e) => return report(format!("printed text does not parse: {e}")),
+        Err(msg) => return report(msg),
     };
-    if back.policies.len() != ps.policies.len() {
-        return report(format!("{} policies printed, {} parsed", ps.policies.len(), back.policies.len()));
-    }
-    for (a, b) in ps.policies.iter().zip(&back.policies) {
-        if a != b {
-            return report(format!("policy {} changed:\n  before: {a:?}\n  after:  {b:?}", a.id));
-        }
-    }
     let again = engine::printer::policy_set_to_text(&back);
     if again != text {
         return report(format!("printing is not stable; second print:\n{again}"));
@@ -311,19 +303,25 @@ fn varied_text_roundtrip(ps: &engine::ast::PolicySet, seed: u64) -> Verdict {
             ),
         )
     };
-    let back = match engine::parser::parse_policy_set(&text) {
-        Ok(b) => b,
-        Err(e) => return report(format!("varied text does not parse: {e}")),
-    };
+    match parses_to(ps, &text, "varied") {
+        Ok(_) => Verdict::Agree,
+        Err(msg) => report(msg),
+    }
+}
+
+/// Parse `text` (written by the `writer` named) and check that it gives the
+/// policies of `ps`, in order; the parsed set, or what differs.
+fn parses_to(ps: &engine::ast::PolicySet, text: &str, writer: &str) -> Result<engine::ast::PolicySet, String> {
+    let back = engine::parser::parse_policy_set(text).map_err(|e| format!("{writer} text does not parse: {e}"))?;
     if back.policies.len() != ps.policies.len() {
-        return report(format!("{} policies written, {} parsed", ps.policies.len(), back.policies.len()));
+        return Err(format!("{} policies written ({writer}), {} parsed", ps.policies.len(), back.policies.len()));
     }
     for (a, b) in ps.policies.iter().zip(&back.policies) {
         if a != b {
-            return report(format!("policy {} changed:\n  before: {a:?}\n  after:  {b:?}", a.id));
+            return Err(format!("policy {} changed:\n  before: {a:?}\n  after:  {b:?}", a.id));
         }
     }
-    Verdict::Agree
+    Ok(back)
 }
 
 fn seed_of(text: &str) -> u64 {
