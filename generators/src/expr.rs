@@ -484,8 +484,9 @@ impl<C: Choices> Gen<'_, C> {
 
     /// A set that is empty or often so, for the right of `in`: the literal
     /// `[]` without a schema (strict validation forbids it), else a set of
-    /// entities read from data (generated sets are empty a quarter of the time).
-    fn empty_set(&mut self, env: &Env) -> Expr {
+    /// entities read from data (generated sets are empty a quarter of the
+    /// time); `None` when the environment has no such data.
+    fn empty_set(&mut self, env: &Env) -> Option<Expr> {
         let sets: Vec<usize> = env
             .paths
             .iter()
@@ -493,16 +494,16 @@ impl<C: Choices> Gen<'_, C> {
             .filter(|(_, a)| matches!(&a.ty, SchemaType::Set(el) if matches!(**el, SchemaType::Entity(_))))
             .map(|(i, _)| i)
             .collect();
-        if self.mode == Mode::Abac || sets.is_empty() {
-            if self.mode != Mode::Abac {
-                return Expr::set(vec![Expr::entity(self.uid_of(&env.resource.clone(), false))]);
-            }
-            self.reach.empty_set_in += 1;
-            return Expr::set(vec![]);
-        }
+        let e = if self.mode == Mode::Abac {
+            Expr::set(vec![])
+        } else if sets.is_empty() {
+            return None;
+        } else {
+            let a = env.paths[sets[self.c.below(sets.len())]].clone();
+            self.use_path(&a)
+        };
         self.reach.empty_set_in += 1;
-        let a = env.paths[sets[self.c.below(sets.len())]].clone();
-        self.use_path(&a)
+        Some(e)
     }
 
     fn has_test(&mut self, env: &Env, d: u32) -> Expr {
@@ -638,7 +639,7 @@ impl<C: Choices> Gen<'_, C> {
                 let anc = self.anc_or_self.get(&a).cloned().unwrap_or_else(|| vec![a.clone()]);
                 let bt = anc[self.c.below(anc.len())].clone();
                 let r = match self.c.weighted(&[4, 2, 1, if self.s.empty_set_in { 1 } else { 0 }]) {
-                    3 => self.empty_set(env),
+                    3 => self.empty_set(env).unwrap_or_else(|| Expr::entity(self.uid_of(&bt, false))),
                     1 => {
                         let k = self.c.range(1, 3);
                         Expr::set((0..k).map(|_| Expr::entity(self.uid_of(&bt, false))).collect())
