@@ -5,19 +5,21 @@
 //! none). Reading accepts everything Cedar reads — including those sugared
 //! forms, `has` with a list of attributes, `Value` holding any Cedar JSON
 //! value (sets, records, `__entity` and `__extn` escapes), `"op": "all"` —
-//! and desugars exactly like the text parser (§1.6). Errors name the JSON
+//! and builds its trees with the text parser's builder
+//! ([`crate::desugar::Builder`]), so both desugar alike. Errors name the JSON
 //! path (`staticPolicies.policy0.conditions[0].body.==.left`).
 //!
 //! Robustness: reading tracks both JSON nesting (limit
 //! [`crate::parser::MAX_NESTING`]) and the height of the tree it builds
-//! (limit [`crate::parser::MAX_EXPR_HEIGHT`]), like the text parser, so a
+//! (limit [`crate::parser::MAX_EXPR_HEIGHT`], in the builder), so a
 //! hostile document cannot overflow the stack here or downstream. The
 //! recursive reader is split into small per-construct functions so one
 //! nesting level costs little stack even in unoptimised builds.
 
 use crate::ast::*;
+use crate::desugar::{Builder, ConditionHeight, Ex, Relation, Site};
 use crate::ext;
-use crate::parser::{is_plain_ident, MAX_EXPR_HEIGHT, MAX_NESTING, MAX_POLICY_HEIGHT};
+use crate::parser::{is_plain_ident, MAX_NESTING};
 use serde_json::{Map, Value as Json};
 use std::collections::BTreeMap;
 use std::fmt::Write;
@@ -298,6 +300,17 @@ impl<'a> Path<'a> {
 
 type R<T> = Result<T, EstError>;
 
+/// JSON nodes carry no source location; errors name the JSON path.
+impl Site for &Path<'_> {
+    type Error = EstError;
+    fn loc(self) -> Option<Loc> {
+        None
+    }
+    fn error(self, message: String) -> EstError {
+        EstError { path: self.render(), message }
+    }
+}
+
 fn describe(j: &Json) -> &'static str {
     match j {
         Json::Null => "null",
@@ -386,23 +399,6 @@ fn entity_uid_json(j: &Json, p: &Path) -> R<EntityUid> {
     type_and_id(j, p)
 }
 
-/// An expression with its tree height.
-struct Ex {
-    e: Expr,
-    h: u32,
-}
-
-fn mk(p: &Path, h: u32, kind: ExprKind) -> R<Ex> {
-    if h > MAX_EXPR_HEIGHT {
-        return p.err(format!("expression is nested too deeply (limit {MAX_EXPR_HEIGHT} levels)"));
-    }
-    Ok(Ex { e: Expr::new(kind), h })
-}
-
-fn leaf(kind: ExprKind) -> Ex {
-    Ex { e: Expr::new(kind), h: 1 }
-}
-
 pub fn expr_from_json(j: &Json) -> Result<Expr, EstError> {
     read_expr(j, &Path::root()).map(|x| x.e)
 }
@@ -426,7 +422,7 @@ fn read_expr(j: &Json, p: &Path) -> R<Ex> {
     match k.as_str() {
         "Value" => read_value(v, &p),
         "Var" => read_var(v, &p),
-        "Slot" => read_slot(v, &p).map(|s| leaf(ExprKind::Slot(s))),
+        "Slot" => read_slot(v, &p).map(|s| Builder(&p).leaf(ExprKind::Slot(s))),
         "!" | "neg" | "isEmpty" => read_unary(k, v, &p),
         "==" | "!=" | "<" | "<=" | ">" | ">=" | "&&" | "||" | "+" | "-" | "*" | "in" | "contains" | "containsAll"
         | "containsAny" | "getTag" | "hasTag" => read_binary(k, v, &p),
@@ -449,7 +445,7 @@ fn read_var(v: &Json, p: &Path) -> R<Ex> {
         "context" => Var::Context,
         other => return p.err(format!("unknown variable `{other}`")),
     };
-    Ok(leaf(ExprKind::Var(var)))
+    Ok(Builder(p).leaf(ExprKind::Var(var)))
 }
 
 fn read_slot(v: &Json, p: &Path) -> R<SlotId> {
@@ -469,7 +465,7 @@ fn read_unary(k: &str, v: &Json, p: &Path) -> R<Ex> {
         "neg" => UnaryOp::Neg,
         _ => UnaryOp::IsEmpty,
     };
-    mk(p, a.h + 1, ExprKind::Unary(op, Box::new(a.e)))
+    Builder(p).unary(op, a)
 }
 
 fn read_binary(k: &str, v: &Json, p: &Path) -> R<Ex> {
@@ -481,31 +477,25 @@ fn read_binary(k: &str, v: &Json, p: &Path) -> R<Ex> {
 }
 
 fn combine_binary(k: &str, l: Ex, r: Ex, p: &Path) -> R<Ex> {
-    let h = l.h.max(r.h) + 1;
-    let bin = |op, l: Ex, r: Ex| ExprKind::Binary(op, Box::new(l.e), Box::new(r.e));
-    // `!=`, `>`, `>=` desugar as in the text parser (§1.6).
-    let not_of = |kind: ExprKind| -> R<Ex> {
-        let inner = mk(p, h, kind)?;
-        mk(p, h + 1, ExprKind::Unary(UnaryOp::Not, Box::new(inner.e)))
-    };
+    let b = Builder(p);
     match k {
-        "==" => mk(p, h, bin(BinaryOp::Eq, l, r)),
-        "!=" => not_of(bin(BinaryOp::Eq, l, r)),
-        "<" => mk(p, h, bin(BinaryOp::Less, l, r)),
-        "<=" => mk(p, h, bin(BinaryOp::LessEq, l, r)),
-        ">" => not_of(bin(BinaryOp::LessEq, l, r)),
-        ">=" => not_of(bin(BinaryOp::Less, l, r)),
-        "&&" => mk(p, h, ExprKind::And(Box::new(l.e), Box::new(r.e))),
-        "||" => mk(p, h, ExprKind::Or(Box::new(l.e), Box::new(r.e))),
-        "+" => mk(p, h, bin(BinaryOp::Add, l, r)),
-        "-" => mk(p, h, bin(BinaryOp::Sub, l, r)),
-        "*" => mk(p, h, bin(BinaryOp::Mul, l, r)),
-        "in" => mk(p, h, bin(BinaryOp::In, l, r)),
-        "contains" => mk(p, h, bin(BinaryOp::Contains, l, r)),
-        "containsAll" => mk(p, h, bin(BinaryOp::ContainsAll, l, r)),
-        "containsAny" => mk(p, h, bin(BinaryOp::ContainsAny, l, r)),
-        "getTag" => mk(p, h, bin(BinaryOp::GetTag, l, r)),
-        _ => mk(p, h, bin(BinaryOp::HasTag, l, r)),
+        "==" => b.relation(Relation::Eq, l, r),
+        "!=" => b.relation(Relation::NotEq, l, r),
+        "<" => b.relation(Relation::Less, l, r),
+        "<=" => b.relation(Relation::LessEq, l, r),
+        ">" => b.relation(Relation::Greater, l, r),
+        ">=" => b.relation(Relation::GreaterEq, l, r),
+        "in" => b.relation(Relation::In, l, r),
+        "&&" => b.and(l, r),
+        "||" => b.or(l, r),
+        "+" => b.binary(BinaryOp::Add, l, r),
+        "-" => b.binary(BinaryOp::Sub, l, r),
+        "*" => b.binary(BinaryOp::Mul, l, r),
+        "contains" => b.binary(BinaryOp::Contains, l, r),
+        "containsAll" => b.binary(BinaryOp::ContainsAll, l, r),
+        "containsAny" => b.binary(BinaryOp::ContainsAny, l, r),
+        "getTag" => b.binary(BinaryOp::GetTag, l, r),
+        _ => b.binary(BinaryOp::HasTag, l, r),
     }
 }
 
@@ -516,31 +506,20 @@ fn read_attr(k: &str, v: &Json, p: &Path) -> R<Ex> {
     let ap = p.key("attr");
     if k == "." {
         let attr = as_str(field(m, "attr"), &ap, "an attribute name")?;
-        return mk(p, l.h + 1, ExprKind::GetAttr(Box::new(l.e), attr.to_string()));
+        return Builder(p).get_attr(l, attr.to_string());
     }
     // `has` takes one attribute or (extended has) a non-empty list of them.
-    let path: Vec<&str> = match field(m, "attr") {
-        Json::String(s) => vec![s.as_str()],
-        Json::Array(items) if !items.is_empty() => {
-            items.iter().enumerate().map(|(i, a)| as_str(a, &ap.index(i), "an attribute name")).collect::<R<_>>()?
-        }
+    let path: Vec<String> = match field(m, "attr") {
+        Json::String(s) => vec![s.clone()],
+        Json::Array(items) if !items.is_empty() => items
+            .iter()
+            .enumerate()
+            .map(|(i, a)| Ok(as_str(a, &ap.index(i), "an attribute name")?.to_string()))
+            .collect::<R<_>>()?,
         Json::Array(_) => return ap.err("an attribute path must not be empty"),
         other => return ap.err(format!("expected an attribute name or a list of them, found {}", describe(other))),
     };
-    extended_has(l, &path, p)
-}
-
-/// `e has a.b.c` ≡ `(e has a && e.a has b) && e.a.b has c`.
-fn extended_has(e: Ex, path: &[&str], p: &Path) -> R<Ex> {
-    let mut base = Ex { e: e.e.clone(), h: e.h };
-    let mut result = mk(p, e.h + 1, ExprKind::HasAttr(Box::new(e.e), path[0].to_string()))?;
-    for w in path.windows(2) {
-        base = mk(p, base.h + 1, ExprKind::GetAttr(Box::new(base.e), w[0].to_string()))?;
-        let step = mk(p, base.h + 1, ExprKind::HasAttr(Box::new(base.e.clone()), w[1].to_string()))?;
-        let h = result.h.max(step.h) + 1;
-        result = mk(p, h, ExprKind::And(Box::new(result.e), Box::new(step.e)))?;
-    }
-    Ok(result)
+    Builder(p).has_path(l, path)
 }
 
 fn read_like(v: &Json, p: &Path) -> R<Ex> {
@@ -560,7 +539,7 @@ fn read_like(v: &Json, p: &Path) -> R<Ex> {
             _ => return ep.err("expected `\"Wildcard\"` or `{\"Literal\": \"…\"}`"),
         }
     }
-    mk(p, l.h + 1, ExprKind::Like(Box::new(l.e), Pattern(elems)))
+    Builder(p).like(l, Pattern(elems))
 }
 
 fn read_is(v: &Json, p: &Path) -> R<Ex> {
@@ -569,14 +548,10 @@ fn read_is(v: &Json, p: &Path) -> R<Ex> {
     let l = read_expr(field(m, "left"), &p.key("left"))?;
     let ty = entity_type(field(m, "entity_type"), &p.key("entity_type"))?;
     match m.get("in") {
-        None => mk(p, l.h + 1, ExprKind::Is(Box::new(l.e), ty)),
+        None => Builder(p).is(l, ty),
         Some(x) => {
-            // `e is T in x` ≡ `(e is T) && (e in x)`.
             let r = read_expr(x, &p.key("in"))?;
-            let is = mk(p, l.h + 1, ExprKind::Is(Box::new(l.e.clone()), ty))?;
-            let inn = mk(p, l.h.max(r.h) + 1, ExprKind::Binary(BinaryOp::In, Box::new(l.e), Box::new(r.e)))?;
-            let h = is.h.max(inn.h) + 1;
-            mk(p, h, ExprKind::And(Box::new(is.e), Box::new(inn.e)))
+            Builder(p).is_in(l, ty, r)
         }
     }
 }
@@ -587,42 +562,31 @@ fn read_ite(v: &Json, p: &Path) -> R<Ex> {
     let c = read_expr(field(m, "if"), &p.key("if"))?;
     let t = read_expr(field(m, "then"), &p.key("then"))?;
     let e = read_expr(field(m, "else"), &p.key("else"))?;
-    let h = c.h.max(t.h).max(e.h) + 1;
-    mk(p, h, ExprKind::If { cond: Box::new(c.e), then_expr: Box::new(t.e), else_expr: Box::new(e.e) })
+    Builder(p).if_then_else(c, t, e)
 }
 
-fn read_list(v: &Json, p: &Path, what: &str) -> R<(Vec<Expr>, u32)> {
+fn read_list(v: &Json, p: &Path, what: &str) -> R<Vec<Ex>> {
     let items = as_array(v, p, what)?;
-    let mut out = Vec::with_capacity(items.len());
-    let mut h = 0;
-    for (i, x) in items.iter().enumerate() {
-        let e = read_expr(x, &p.index(i))?;
-        h = h.max(e.h);
-        out.push(e.e);
-    }
-    Ok((out, h))
+    items.iter().enumerate().map(|(i, x)| read_expr(x, &p.index(i))).collect()
 }
 
 fn read_set(v: &Json, p: &Path) -> R<Ex> {
-    let (items, h) = read_list(v, p, "a list of set elements")?;
-    mk(p, h + 1, ExprKind::Set(items))
+    let items = read_list(v, p, "a list of set elements")?;
+    Builder(p).set(items)
 }
 
 fn read_record(v: &Json, p: &Path) -> R<Ex> {
     let m = as_object(v, p, "record fields")?;
     let mut fields = BTreeMap::new();
-    let mut h = 0;
     for (k, x) in m {
-        let e = read_expr(x, &p.key(k))?;
-        h = h.max(e.h);
-        fields.insert(k.clone(), e.e);
+        fields.insert(k.clone(), read_expr(x, &p.key(k))?);
     }
-    mk(p, h + 1, ExprKind::Record(fields))
+    Builder(p).record(fields)
 }
 
 fn read_call(name: &str, v: &Json, p: &Path) -> R<Ex> {
-    let (args, h) = read_list(v, p, "a list of arguments")?;
-    mk(p, h + 1, ExprKind::ExtCall(name.to_string(), args))
+    let args = read_list(v, p, "a list of arguments")?;
+    Builder(p).call(name, args)
 }
 
 /// `{"Value": v}`: any Cedar JSON value (§5.1) as an expression.
@@ -631,22 +595,16 @@ fn read_value(v: &Json, p: &Path) -> R<Ex> {
         return p.err(format!("value is nested too deeply (limit {MAX_NESTING} levels)"));
     }
     match v {
-        Json::Bool(b) => Ok(leaf(ExprKind::Lit(Literal::Bool(*b)))),
+        Json::Bool(b) => Ok(Builder(p).leaf(ExprKind::Lit(Literal::Bool(*b)))),
         Json::Number(n) => match n.as_i64() {
-            Some(i) => Ok(leaf(ExprKind::Lit(Literal::Long(i)))),
+            Some(i) => Ok(Builder(p).leaf(ExprKind::Lit(Literal::Long(i)))),
             None => p.err(format!("`{n}` is not a 64-bit signed integer")),
         },
-        Json::String(s) => Ok(leaf(ExprKind::Lit(Literal::String(s.clone())))),
+        Json::String(s) => Ok(Builder(p).leaf(ExprKind::Lit(Literal::String(s.clone())))),
         Json::Null => p.err("`null` is not a Cedar value"),
         Json::Array(items) => {
-            let mut out = Vec::with_capacity(items.len());
-            let mut h = 0;
-            for (i, x) in items.iter().enumerate() {
-                let e = read_value(x, &p.index_nested(i))?;
-                h = h.max(e.h);
-                out.push(e.e);
-            }
-            mk(p, h + 1, ExprKind::Set(out))
+            let out = items.iter().enumerate().map(|(i, x)| read_value(x, &p.index_nested(i))).collect::<R<_>>()?;
+            Builder(p).set(out)
         }
         Json::Object(m) => read_value_object(m, p),
     }
@@ -661,7 +619,7 @@ fn read_value_object(m: &Map<String, Json>, p: &Path) -> R<Ex> {
     if let Some(Json::Object(inner)) = m.get("__entity") {
         if let (Some(Json::String(_)), Some(Json::String(id))) = (inner.get("type"), inner.get("id")) {
             let ty = entity_type(&inner["type"], &p.key("__entity").key("type"))?;
-            return Ok(leaf(ExprKind::Lit(Literal::EntityUid(EntityUid { ty, id: id.clone() }))));
+            return Ok(Builder(p).leaf(ExprKind::Lit(Literal::EntityUid(EntityUid { ty, id: id.clone() }))));
         }
     }
     if let Some(Json::Object(inner)) = m.get("__extn") {
@@ -676,25 +634,17 @@ fn read_value_object(m: &Map<String, Json>, p: &Path) -> R<Ex> {
                 if ext::lookup(f).is_none() {
                     return ep.key("fn").err(format!("unknown extension function `{f}`"));
                 }
-                let mut out = Vec::with_capacity(args.len());
-                let mut h = 0;
-                for (i, a) in args.into_iter().enumerate() {
-                    let e = read_value(a, &ep.index_nested(i))?;
-                    h = h.max(e.h);
-                    out.push(e.e);
-                }
-                return mk(p, h + 1, ExprKind::ExtCall(f.clone(), out));
+                let out =
+                    args.into_iter().enumerate().map(|(i, a)| read_value(a, &ep.index_nested(i))).collect::<R<_>>()?;
+                return Builder(p).call(f, out);
             }
         }
     }
     let mut fields = BTreeMap::new();
-    let mut h = 0;
     for (k, x) in m {
-        let e = read_value(x, &p.key_nested(k))?;
-        h = h.max(e.h);
-        fields.insert(k.clone(), e.e);
+        fields.insert(k.clone(), read_value(x, &p.key_nested(k))?);
     }
-    mk(p, h + 1, ExprKind::Record(fields))
+    Builder(p).record(fields)
 }
 
 // ----- policies --------------------------------------------------------
@@ -841,7 +791,7 @@ fn read_policy(id: PolicyId, j: &Json, p: &Path) -> R<Policy> {
     let resource = read_scope(field(m, "resource"), &p.key("resource"), SlotId::Resource)?;
     let cp = p.key("conditions");
     let mut conditions = Vec::new();
-    let mut max_h = 0;
+    let mut height = ConditionHeight::default();
     for (i, c) in as_array(field(m, "conditions"), &cp, "a list of conditions")?.iter().enumerate() {
         let ip = cp.index(i);
         let cm = as_object(c, &ip, "a condition")?;
@@ -858,11 +808,10 @@ fn read_policy(id: PolicyId, j: &Json, p: &Path) -> R<Policy> {
         if contains_slot(&body.e) {
             return bp.err("slots may only appear in the policy scope, not in conditions");
         }
-        max_h = max_h.max(body.h);
-        conditions.push(Condition { kind, body: body.e });
-        if max_h + conditions.len() as u32 + 4 > MAX_POLICY_HEIGHT {
-            return ip.err(format!("policy condition is nested too deeply (limit {MAX_POLICY_HEIGHT} levels)"));
+        if !height.add(&body) {
+            return ip.err(ConditionHeight::error_message());
         }
+        conditions.push(Condition { kind, body: body.e });
     }
     let mut annotations = BTreeMap::new();
     if let Some(a) = m.get("annotations") {

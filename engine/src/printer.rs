@@ -16,7 +16,7 @@
 
 use crate::ast::*;
 use crate::ext::{self, CallStyle};
-use crate::parser::is_plain_ident;
+use crate::parser::{is_plain_ident, Level};
 use std::fmt::Write;
 
 /// All policies and templates in order (links are not expressible in text).
@@ -177,20 +177,6 @@ fn action_text(c: &ActionConstraint) -> String {
             format!("action in [{}]", items.join(", "))
         }
     }
-}
-
-/// Grammar levels, loosest first (language doc §1.3).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
-enum Level {
-    Expr,
-    Or,
-    And,
-    Relation,
-    Add,
-    Mult,
-    Unary,
-    Member,
-    Primary,
 }
 
 /// `!(a == b)`, `!(a < b)`, `!(a <= b)` are what the parser makes of

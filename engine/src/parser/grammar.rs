@@ -4,28 +4,27 @@
 //! while converting to its AST; this parser folds both steps into one pass
 //! and must accept exactly the same inputs. Desugarings (§1.6) happen here.
 //!
+//! Nodes are built, and the sugared forms rewritten, by
+//! [`crate::desugar::Builder`], which the JSON policy reader shares.
+//!
 //! Robustness: every recursive path goes through [`Parser::expr`], which
 //! counts nesting and stops at [`MAX_NESTING`]. Constructs that build deep
 //! trees *without* recursing (`a + a + …`, `e.a.a.a…`, long `has` paths) are
-//! bounded separately: every node carries its height while being built and
-//! construction fails past [`MAX_EXPR_HEIGHT`]. So nothing downstream that
+//! bounded by the builder's height limit
+//! ([`crate::desugar::MAX_EXPR_HEIGHT`]). So nothing downstream that
 //! recurses over an `Expr` (printer, JSON conversion, evaluator, `Drop`) ever
 //! sees a tree deeper than that.
 
 use super::lexer::{Tok, Token};
 use super::unescape::{unescape_pattern, unescape_str};
-use super::ParseError;
+use super::{Level, ParseError};
 use crate::ast::*;
+use crate::desugar::{Builder, ConditionHeight, Ex, Relation, Site};
 use crate::ext::{self, CallStyle};
 use std::collections::BTreeMap;
 
 /// Maximum nesting of parenthesised / bracketed / `if` sub-expressions.
 pub const MAX_NESTING: usize = 200;
-/// Maximum height of any expression tree the parser builds.
-pub const MAX_EXPR_HEIGHT: u32 = 200;
-/// Maximum height of a policy's full condition (`Policy::condition`), which
-/// adds one level per `when`/`unless` clause plus four for the scope.
-pub const MAX_POLICY_HEIGHT: u32 = 256;
 
 /// Identifiers that may not name an attribute, record key, path component,
 /// `has` step or function (§1.1). Annotation keys are exempt.
@@ -51,34 +50,17 @@ fn var_of(s: &str) -> Option<Var> {
     })
 }
 
-/// An expression under construction together with its tree height.
-pub(crate) struct Ex {
-    pub e: Expr,
-    pub h: u32,
-}
-
 type R<T> = Result<T, ParseError>;
 
 const NON_ASSOC: &str =
     "relational operators (`==`, `<`, `in`, `has`, `like`, `is`, …) are non-associative; add parentheses";
-
-#[derive(Debug, Clone, Copy)]
-enum RelOp {
-    Eq,
-    NotEq,
-    Lt,
-    Le,
-    Gt,
-    Ge,
-    In,
-}
 
 /// An operator waiting on the operator stack of [`Parser::binary`].
 #[derive(Debug)]
 enum Pending {
     Or,
     And,
-    Rel(RelOp),
+    Rel(Relation),
     Arith(BinaryOp),
     Has,
     Like,
@@ -96,6 +78,17 @@ pub(crate) struct Parser {
 
 fn err<T>(loc: Loc, msg: impl Into<String>) -> R<T> {
     Err(ParseError { loc, message: msg.into() })
+}
+
+/// Text nodes record where they start; errors name that line:col.
+impl Site for Loc {
+    type Error = ParseError;
+    fn loc(self) -> Option<Loc> {
+        Some(self)
+    }
+    fn error(self, message: String) -> ParseError {
+        ParseError { loc: self, message }
+    }
 }
 
 impl Parser {
@@ -193,39 +186,6 @@ impl Parser {
         }
     }
 
-    // ----- node construction with height tracking -----------------------
-
-    fn node(&self, loc: Loc, h: u32, kind: ExprKind) -> R<Ex> {
-        if h > MAX_EXPR_HEIGHT {
-            return err(loc, format!("expression is nested too deeply (limit {MAX_EXPR_HEIGHT} levels)"));
-        }
-        Ok(Ex { e: Expr::with_loc(kind, Some(loc)), h })
-    }
-    fn leaf(&self, loc: Loc, kind: ExprKind) -> Ex {
-        Ex { e: Expr::with_loc(kind, Some(loc)), h: 1 }
-    }
-    fn unary(&self, loc: Loc, op: UnaryOp, a: Ex) -> R<Ex> {
-        self.node(loc, a.h + 1, ExprKind::Unary(op, Box::new(a.e)))
-    }
-    fn binary_node(&self, loc: Loc, op: BinaryOp, a: Ex, b: Ex) -> R<Ex> {
-        self.node(loc, a.h.max(b.h) + 1, ExprKind::Binary(op, Box::new(a.e), Box::new(b.e)))
-    }
-    fn and(&self, loc: Loc, a: Ex, b: Ex) -> R<Ex> {
-        self.node(loc, a.h.max(b.h) + 1, ExprKind::And(Box::new(a.e), Box::new(b.e)))
-    }
-    fn or(&self, loc: Loc, a: Ex, b: Ex) -> R<Ex> {
-        self.node(loc, a.h.max(b.h) + 1, ExprKind::Or(Box::new(a.e), Box::new(b.e)))
-    }
-    fn get_attr(&self, loc: Loc, a: Ex, attr: String) -> R<Ex> {
-        self.node(loc, a.h + 1, ExprKind::GetAttr(Box::new(a.e), attr))
-    }
-    fn has_attr(&self, loc: Loc, a: Ex, attr: String) -> R<Ex> {
-        self.node(loc, a.h + 1, ExprKind::HasAttr(Box::new(a.e), attr))
-    }
-    fn clone_ex(e: &Ex) -> Ex {
-        Ex { e: e.e.clone(), h: e.h }
-    }
-
     // ----- policies -----------------------------------------------------
 
     pub fn policy(&mut self, id: PolicyId) -> R<Policy> {
@@ -267,7 +227,7 @@ impl Parser {
         }
         self.expect(Tok::RParen, "`)` to close the policy scope")?;
         let mut conditions = Vec::new();
-        let mut max_h = 0;
+        let mut height = ConditionHeight::default();
         loop {
             let kind = match self.peek() {
                 Tok::Ident(s) if s == "when" => ConditionKind::When,
@@ -284,11 +244,10 @@ impl Parser {
             }
             let body = self.expr()?;
             self.expect(Tok::RBrace, "`}` to close the condition")?;
-            max_h = max_h.max(body.h);
-            conditions.push(Condition { kind, body: body.e });
-            if max_h + conditions.len() as u32 + 4 > MAX_POLICY_HEIGHT {
-                return err(kloc, format!("policy condition is nested too deeply (limit {MAX_POLICY_HEIGHT} levels)"));
+            if !height.add(&body) {
+                return err(kloc, ConditionHeight::error_message());
             }
+            conditions.push(Condition { kind, body: body.e });
         }
         self.expect(Tok::Semi, "`;` to end the policy, or a `when`/`unless` clause")?;
         Ok(Policy { id, annotations, effect, principal, action, resource, conditions, loc: Some(start) })
@@ -556,8 +515,7 @@ impl Parser {
 
     #[inline(never)]
     fn mk_if(&self, loc: Loc, c: Ex, t: Ex, e: Ex) -> R<Ex> {
-        let h = c.h.max(t.h).max(e.h) + 1;
-        self.node(loc, h, ExprKind::If { cond: Box::new(c.e), then_expr: Box::new(t.e), else_expr: Box::new(e.e) })
+        Builder(loc).if_then_else(c, t, e)
     }
 
     /// Binary operators `|| && == != < <= > >= in has like is + - *` with
@@ -587,46 +545,46 @@ impl Parser {
         // `true` while the top operand is a finished has/like/is relation.
         let mut closed = false;
         loop {
-            let (op, prec) = match self.peek() {
-                Tok::OrOr => (Pending::Or, 1),
-                Tok::AndAnd => (Pending::And, 2),
-                Tok::EqEq => (Pending::Rel(RelOp::Eq), 3),
-                Tok::NotEq => (Pending::Rel(RelOp::NotEq), 3),
-                Tok::Lt => (Pending::Rel(RelOp::Lt), 3),
-                Tok::Le => (Pending::Rel(RelOp::Le), 3),
-                Tok::Gt => (Pending::Rel(RelOp::Gt), 3),
-                Tok::Ge => (Pending::Rel(RelOp::Ge), 3),
-                Tok::Plus => (Pending::Arith(BinaryOp::Add), 4),
-                Tok::Minus => (Pending::Arith(BinaryOp::Sub), 4),
-                Tok::Star => (Pending::Arith(BinaryOp::Mul), 5),
+            let (op, level) = match self.peek() {
+                Tok::OrOr => (Pending::Or, Level::Or),
+                Tok::AndAnd => (Pending::And, Level::And),
+                Tok::EqEq => (Pending::Rel(Relation::Eq), Level::Relation),
+                Tok::NotEq => (Pending::Rel(Relation::NotEq), Level::Relation),
+                Tok::Lt => (Pending::Rel(Relation::Less), Level::Relation),
+                Tok::Le => (Pending::Rel(Relation::LessEq), Level::Relation),
+                Tok::Gt => (Pending::Rel(Relation::Greater), Level::Relation),
+                Tok::Ge => (Pending::Rel(Relation::GreaterEq), Level::Relation),
+                Tok::Plus => (Pending::Arith(BinaryOp::Add), Level::Add),
+                Tok::Minus => (Pending::Arith(BinaryOp::Sub), Level::Add),
+                Tok::Star => (Pending::Arith(BinaryOp::Mul), Level::Mult),
                 Tok::Slash | Tok::Percent => {
                     return err(self.loc(), "division and remainder (`/`, `%`) are not supported in Cedar")
                 }
                 Tok::Ident(s) => match s.as_str() {
-                    "in" => (Pending::Rel(RelOp::In), 3),
-                    "has" => (Pending::Has, 3),
-                    "like" => (Pending::Like, 3),
-                    "is" => (Pending::Is, 3),
+                    "in" => (Pending::Rel(Relation::In), Level::Relation),
+                    "has" => (Pending::Has, Level::Relation),
+                    "like" => (Pending::Like, Level::Relation),
+                    "is" => (Pending::Is, Level::Relation),
                     _ => return Ok(true),
                 },
                 _ => return Ok(true),
             };
-            if closed && prec > 3 {
+            if closed && level > Level::Relation {
                 return err(
                     self.loc(),
                     "the right-hand side of `has`, `like` or `is` cannot be followed by an arithmetic operator; add parentheses",
                 );
             }
-            if closed && prec == 3 {
+            if closed && level == Level::Relation {
                 return err(self.loc(), NON_ASSOC);
             }
             // Reduce everything that binds at least as tightly (left
             // associativity); two relations meeting is an error.
             while let Some(&(_, top)) = st.ops.last() {
-                if top < prec {
+                if top < level {
                     break;
                 }
-                if top == 3 && prec == 3 {
+                if top == Level::Relation && level == Level::Relation {
                     return err(self.loc(), NON_ASSOC);
                 }
                 self.reduce(st)?;
@@ -644,17 +602,17 @@ impl Parser {
                                 // `e is T in x`: `x` is an Add-level operand.
                                 self.bump();
                                 st.vals.push((lhs, lloc));
-                                st.ops.push((Pending::IsIn(ty), 3));
+                                st.ops.push((Pending::IsIn(ty), Level::Relation));
                                 return Ok(false);
                             }
-                            self.node(lloc, lhs.h + 1, ExprKind::Is(Box::new(lhs.e), ty))?
+                            Builder(lloc).is(lhs, ty)?
                         }
                     };
                     st.vals.push((r, lloc));
                     closed = true;
                 }
                 op => {
-                    st.ops.push((op, prec));
+                    st.ops.push((op, level));
                     return Ok(false);
                 }
             }
@@ -675,35 +633,13 @@ impl Parser {
         let (op, _) = st.ops.pop().expect("operator stack is non-empty");
         let (r, _) = st.vals.pop().expect("right operand");
         let (l, loc) = st.vals.pop().expect("left operand");
+        let b = Builder(loc);
         let e = match op {
-            Pending::Or => self.or(loc, l, r)?,
-            Pending::And => self.and(loc, l, r)?,
-            Pending::Arith(b) => self.binary_node(loc, b, l, r)?,
-            Pending::Rel(rel) => match rel {
-                RelOp::Eq => self.binary_node(loc, BinaryOp::Eq, l, r)?,
-                RelOp::Lt => self.binary_node(loc, BinaryOp::Less, l, r)?,
-                RelOp::Le => self.binary_node(loc, BinaryOp::LessEq, l, r)?,
-                RelOp::In => self.binary_node(loc, BinaryOp::In, l, r)?,
-                // `a != b` ≡ `!(a == b)`, `a > b` ≡ `!(a <= b)`, `a >= b` ≡ `!(a < b)`.
-                RelOp::NotEq => {
-                    let x = self.binary_node(loc, BinaryOp::Eq, l, r)?;
-                    self.unary(loc, UnaryOp::Not, x)?
-                }
-                RelOp::Gt => {
-                    let x = self.binary_node(loc, BinaryOp::LessEq, l, r)?;
-                    self.unary(loc, UnaryOp::Not, x)?
-                }
-                RelOp::Ge => {
-                    let x = self.binary_node(loc, BinaryOp::Less, l, r)?;
-                    self.unary(loc, UnaryOp::Not, x)?
-                }
-            },
-            // `e is T in x` ≡ `(e is T) && (e in x)`.
-            Pending::IsIn(ty) => {
-                let is = self.node(loc, l.h + 1, ExprKind::Is(Box::new(l.e.clone()), ty))?;
-                let inn = self.binary_node(loc, BinaryOp::In, l, r)?;
-                self.and(loc, is, inn)?
-            }
+            Pending::Or => b.or(l, r)?,
+            Pending::And => b.and(l, r)?,
+            Pending::Arith(op) => b.binary(op, l, r)?,
+            Pending::Rel(rel) => b.relation(rel, l, r)?,
+            Pending::IsIn(ty) => b.is_in(l, ty, r)?,
             Pending::Has | Pending::Like | Pending::Is => unreachable!("applied immediately"),
         };
         st.vals.push((e, loc));
@@ -715,14 +651,14 @@ impl Parser {
             Tok::Str(raw) => {
                 let ploc = self.bump().loc;
                 let p = unescape_pattern(&raw).or_else(|m| err(ploc, m))?;
-                self.node(loc, l.h + 1, ExprKind::Like(Box::new(l.e), p))
+                Builder(loc).like(l, p)
             }
             _ => self.unexpected("a string literal pattern after `like`"),
         }
     }
 
-    /// `e has a`, `e has "a b"`, or extended `e has a.b.c`, which becomes
-    /// `(e has a && e.a has b) && e.a.b has c` (§1.6).
+    /// `e has a`, `e has "a b"`, or extended `e has a.b.c` (desugared by
+    /// [`Builder::has_path`]).
     fn has_rhs(&mut self, loc: Loc, e: Ex) -> R<Ex> {
         let path = match self.peek().clone() {
             Tok::Str(_) => vec![self.string_lit("")?.0],
@@ -736,18 +672,7 @@ impl Parser {
             }
             _ => return self.unexpected("an attribute name or string literal after `has`"),
         };
-        let mut it = path.into_iter();
-        let first = it.next().expect("path is non-empty");
-        let mut base = Self::clone_ex(&e);
-        let mut result = self.has_attr(loc, e, first.clone())?;
-        let mut prev = first;
-        for attr in it {
-            base = self.get_attr(loc, base, prev)?;
-            let step = self.has_attr(loc, Self::clone_ex(&base), attr.clone())?;
-            result = self.and(loc, result, step)?;
-            prev = attr;
-        }
-        Ok(result)
+        Builder(loc).has_path(e, path)
     }
 
     /// 1–4 repetitions of `!` or of `-`, then a member expression. A `-`
@@ -802,13 +727,13 @@ impl Parser {
         } else {
             return err(lloc, format!("integer literal `-{v}` is too small"));
         };
-        Ok(Some(self.leaf(lloc, ExprKind::Lit(Literal::Long(lit)))))
+        Ok(Some(Builder(lloc).leaf(ExprKind::Lit(Literal::Long(lit)))))
     }
 
     #[inline(never)]
     fn apply_prefix(&self, op: UnaryOp, n: usize, loc: Loc, mut e: Ex) -> R<Ex> {
         for _ in 0..n {
-            e = self.unary(loc, op, e)?;
+            e = Builder(loc).unary(op, e)?;
         }
         Ok(e)
     }
@@ -820,7 +745,7 @@ impl Parser {
         loop {
             match self.postfix()? {
                 Postfix::End => return Ok(e),
-                Postfix::Attr(a) => e = self.get_attr(loc, e, a)?,
+                Postfix::Attr(a) => e = Builder(loc).get_attr(e, a)?,
                 Postfix::Method(name, nloc) => {
                     let args = self.list(Tok::RParen)?;
                     e = self.method_call(loc, nloc, e, &name, args)?;
@@ -878,13 +803,13 @@ impl Parser {
                 return err(nloc, format!("`{name}` takes exactly one argument, found {}", args.len()));
             }
             let a = args.pop().expect("one argument");
-            return self.binary_node(loc, op, recv, a);
+            return Builder(loc).binary(op, recv, a);
         }
         if name == "isEmpty" {
             if !args.is_empty() {
                 return err(nloc, format!("`isEmpty` takes no arguments, found {}", args.len()));
             }
-            return self.unary(loc, UnaryOp::IsEmpty, recv);
+            return Builder(loc).unary(UnaryOp::IsEmpty, recv);
         }
         match ext::lookup(name) {
             Some(f) if f.style == CallStyle::Method => {
@@ -900,8 +825,7 @@ impl Parser {
 
     #[inline(never)]
     fn call_node(&self, loc: Loc, name: &str, args: Vec<Ex>) -> R<Ex> {
-        let h = args.iter().map(|a| a.h).max().unwrap_or(0) + 1;
-        self.node(loc, h, ExprKind::ExtCall(name.to_string(), args.into_iter().map(|a| a.e).collect()))
+        Builder(loc).call(name, args)
     }
 
     /// Comma-separated expressions up to `close` (consumed); a trailing
@@ -969,8 +893,7 @@ impl Parser {
 
     #[inline(never)]
     fn mk_set(&self, loc: Loc, items: Vec<Ex>) -> R<Ex> {
-        let h = items.iter().map(|a| a.h).max().unwrap_or(0) + 1;
-        self.node(loc, h, ExprKind::Set(items.into_iter().map(|a| a.e).collect()))
+        Builder(loc).set(items)
     }
 
     /// Integer and string literals and slots.
@@ -983,11 +906,11 @@ impl Parser {
                 if v > i64::MAX as u64 {
                     return err(loc, format!("integer literal `{v}` is too large"));
                 }
-                Ok(self.leaf(loc, ExprKind::Lit(Literal::Long(v as i64))))
+                Ok(Builder(loc).leaf(ExprKind::Lit(Literal::Long(v as i64))))
             }
             Tok::Str(_) => {
                 let (s, _) = self.string_lit("")?;
-                Ok(self.leaf(loc, ExprKind::Lit(Literal::String(s))))
+                Ok(Builder(loc).leaf(ExprKind::Lit(Literal::String(s))))
             }
             Tok::Slot(s) => {
                 let slot = slot_id(&s, loc)?;
@@ -995,7 +918,7 @@ impl Parser {
                     return err(loc, format!("slot `{}` may only appear in the policy scope", slot.name()));
                 }
                 self.bump();
-                Ok(self.leaf(loc, ExprKind::Slot(slot)))
+                Ok(Builder(loc).leaf(ExprKind::Slot(slot)))
             }
             _ => self.unexpected("an expression"),
         }
@@ -1004,20 +927,17 @@ impl Parser {
     fn record(&mut self) -> R<Ex> {
         let loc = self.bump().loc;
         let mut fields = BTreeMap::new();
-        let mut h = 0;
-        if self.eat(&Tok::RBrace) {
-            return self.node(loc, 1, ExprKind::Record(fields));
-        }
-        loop {
-            let (key, kloc) = self.record_key()?;
-            let v = self.expr()?;
-            h = h.max(v.h);
-            self.insert_field(&mut fields, key, kloc, v)?;
-            if self.list_sep(&Tok::RBrace)? {
-                break;
+        if !self.eat(&Tok::RBrace) {
+            loop {
+                let (key, kloc) = self.record_key()?;
+                let v = self.expr()?;
+                self.insert_field(&mut fields, key, kloc, v)?;
+                if self.list_sep(&Tok::RBrace)? {
+                    break;
+                }
             }
         }
-        self.node(loc, h + 1, ExprKind::Record(fields))
+        Builder(loc).record(fields)
     }
 
     /// A record key and the `:` after it.
@@ -1034,11 +954,11 @@ impl Parser {
     }
 
     #[inline(never)]
-    fn insert_field(&self, fields: &mut BTreeMap<String, Expr>, key: String, kloc: Loc, v: Ex) -> R<()> {
+    fn insert_field(&self, fields: &mut BTreeMap<String, Ex>, key: String, kloc: Loc, v: Ex) -> R<()> {
         if fields.contains_key(&key) {
             return err(kloc, format!("duplicate record key `{key}`"));
         }
-        fields.insert(key, v.e);
+        fields.insert(key, v);
         Ok(())
     }
 
@@ -1066,7 +986,7 @@ impl Parser {
         match first.as_str() {
             "true" | "false" => {
                 self.bump();
-                return Ok(NameHead::Done(self.leaf(loc, ExprKind::Lit(Literal::Bool(first == "true")))));
+                return Ok(NameHead::Done(Builder(loc).leaf(ExprKind::Lit(Literal::Bool(first == "true")))));
             }
             "if" => return err(loc, "an `if` expression must be parenthesised here"),
             _ => {}
@@ -1078,13 +998,13 @@ impl Parser {
                 if *self.peek() == Tok::LParen {
                     return err(loc, format!("variable `{first}` cannot be called"));
                 }
-                return Ok(NameHead::Done(self.leaf(loc, ExprKind::Var(v))));
+                return Ok(NameHead::Done(Builder(loc).leaf(ExprKind::Var(v))));
             }
         }
         let (path, _) = self.type_path()?;
         if *self.peek() == Tok::ColonColon {
             let uid = self.entity_tail(path)?;
-            return Ok(NameHead::Done(self.leaf(loc, ExprKind::Lit(Literal::EntityUid(uid)))));
+            return Ok(NameHead::Done(Builder(loc).leaf(ExprKind::Lit(Literal::EntityUid(uid)))));
         }
         if *self.peek() == Tok::LParen {
             return match ext::lookup(&path) {
@@ -1123,7 +1043,7 @@ impl Parser {
 
 struct OpStack {
     vals: Vec<(Ex, Loc)>,
-    ops: Vec<(Pending, u8)>,
+    ops: Vec<(Pending, Level)>,
 }
 
 enum Postfix {

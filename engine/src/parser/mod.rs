@@ -4,19 +4,35 @@
 //! (with all of Cedar's "parses but is rejected" rules and the §1.6
 //! desugarings), `unescape` decodes string escapes and `like` patterns.
 //! Every rejection carries a line/column and a reason; nesting is bounded
-//! (`grammar::MAX_NESTING`, `grammar::MAX_EXPR_HEIGHT`) so that no input can
+//! (`grammar::MAX_NESTING`, `desugar::MAX_EXPR_HEIGHT`) so that no input can
 //! overflow the stack here or in any later pass over the AST.
 
 mod grammar;
 mod lexer;
 mod unescape;
 
-pub use grammar::{is_plain_ident, is_reserved, MAX_EXPR_HEIGHT, MAX_NESTING, MAX_POLICY_HEIGHT};
+pub use crate::desugar::{MAX_EXPR_HEIGHT, MAX_POLICY_HEIGHT};
+pub use grammar::{is_plain_ident, is_reserved, MAX_NESTING};
 pub use unescape::{unescape_pattern, unescape_str};
 
 use crate::ast::{Expr, Loc, Policy, PolicyId, PolicySet};
 use grammar::Parser;
 use std::fmt;
+
+/// Grammar precedence levels, loosest first: the parser's binary-operator
+/// loop and the printer's parenthesisation compare these.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub(crate) enum Level {
+    Expr,
+    Or,
+    And,
+    Relation,
+    Add,
+    Mult,
+    Unary,
+    Member,
+    Primary,
+}
 
 /// One rejection, with where and why.
 #[derive(Debug, Clone, PartialEq, Eq)]
