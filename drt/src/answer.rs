@@ -53,7 +53,7 @@ pub fn error_class_name(k: ErrorKind) -> &'static str {
     k.name()
 }
 
-/// The six error classes both sides define (language doc §3.1).
+/// The six error classes both sides define (docs/semantics.md §4.1).
 pub const ERROR_CLASSES: &[&str] =
     &["typeError", "entityDoesNotExist", "attrDoesNotExist", "tagDoesNotExist", "arithBoundsError", "extensionError"];
 

@@ -102,7 +102,7 @@ pub fn compare_auth(a: &Outcome<Vec<AuthAnswer>>, b: &Outcome<Vec<AuthAnswer>>) 
 /// not canonical — set order, `decimal("1.0")` vs `"1.0000"`, a datetime
 /// written as an `offset` call all denote one value.
 /// Errors: the error *class* is compared only when both sides name one of
-/// the six classes both define (`ERROR_CLASSES`, language doc §3.1); Cedar's
+/// the six classes both define (`ERROR_CLASSES`, docs/semantics.md §4.1); Cedar's
 /// left-to-right evaluation makes the first error deterministic, so the
 /// classes must agree. A class outside that vocabulary on either side is
 /// compared only as "some error". Error messages are never compared.

@@ -1,4 +1,4 @@
-//! `drt conformance`: integration-format tests (language doc §9) through our
+//! `drt conformance`: integration-format tests (docs/semantics.md §10) through our
 //! engine and the model. Each test is read once with the engine's readers
 //! (schema-directed entity and context parsing needs the schema, which the
 //! model does not take); the model then gets the same data in public JSON

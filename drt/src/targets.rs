@@ -194,7 +194,7 @@ pub(crate) fn property(target: Target, what: &'static str, report: String) -> Ve
     }))
 }
 
-/// Validation soundness (language doc §8.8): if the policies validate
+/// Validation soundness (docs/semantics.md §9.8): if the policies validate
 /// against the schema and the data conforms to it, no policy evaluates to a
 /// non-boolean or to a type / missing-attribute / missing-tag error.
 /// Also says whether the policies validated (the share is reported: a

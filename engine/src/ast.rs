@@ -2,7 +2,7 @@
 //! evaluator, validator and the generators.
 //!
 //! It is Cedar's *core* AST (the Lean `Expr` constructors): the parser
-//! desugars `!=`, `>`, `>=`, `is … in` and extended `has` (language doc §1.6),
+//! desugars `!=`, `>`, `>=`, `is … in` and extended `has` (docs/semantics.md §2.7),
 //! so every consumer sees one canonical form. Policies keep their scope
 //! structure (needed to print them, to convert them to JSON and to link
 //! templates); `Policy::condition` gives the single boolean expression.
@@ -420,7 +420,7 @@ impl Policy {
         !self.slots().is_empty()
     }
 
-    /// The single boolean expression the authorizer evaluates (§1.6):
+    /// The single boolean expression the authorizer evaluates (docs/semantics.md §2.7):
     /// `P && (A && (R && C))`.
     pub fn condition(&self) -> Expr {
         let p = scope_expr(Var::Principal, &self.principal);

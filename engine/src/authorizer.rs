@@ -1,4 +1,4 @@
-//! The authorizer, language doc §6.
+//! The authorizer, docs/semantics.md §7.
 //!
 //! Every effective policy (static policies and template links) is evaluated;
 //! a policy is satisfied iff its condition is exactly `true`, and erroring

@@ -6,9 +6,10 @@
 //!   built and construction fails past [`MAX_EXPR_HEIGHT`] (nothing that
 //!   recurses over an `Expr` later can then overflow the stack), and a
 //!   policy's conditions are bounded by [`ConditionHeight`];
-//! - the desugarings of the forms the core AST does not have: `a != b`,
-//!   `a > b`, `a >= b` ([`Builder::relation`]), extended `e has a.b.c`
-//!   ([`Builder::has_path`]) and `e is T in x` ([`Builder::is_in`]).
+//! - the desugarings (docs/semantics.md §2.7) of the forms the core AST
+//!   does not have: `a != b`, `a > b`, `a >= b` ([`Builder::relation`]),
+//!   extended `e has a.b.c` ([`Builder::has_path`]) and `e is T in x`
+//!   ([`Builder::is_in`]).
 //!
 //! A reader only says where a node comes from ([`Site`]): the text parser a
 //! source location, the JSON reader a JSON path. That decides the node's

@@ -1,11 +1,11 @@
-//! Entity store and Cedar's entities JSON, language doc §5.2.
+//! Entity store and Cedar's entities JSON, docs/semantics.md §6.3.
 //!
 //! Loading: parse each entity (schema-directed if a schema is given), merge
 //! identical duplicates, compute the transitive closure of `parents` into
 //! `ancestors` (rejecting cycles), and with a schema check the action
 //! entities given and add every schema action with its closed ancestors.
 //! Conformance of entities to their declared types beyond what parsing needs
-//! (enum ids, allowed parent types, §8.7) is the validator's job.
+//! (enum ids, allowed parent types, docs/semantics.md §9.7) is the validator's job.
 use crate::ast::EntityUid;
 use crate::json::{DataError, Path};
 use crate::json_value::{self, describe, uid_from_json, uid_to_json};
@@ -84,7 +84,7 @@ impl Entities {
     }
 
     /// What Cedar does when loading with a schema: [`Entities::from_json`]
-    /// followed by the schema-conformance check of every entity (§8.7,
+    /// followed by the schema-conformance check of every entity (docs/semantics.md §9.7,
     /// `validator::validate_entities`), so a non-conforming file is rejected.
     pub fn from_json_conforming(j: &serde_json::Value, schema: &Schema) -> Result<Entities, DataError> {
         let es = Entities::from_json(j, Some(schema))?;
@@ -134,7 +134,7 @@ impl Entities {
     }
 }
 
-/// Parse one entity object (§5.2). With a schema, attributes and tags are
+/// Parse one entity object (docs/semantics.md §6.3). With a schema, attributes and tags are
 /// read against the declared types.
 fn entity_from_json(j: &Json, schema: Option<&Schema>, path: &Path) -> Result<Entity, DataError> {
     let Json::Object(o) = j else {
@@ -208,7 +208,7 @@ fn entity_from_json(j: &Json, schema: Option<&Schema>, path: &Path) -> Result<En
     Ok(Entity { uid, attrs, parents, ancestors: BTreeSet::new(), tags })
 }
 
-/// Steps 2, 4 and 5 of §5.2 on parsed entities, each labelled with where it
+/// Steps 2, 4 and 5 of docs/semantics.md §6.3 on parsed entities, each labelled with where it
 /// came from (for error messages).
 fn build(es: Vec<(String, Entity)>, schema: Option<&Schema>) -> Result<Entities, DataError> {
     let mut map: HashMap<EntityUid, Entity> = HashMap::with_capacity(es.len());

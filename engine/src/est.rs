@@ -1,4 +1,4 @@
-//! Cedar's JSON policy format ("EST") ↔ `ast` (language doc §1.11).
+//! Cedar's JSON policy format ("EST") ↔ `ast` (docs/semantics.md §2.8).
 //!
 //! Writing emits the core form Cedar itself writes from an AST (`!=`, `>`,
 //! `>=`, `is … in` and extended `has` never appear because the AST has
@@ -589,7 +589,7 @@ fn read_call(name: &str, v: &Json, p: &Path) -> R<Ex> {
     Builder(p).call(name, args)
 }
 
-/// `{"Value": v}`: any Cedar JSON value (§5.1) as an expression.
+/// `{"Value": v}`: any Cedar JSON value (docs/semantics.md §6.1) as an expression.
 fn read_value(v: &Json, p: &Path) -> R<Ex> {
     if p.depth >= MAX_NESTING {
         return p.err(format!("value is nested too deeply (limit {MAX_NESTING} levels)"));

@@ -1,4 +1,4 @@
-//! The evaluator, language doc §3.
+//! The evaluator, docs/semantics.md §4.
 //!
 //! Strict, left-to-right evaluation: every operand of an operator is
 //! evaluated before any type check, so the first error in evaluation order
@@ -14,7 +14,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 use std::sync::Arc;
 
-/// Cedar's error classes (language doc §3.1).
+/// Cedar's error classes (docs/semantics.md §4.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum ErrorKind {
     TypeError,
@@ -73,7 +73,7 @@ pub fn evaluate(e: &Expr, req: &Request, es: &Entities) -> Result<Value, EvalErr
     Evaluator::new(req, es).evaluate(e)
 }
 
-/// `a in b` for entity UIDs (§3.4): reflexive, otherwise `b` must be among
+/// `a in b` for entity UIDs (docs/semantics.md §4.5): reflexive, otherwise `b` must be among
 /// the (transitively closed) ancestors of `a`; a missing `a` has none.
 pub fn entity_in(es: &Entities, a: &EntityUid, b: &EntityUid) -> bool {
     a == b || es.get(a).is_some_and(|e| e.ancestors.contains(b))
@@ -405,7 +405,7 @@ impl<'a> Evaluator<'a> {
                     Value::EntityUid(r) => boolean(entity_in(self.es, lhs, r)),
                     Value::Set(s) => {
                         // Every element must be an entity, even if a match
-                        // occurs earlier (§3.4, §10.5).
+                        // occurs earlier (docs/semantics.md §4.5).
                         for x in s.iter() {
                             as_uid("in", x)?;
                         }
@@ -875,7 +875,7 @@ mod bench {
     }
 }
 
-/// Corner cases written in Cedar syntax (language doc §3, §4, §10); each
+/// Corner cases written in Cedar syntax (docs/semantics.md §4, §5); each
 /// expectation was also checked against cedar-policy 4.14.1.
 #[cfg(test)]
 mod text_tests {

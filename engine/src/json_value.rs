@@ -1,4 +1,4 @@
-//! Cedar values in JSON (language doc §5.1).
+//! Cedar values in JSON (docs/semantics.md §6.1).
 //!
 //! Reading: without an expected type, JSON maps structurally (arrays → sets,
 //! objects → records) and the escapes `__entity` / `__extn` are recognised
@@ -106,7 +106,7 @@ pub fn value_from_json(j: &Json, expected: Option<&SchemaType>, path: &Path) -> 
     }
 }
 
-/// Read a value with no expected type (§5.1 table).
+/// Read a value with no expected type (docs/semantics.md §6.1, first table).
 fn generic(j: &Json, path: &Path, depth: usize) -> Result<Value, DataError> {
     if depth > MAX_VALUE_DEPTH {
         return Err(too_deep(path));

@@ -1,4 +1,4 @@
-//! `s like p` (language doc §3.7): literal pattern items match one equal
+//! `s like p` (docs/semantics.md §4.9): literal pattern items match one equal
 //! Unicode scalar value, a wildcard any run of zero or more.
 //!
 //! Greedy matching that remembers only the most recent wildcard: when a

@@ -1,7 +1,7 @@
 //! `ast` → Cedar text that re-parses to an equal AST.
 //!
-//! Every node has a precedence level matching the grammar (language doc
-//! §1.3); a child printed in a position that needs a tighter level gets
+//! Every node has a precedence level matching the grammar (docs/semantics.md
+//! §2.4); a child printed in a position that needs a tighter level gets
 //! parentheses. Two details make the round trip exact:
 //! * a negative literal `Lit(-5)` prints as `-5` but sits at the *unary*
 //!   level (so `(-5).a`), while `Neg(Lit(5))` prints as `-(5)` so that the
@@ -180,7 +180,7 @@ fn action_text(c: &ActionConstraint) -> String {
 }
 
 /// `!(a == b)`, `!(a < b)`, `!(a <= b)` are what the parser makes of
-/// `a != b`, `a >= b`, `a > b` (§1.6); printing the sugared form keeps reports
+/// `a != b`, `a >= b`, `a > b` (docs/semantics.md §2.7); printing the sugared form keeps reports
 /// readable and re-parses to the same tree.
 fn negated_relation(e: &Expr) -> Option<(&'static str, &Expr, &Expr)> {
     match &e.kind {

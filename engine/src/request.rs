@@ -1,4 +1,4 @@
-//! Requests, language doc §5.3.
+//! Requests, docs/semantics.md §6.4.
 use crate::ast::EntityUid;
 use crate::json::{DataError, Path};
 use crate::json_value::{self, describe, uid_from_json, uid_to_json};
@@ -58,7 +58,7 @@ impl Request {
     }
 
     /// [`Request::from_json`] with a schema, then request validation
-    /// (§8.7, `validator::validate_request`): declared types, the action's
+    /// (docs/semantics.md §9.7, `validator::validate_request`): declared types, the action's
     /// `appliesTo`, and the context's type.
     pub fn from_json_validated(j: &serde_json::Value, schema: &Schema) -> Result<Request, DataError> {
         let r = Request::from_json(j, Some(schema))?;

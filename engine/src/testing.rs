@@ -1,4 +1,4 @@
-//! Runner for Cedar's integration-test format (language doc §9).
+//! Runner for Cedar's integration-test format (docs/semantics.md §10).
 //!
 //! A test is a JSON file naming a policy set, an entities file and a schema
 //! (paths relative to a root directory) plus a list of requests with their
@@ -213,7 +213,7 @@ pub fn load_test_json(t: &Json, name: &str, root: &Path) -> Result<TestCase, Str
     for (i, r) in reqs.iter().enumerate() {
         let at = format!("requests[{i}]");
         let description = r.get("description").and_then(Json::as_str).unwrap_or("").to_string();
-        // The harness needs all three UIDs (§9); a missing context is `{}`.
+        // The harness needs all three UIDs (docs/semantics.md §10); a missing context is `{}`.
         let mut rj = serde_json::Map::new();
         for k in ["principal", "action", "resource"] {
             rj.insert(k.into(), r.get(k).cloned().ok_or_else(|| format!("{at}.{k} is missing"))?);

@@ -1,4 +1,4 @@
-//! Runtime values (language doc §2). Ordered collections give structural,
+//! Runtime values (docs/semantics.md §3). Ordered collections give structural,
 //! deterministic equality: `[1,2] == [2,1,1]` holds because both are the
 //! same `BTreeSet`.
 

@@ -1,5 +1,5 @@
-//! Parser accept/reject tests for every rule of language doc §1 (and the
-//! parsing corner cases of §10).
+//! Parser accept/reject tests for every rule of docs/semantics.md §2 (tokens,
+//! strings, scope, precedence, calls, literals and desugaring).
 
 use engine::ast::*;
 use engine::parser::{parse_expr, parse_policy, parse_policy_set, parse_policy_set_bytes};

@@ -48,7 +48,7 @@ pub fn expr_text<C: Choices>(e: &Expr, c: &mut C) -> String {
     w.finish()
 }
 
-/// Grammar levels, loosest first (language doc §1.3).
+/// Grammar levels, loosest first (docs/semantics.md §2.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Level {
     Expr,

@@ -39,7 +39,7 @@ fn same_seed_same_input() {
 }
 
 /// Does `v` conform to `ty` under `schema` (the entity-validation rules of
-/// language doc §8.7, without the existence of referenced entities)?
+/// docs/semantics.md §9.7, without the existence of referenced entities)?
 fn conforms(v: &Value, ty: &SchemaType, schema: &Schema) -> bool {
     match (v, ty) {
         (Value::Bool(_), SchemaType::Bool)

@@ -1,7 +1,7 @@
-//! Expected answers for integration-format tests (language doc §9), computed
+//! Expected answers for integration-format tests (docs/semantics.md §10), computed
 //! with the upstream crate rather than by hand.
 //!
-//! One deliberate deviation from crate 4.14.1 (language doc §0): the
+//! One deliberate deviation from crate 4.14.1 (docs/semantics.md §1.2): the
 //! `InvalidActionApplication` diagnostic is a *warning* there but an *error*
 //! in the 4.10–4.12 validators that produced Cedar's corpus, and our
 //! validator follows the corpus. So a warning of that kind counts as a

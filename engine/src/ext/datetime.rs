@@ -1,4 +1,4 @@
-//! The `datetime` and `duration` extension types (language doc §4.3–4.4).
+//! The `datetime` and `duration` extension types (docs/semantics.md §5.4–5.5).
 //! Both are `i64` milliseconds (datetime: since the Unix epoch, UTC).
 
 const MS_PER_SEC: i64 = 1_000;

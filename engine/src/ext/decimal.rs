@@ -1,4 +1,4 @@
-//! The `decimal` extension type (language doc §4.1): fixed point with four
+//! The `decimal` extension type (docs/semantics.md §5.2): fixed point with four
 //! fractional digits, stored as an `i64` scaled by 10⁴.
 
 /// 10⁴: one unit of the decimal's integer part.

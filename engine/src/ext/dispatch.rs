@@ -1,5 +1,5 @@
-//! Calling extension functions on evaluated arguments (language doc §3.2,
-//! §4.5): arity first (wrong count → typeError), then argument types
+//! Calling extension functions on evaluated arguments (docs/semantics.md §5.1,
+//! §5.6): arity first (wrong count → typeError), then argument types
 //! (typeError), then the function itself (parse failures and overflow →
 //! extensionError).
 use super::{datetime, decimal, ipaddr};

@@ -1,4 +1,4 @@
-//! The `ipaddr` extension type (language doc §4.2).
+//! The `ipaddr` extension type (docs/semantics.md §5.3).
 //!
 //! Addresses are parsed by `std::net`, whose rules agree with Cedar's (Cedar
 //! itself uses `std::net`): IPv4 octets without leading zeros, IPv6 groups of

@@ -1,4 +1,4 @@
-//! Extension types and functions (language doc §4).
+//! Extension types and functions (docs/semantics.md §5).
 //!
 //! `FUNCTIONS` is the one table of extension functions: the parser uses it to
 //! accept calls in the right style, the printer to print them back, the

@@ -1,8 +1,8 @@
-//! Recursive-descent parser from tokens to the core AST (language doc §1.2–1.10).
+//! Recursive-descent parser from tokens to the core AST (docs/semantics.md §2.3–2.7).
 //!
 //! Cedar parses with a permissive LALR grammar and then rejects many shapes
 //! while converting to its AST; this parser folds both steps into one pass
-//! and must accept exactly the same inputs. Desugarings (§1.6) happen here.
+//! and must accept exactly the same inputs. Desugarings (§2.7) happen here.
 //!
 //! Nodes are built, and the sugared forms rewritten, by
 //! [`crate::desugar::Builder`], which the JSON policy reader shares.
@@ -27,7 +27,7 @@ use std::collections::BTreeMap;
 pub const MAX_NESTING: usize = 200;
 
 /// Identifiers that may not name an attribute, record key, path component,
-/// `has` step or function (§1.1). Annotation keys are exempt.
+/// `has` step or function (docs/semantics.md §2.1). Annotation keys are exempt.
 pub fn is_reserved(s: &str) -> bool {
     matches!(s, "true" | "false" | "if" | "then" | "else" | "in" | "is" | "has" | "like" | "__cedar")
 }
@@ -677,7 +677,7 @@ impl Parser {
 
     /// 1–4 repetitions of `!` or of `-`, then a member expression. A `-`
     /// run directly before an integer literal folds one `-` into it, which
-    /// is how `-9223372036854775808` is written (§1.5).
+    /// is how `-9223372036854775808` is written (docs/semantics.md §2.6).
     fn unary_expr(&mut self) -> R<Ex> {
         let (op, n, loc) = match self.prefix_run()? {
             None => return self.member(),

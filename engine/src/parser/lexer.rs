@@ -1,4 +1,4 @@
-//! Tokenizer for Cedar policy text (language doc §1.1).
+//! Tokenizer for Cedar policy text (docs/semantics.md §2.1–2.2).
 //!
 //! The whole input is tokenized up front into a vector. A lexing error does
 //! not abort immediately: it becomes a final `Tok::Error` token, so that the

@@ -1,7 +1,7 @@
-//! Cedar policy text → `ast` (language doc §1).
+//! Cedar policy text → `ast` (docs/semantics.md §2).
 //!
 //! `lexer` turns text into tokens, `grammar` is the recursive-descent parser
-//! (with all of Cedar's "parses but is rejected" rules and the §1.6
+//! (with all of Cedar's "parses but is rejected" rules and the §2.7
 //! desugarings), `unescape` decodes string escapes and `like` patterns.
 //! Every rejection carries a line/column and a reason; nesting is bounded
 //! (`grammar::MAX_NESTING`, `desugar::MAX_EXPR_HEIGHT`) so that no input can
@@ -19,8 +19,9 @@ use crate::ast::{Expr, Loc, Policy, PolicyId, PolicySet};
 use grammar::Parser;
 use std::fmt;
 
-/// Grammar precedence levels, loosest first: the parser's binary-operator
-/// loop and the printer's parenthesisation compare these.
+/// Grammar precedence levels, loosest first (docs/semantics.md §2.4): the
+/// parser's binary-operator loop and the printer's parenthesisation compare
+/// these.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub(crate) enum Level {
     Expr,

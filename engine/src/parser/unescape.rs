@@ -1,5 +1,5 @@
-//! Decoding of string-literal escapes (language doc §1.1) and `like`
-//! patterns (§1.5). Cedar applies Rust's string-literal escape rules; in a
+//! Decoding of string-literal escapes (docs/semantics.md §2.2) and `like`
+//! patterns (§2.6). Cedar applies Rust's string-literal escape rules; in a
 //! pattern the two characters `\*` are additionally a literal star, while an
 //! unescaped `*` (and `\x2a`, `\u{2a}`, which decode to `*`) is a wildcard.
 

@@ -1,4 +1,4 @@
-//! Reader for the Cedar schema syntax (`.cedarschema`, language doc §7.1).
+//! Reader for the Cedar schema syntax (`.cedarschema`, docs/semantics.md §8.1).
 //! A recursive-descent parser producing the unresolved `raw` form; names are
 //! resolved afterwards by `raw::resolve`.
 
@@ -8,7 +8,7 @@ use super::raw::*;
 use crate::ast::Loc;
 use std::collections::BTreeSet;
 
-/// Words that may not be used as identifiers (§1.1 / §7.1).
+/// Words that may not be used as identifiers (docs/semantics.md §2.1, §8.1).
 const RESERVED: &[&str] = &["true", "false", "if", "then", "else", "in", "is", "has", "like"];
 
 pub(crate) fn parse(src: &str) -> Result<Vec<RawNamespace>, SchemaError> {

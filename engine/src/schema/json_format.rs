@@ -1,4 +1,4 @@
-//! Reader for the JSON schema format (language doc §7.4). Produces the same
+//! Reader for the JSON schema format (docs/semantics.md §8.3). Produces the same
 //! unresolved `raw` form as the Cedar-syntax reader; errors carry a JSON path.
 
 use super::error::{SchemaError, Where};

@@ -1,5 +1,5 @@
 //! Tokens of the Cedar schema syntax. Lexing follows the policy language
-//! (§1.1): Unicode whitespace, `//` comments, ASCII identifiers, string
+//! (docs/semantics.md §2.1–2.2): Unicode whitespace, `//` comments, ASCII identifiers, string
 //! literals with Rust-style escapes.
 
 use super::error::SchemaError;
@@ -113,7 +113,7 @@ pub(crate) fn lex(src: &str) -> Result<Vec<Token>, SchemaError> {
     Ok(out)
 }
 
-/// Decode the escapes of a Cedar string literal body (§1.1).
+/// Decode the escapes of a Cedar string literal body (docs/semantics.md §2.2).
 pub(crate) fn unescape(raw: &str) -> Result<String, String> {
     let mut out = String::with_capacity(raw.len());
     let mut it = raw.chars().peekable();

@@ -1,4 +1,4 @@
-//! Schemas (language doc §7): one internal form (`types`) read from the Cedar
+//! Schemas (docs/semantics.md §8): one internal form (`types`) read from the Cedar
 //! schema syntax (`cedar_syntax`) or the JSON schema format (`json_format`),
 //! both going through one name-resolution step (`raw`), and printed back by
 //! `print`.

@@ -1,5 +1,5 @@
 //! The unresolved form both schema readers produce, and name resolution
-//! (language doc §7.2) turning it into the internal `Schema`.
+//! (docs/semantics.md §8.2) turning it into the internal `Schema`.
 //!
 //! Both formats describe the same thing: namespaces holding entity types,
 //! actions and common types, with type names written relative to the
@@ -346,7 +346,7 @@ enum Target {
 }
 
 impl<'a> Resolver<'a> {
-    /// Find what `name` (written in namespace `ns`) refers to (§7.2).
+    /// Find what `name` (written in namespace `ns`) refers to (docs/semantics.md §8.2).
     fn lookup(&self, ns: &str, name: &str, kind: RefKind, at: &Where) -> Result<Target, SchemaError> {
         let common_ok = kind != RefKind::Entity;
         let entity_ok = kind != RefKind::Common;

@@ -1,4 +1,4 @@
-//! Request and entity conformance to a schema (language doc §8.7; Lean
+//! Request and entity conformance to a schema (docs/semantics.md §9.7; upstream Lean
 //! `RequestEntityValidator.lean`, Rust `EntitySchemaConformanceChecker`).
 //! Errors name the entity or request part and the attribute path.
 
@@ -142,7 +142,7 @@ pub fn validate_context(schema: &Schema, action: &EntityUid, context: &Value) ->
     instance_of(schema, context, &SchemaType::Record(ctx.clone()), "context")
 }
 
-/// A request conforms to the schema (§8.7).
+/// A request conforms to the schema (docs/semantics.md §9.7).
 pub fn validate_request(schema: &Schema, req: &Request) -> Result<(), ConformanceError> {
     let Some(def) = schema.actions.get(&req.action) else {
         return fail("action", format!("action `{}` is not declared in the schema", req.action));
@@ -177,7 +177,7 @@ pub fn validate_request(schema: &Schema, req: &Request) -> Result<(), Conformanc
     validate_context(schema, &req.action, &req.context)
 }
 
-/// One entity conforms to the schema (§8.7). Accepts the entity with or
+/// One entity conforms to the schema (docs/semantics.md §9.7). Accepts the entity with or
 /// without its ancestor closure computed.
 pub fn validate_entity(schema: &Schema, e: &Entity) -> Result<(), ConformanceError> {
     let name = e.uid.to_string();

@@ -1,5 +1,5 @@
 //! Precomputed schema facts the validator asks for repeatedly, and the
-//! request environments policies are typed in (language doc §8.3).
+//! request environments policies are typed in (docs/semantics.md §9.3).
 
 use super::types::Type;
 use crate::ast::{EntityType, EntityUid, Policy, ScopeConstraint, SlotId};

@@ -1,5 +1,5 @@
 //! Validation of extension-constructor literal arguments
-//! (`FunctionArgumentValidation`, language doc §8.4): a string literal given
+//! (`FunctionArgumentValidation`, docs/semantics.md §9.4): a string literal given
 //! to `decimal`, `ip`, `datetime` or `duration` must parse. Uses the same
 //! parsers as the evaluator, so validation and evaluation agree exactly.
 

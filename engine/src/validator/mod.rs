@@ -1,5 +1,5 @@
-//! Strict validation of policies against a schema (language doc §8), and
-//! conformance of requests and entities to a schema (§8.7).
+//! Strict validation of policies against a schema (docs/semantics.md §9), and
+//! conformance of requests and entities to a schema (§9.7).
 //!
 //! `validate` runs, for every policy and template, the once-per-policy
 //! passes of `scope` (unknown types/actions, enum ids, action application)
@@ -32,7 +32,7 @@ pub struct ValidationError {
     /// Where the offending expression is (the policy's location when the
     /// expression has none, e.g. for scope constraints).
     pub loc: Option<Loc>,
-    /// Cedar's Rust name for the error kind (§8.6), e.g. `UnexpectedType`.
+    /// Cedar's Rust name for the error kind (docs/semantics.md §9.6), e.g. `UnexpectedType`.
     pub kind: String,
     /// Human-readable; names the expression.
     pub message: String,

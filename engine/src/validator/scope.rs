@@ -1,5 +1,5 @@
 //! The validator passes that run once per policy rather than per request
-//! environment (language doc §8.1 a–d): unknown entity types, unknown
+//! environment (docs/semantics.md §9.1 a–d): unknown entity types, unknown
 //! actions, invalid enum ids, and "no action can apply to this scope".
 
 use super::describe::describe;
@@ -83,7 +83,7 @@ fn check_uid(idx: &Index, p: &Policy, u: &EntityUid, loc: Option<Loc>, out: &mut
     }
 }
 
-/// Entity types a principal/resource scope constraint admits (§8.1 d).
+/// Entity types a principal/resource scope constraint admits (docs/semantics.md §9.1 d).
 fn scope_types(idx: &Index, c: &ScopeConstraint) -> BTreeSet<EntityType> {
     let all = || idx.schema.entity_types.keys().cloned().collect::<BTreeSet<_>>();
     let known =

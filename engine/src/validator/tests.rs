@@ -503,7 +503,7 @@ fn instance_of_rules() {
 /// policy set (one line), and the verdict of upstream `cedar-policy` 4.14.1
 /// in strict mode: `pass`/`fail` and the sorted error kinds, with
 /// `InvalidActionApplication` (a warning in 4.14) counted as an error as the
-/// integration corpus expects (language doc §0). The policies are the
+/// integration corpus expects (docs/semantics.md §1.2). The policies are the
 /// hand-written cases of this file plus randomly generated conditions over
 /// `photo.cedarschema` and `ns.cedarschema` (namespaces, enums, tags, action
 /// groups, templates). Our validator must give the same verdict and the same

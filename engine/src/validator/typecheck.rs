@@ -1,5 +1,5 @@
-//! The strict typechecker for one request environment (language doc §8.4,
-//! §8.5). Follows the Lean `typeOf` rule by rule, with the Rust validator's
+//! The strict typechecker for one request environment (docs/semantics.md §9.4,
+//! §9.5). Follows upstream's Lean `typeOf` rule by rule, with the Rust validator's
 //! error recovery: after an error, checking continues so that every error in
 //! the expression is reported, and a failed sub-expression may still carry a
 //! "recovery" type (e.g. the declared type of an unsafely accessed attribute).
@@ -17,7 +17,7 @@ use std::collections::BTreeMap;
 /// builds conditions deeper than 256.
 pub(crate) const MAX_EXPR_DEPTH: usize = crate::eval::MAX_DEPTH;
 
-/// A capability (§8.5): evidence that an attribute or tag is present.
+/// A capability (docs/semantics.md §9.5): evidence that an attribute or tag is present.
 /// Expressions compare structurally (`Expr`'s equality ignores locations).
 #[derive(Debug, Clone, Copy, PartialEq)]
 enum Cap<'e> {
@@ -77,7 +77,7 @@ impl<'e> Ans<'e> {
     }
 }
 
-/// Parameter and result types of the extension functions (§4.5).
+/// Parameter and result types of the extension functions (docs/semantics.md §5.6).
 fn signature(name: &str) -> Option<(Vec<Type>, Type, bool)> {
     use ExtType::*;
     let d = Type::Ext(Decimal);

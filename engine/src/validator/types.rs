@@ -1,5 +1,5 @@
 //! Validator types, subtyping and least upper bounds in strict mode
-//! (language doc §8.2; Lean `Validation/Types.lean`, `Subtyping.lean`).
+//! (docs/semantics.md §9.2; upstream Lean `Validation/Types.lean`, `Subtyping.lean`).
 
 use crate::ast::EntityType;
 use crate::schema::{ExtType, RecordType, SchemaType};
@@ -108,7 +108,7 @@ impl Type {
     }
 }
 
-/// The shape an operand is expected to have ("expect τ" in §8.4).
+/// The shape an operand is expected to have ("expect" in docs/semantics.md §9.4).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Expected {
     Bool,

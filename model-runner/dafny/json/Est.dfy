@@ -2,7 +2,7 @@ include "JsonValues.dfy"
 include "../model/Authorizer.dfy"
 
 // Cedar's JSON policy format (EST) to the core syntax. The desugarings of
-// the language reference live here: != > >= `is ... in`, extended `has`, and
+// docs/semantics.md §2.7 live here: != > >= `is ... in`, extended `has`, and
 // the policy scope becomes principal && (action && (resource && conditions)).
 module Est {
   import opened Values
