@@ -61,6 +61,37 @@ pub trait Choices {
     }
 }
 
+/// Pick one branch by weight, each weight written next to its branch:
+///
+/// ```ignore
+/// choose!(self.c,
+///     3 => self.leaf(env, ty),
+///     if self.s.like { 2 } else { 0 } => self.like(env, d),
+/// )
+/// ```
+///
+/// One `Choices::weighted` draw over the weights in written order picks the
+/// branch, and only that branch is evaluated. A weight of 0 disables its
+/// branch. An exhausted byte source gets the first branch with a non-zero
+/// weight, so write the simplest, finite branch first.
+macro_rules! choose {
+    // Branch `$n` of those left, the last one taking whatever remains.
+    (@branch $i:ident, $n:expr; $body:expr) => { $body };
+    (@branch $i:ident, $n:expr; $body:expr, $($rest:expr),+) => {
+        if $i == $n {
+            $body
+        } else {
+            $crate::choices::choose!(@branch $i, $n + 1; $($rest),+)
+        }
+    };
+    ($c:expr, $($w:expr => $body:expr),+ $(,)?) => {{
+        let weights: &[u32] = &[$($w),+];
+        let branch = $crate::choices::Choices::weighted(&mut *$c, weights);
+        $crate::choices::choose!(@branch branch, 0; $($body),+)
+    }};
+}
+pub(crate) use choose;
+
 /// libFuzzer driver: decisions are read from the fuzzer's bytes.
 pub struct ByteSource<'a> {
     u: Unstructured<'a>,
@@ -125,6 +156,22 @@ mod tests {
         assert!(b.flip(1.0));
         assert_eq!(b.range(3, 9), 3);
         assert_eq!(b.weighted(&[0, 5, 1]), 1);
+    }
+
+    #[test]
+    fn choose_evaluates_only_the_weighted_branch() {
+        let mut taken = Vec::new();
+        // Exhausted: the first branch with a non-zero weight.
+        let c = &mut ByteSource::new(&[]);
+        let x = choose!(c, 0 => { taken.push(0); 'a' }, 5 => { taken.push(1); 'b' }, 1 => 'c');
+        assert_eq!((x, taken.as_slice()), ('b', &[1][..]));
+        // The same draw as `weighted` over the weights in written order.
+        for seed in 0..50 {
+            let (mut a, mut b) = (SeededSource::new(seed), SeededSource::new(seed));
+            let c = &mut a;
+            let x = choose!(c, 2 => 0, 0 => 1, 3 => 2, 1 => 3);
+            assert_eq!(x, b.weighted(&[2, 0, 3, 1]));
+        }
     }
 
     #[test]

@@ -10,7 +10,7 @@
 //! Error injection (ill-typed operands, unguarded reads, malformed extension
 //! strings) happens here and is counted.
 
-use crate::choices::Choices;
+use crate::choices::{choose, Choices};
 use crate::pool::{malform, EXT_TYPES};
 use crate::world::Gen;
 use crate::Mode;
@@ -289,36 +289,36 @@ impl<C: Choices> Gen<'_, C> {
         match ty {
             SchemaType::Entity(t) => {
                 let is_var = if *t == env.principal || *t == env.resource { 4 } else { 0 };
-                match self.c.weighted(&[3, is_var, p]) {
-                    1 => {
+                choose!(self.c,
+                    3 => self.literal_leaf(ty),
+                    is_var => {
                         if *t == env.principal && (*t != env.resource || self.c.flip(0.5)) {
                             Expr::var(Var::Principal)
                         } else {
                             Expr::var(Var::Resource)
                         }
-                    }
-                    2 => self.path_of(env, ty).expect("has path"),
-                    _ => self.literal_leaf(ty),
-                }
+                    },
+                    p => self.path_of(env, ty).expect("has path"),
+                )
             }
-            SchemaType::Bool => match self.c.weighted(&[2, p, if self.s.has { 1 } else { 0 }]) {
-                1 => self.path_of(env, ty).expect("has path"),
-                2 => self.has_test(env, 0),
-                _ => self.literal_leaf(ty),
-            },
+            SchemaType::Bool => choose!(self.c,
+                2 => self.literal_leaf(ty),
+                p => self.path_of(env, ty).expect("has path"),
+                if self.s.has { 1 } else { 0 } => self.has_test(env, 0),
+            ),
             // A literal record never has optional attributes (strict
             // validation cannot unify it with a declared type that does), so
             // such types are read from data whenever possible.
             SchemaType::Record(_) | SchemaType::Set(_) => {
-                match self.c.weighted(&[if has_path && has_optional(ty) { 0 } else { 1 }, p * 2]) {
-                    1 => self.path_of(env, ty).expect("has path"),
-                    _ => self.literal_leaf(ty),
-                }
+                choose!(self.c,
+                    if has_path && has_optional(ty) { 0 } else { 1 } => self.literal_leaf(ty),
+                    p * 2 => self.path_of(env, ty).expect("has path"),
+                )
             }
-            _ => match self.c.weighted(&[3, p]) {
-                1 => self.path_of(env, ty).expect("has path"),
-                _ => self.literal_leaf(ty),
-            },
+            _ => choose!(self.c,
+                3 => self.literal_leaf(ty),
+                p => self.path_of(env, ty).expect("has path"),
+            ),
         }
     }
 
@@ -331,48 +331,49 @@ impl<C: Choices> Gen<'_, C> {
             SchemaType::Bool => self.bool_node(env, d),
             SchemaType::Long => {
                 let ext = if self.s.extensions { 2 } else { 0 };
-                match self.c.weighted(&[3, 2, 1, 1, 1, ite, ext, 1]) {
-                    1 => Expr::binary(BinaryOp::Add, self.expr(env, ty, d1), self.expr(env, ty, d1)),
-                    2 => Expr::binary(BinaryOp::Sub, self.expr(env, ty, d1), self.expr(env, ty, d1)),
-                    3 => Expr::binary(BinaryOp::Mul, self.expr(env, ty, d1), self.expr(env, ty, d1)),
-                    4 => Expr::unary(UnaryOp::Neg, self.expr(env, ty, d1)),
-                    5 => self.ite(env, ty, d1),
-                    6 => {
+                choose!(self.c,
+                    3 => self.leaf(env, ty),
+                    2 => Expr::binary(BinaryOp::Add, self.expr(env, ty, d1), self.expr(env, ty, d1)),
+                    1 => Expr::binary(BinaryOp::Sub, self.expr(env, ty, d1), self.expr(env, ty, d1)),
+                    1 => Expr::binary(BinaryOp::Mul, self.expr(env, ty, d1), self.expr(env, ty, d1)),
+                    1 => Expr::unary(UnaryOp::Neg, self.expr(env, ty, d1)),
+                    ite => self.ite(env, ty, d1),
+                    ext => {
                         let m = *self.c.pick(&["toMilliseconds", "toSeconds", "toMinutes", "toHours", "toDays"]);
                         Expr::call(m, vec![self.expr(env, &SchemaType::Extension(ExtType::Duration), d1)])
-                    }
-                    7 => self.record_get(env, ty, d1),
-                    _ => self.leaf(env, ty),
-                }
+                    },
+                    1 => self.record_get(env, ty, d1),
+                )
             }
-            SchemaType::Extension(ExtType::Datetime) => match self.c.weighted(&[3, 2, 1, ite]) {
-                1 => Expr::call(
+            SchemaType::Extension(ExtType::Datetime) => choose!(self.c,
+                3 => self.leaf(env, ty),
+                2 => Expr::call(
                     "offset",
                     vec![self.expr(env, ty, d1), self.expr(env, &SchemaType::Extension(ExtType::Duration), d1)],
                 ),
-                2 => Expr::call("toDate", vec![self.expr(env, ty, d1)]),
-                3 => self.ite(env, ty, d1),
-                _ => self.leaf(env, ty),
-            },
+                1 => Expr::call("toDate", vec![self.expr(env, ty, d1)]),
+                ite => self.ite(env, ty, d1),
+            ),
             SchemaType::Extension(ExtType::Duration) => {
                 let dt = SchemaType::Extension(ExtType::Datetime);
-                match self.c.weighted(&[3, 1, 1, ite]) {
+                choose!(self.c,
+                    3 => self.leaf(env, ty),
                     1 => Expr::call("durationSince", vec![self.expr(env, &dt, d1), self.expr(env, &dt, d1)]),
-                    2 => Expr::call("toTime", vec![self.expr(env, &dt, d1)]),
-                    3 => self.ite(env, ty, d1),
-                    _ => self.leaf(env, ty),
-                }
+                    1 => Expr::call("toTime", vec![self.expr(env, &dt, d1)]),
+                    ite => self.ite(env, ty, d1),
+                )
             }
-            SchemaType::Set(el) => match self.c.weighted(&[2, 3, ite]) {
-                1 => {
+            SchemaType::Set(el) => choose!(self.c,
+                2 => self.leaf(env, ty),
+                3 => {
                     let k = self.c.range(1, (self.s.max_width as usize).max(1));
                     Expr::set((0..k).map(|_| self.expr(env, el, d1)).collect())
-                }
-                2 => self.ite(env, ty, d1),
-                _ => self.leaf(env, ty),
-            },
-            SchemaType::Record(rt) => match self.c.weighted(&[2, if has_optional(ty) { 0 } else { 1 }, ite]) {
-                1 => {
+                },
+                ite => self.ite(env, ty, d1),
+            ),
+            SchemaType::Record(rt) => choose!(self.c,
+                2 => self.leaf(env, ty),
+                if has_optional(ty) { 0 } else { 1 } => {
                     let mut m = BTreeMap::new();
                     for (k, at) in &rt.attrs {
                         if at.required || self.c.flip(0.5) {
@@ -380,15 +381,14 @@ impl<C: Choices> Gen<'_, C> {
                         }
                     }
                     Expr::record(m)
-                }
-                2 => self.ite(env, ty, d1),
-                _ => self.leaf(env, ty),
-            },
-            _ => match self.c.weighted(&[3, ite, 1]) {
-                1 => self.ite(env, ty, d1),
-                2 => self.record_get(env, ty, d1),
-                _ => self.leaf(env, ty),
-            },
+                },
+                ite => self.ite(env, ty, d1),
+            ),
+            _ => choose!(self.c,
+                3 => self.leaf(env, ty),
+                ite => self.ite(env, ty, d1),
+                1 => self.record_get(env, ty, d1),
+            ),
         }
     }
 
@@ -416,14 +416,14 @@ impl<C: Choices> Gen<'_, C> {
             let i = self.c.below(env.paths.len());
             return env.paths[i].ty.clone();
         }
-        match self.c.weighted(&[3, 3, 1, 3, 1, if self.s.extensions { 2 } else { 0 }]) {
-            0 => SchemaType::Long,
-            1 => SchemaType::String,
-            2 => SchemaType::Bool,
+        choose!(self.c,
+            3 => SchemaType::Long,
+            3 => SchemaType::String,
+            1 => SchemaType::Bool,
             3 => SchemaType::Entity(self.any_entity_type()),
-            4 => SchemaType::Set(Box::new(SchemaType::Long)),
-            _ => SchemaType::Extension(*self.c.pick(&EXT_TYPES)),
-        }
+            1 => SchemaType::Set(Box::new(SchemaType::Long)),
+            if self.s.extensions { 2 } else { 0 } => SchemaType::Extension(*self.c.pick(&EXT_TYPES)),
+        )
     }
 
     /// An entity-typed expression and its type (variables weighted up).
@@ -436,21 +436,21 @@ impl<C: Choices> Gen<'_, C> {
             .map(|(i, _)| i)
             .collect();
         let pw = if ent_paths.is_empty() { 0 } else { 2 };
-        match self.c.weighted(&[4, 3, pw, 1]) {
-            0 => (Expr::var(Var::Principal), env.principal.clone()),
-            1 => (Expr::var(Var::Resource), env.resource.clone()),
-            2 => {
+        choose!(self.c,
+            4 => (Expr::var(Var::Principal), env.principal.clone()),
+            3 => (Expr::var(Var::Resource), env.resource.clone()),
+            pw => {
                 let i = ent_paths[self.c.below(ent_paths.len())];
                 let a = env.paths[i].clone();
                 let SchemaType::Entity(t) = &a.ty else { unreachable!("filtered") };
                 (self.use_path(&a), t.clone())
-            }
-            _ => {
+            },
+            1 => {
                 let t = self.any_entity_type();
                 let e = self.expr(env, &SchemaType::Entity(t.clone()), d);
                 (e, t)
-            }
-        }
+            },
+        )
     }
 
     /// `a == b` on records whose type has optional attributes, so two
@@ -586,43 +586,29 @@ impl<C: Choices> Gen<'_, C> {
         let s = self.s;
         let on = |f: bool, w: u32| if f { w } else { 0 };
         let ext = s.extensions;
-        let weights = [
-            1,                                        // 0 leaf
-            2,                                        // 1 &&
-            3,                                        // 2 ||
-            2,                                        // 3 !
-            on(s.if_then_else, 1),                    // 4 if
-            5,                                        // 5 ==
-            3,                                        // 6 < <= on Long
-            4,                                        // 7 in
-            2,                                        // 8 contains
-            1,                                        // 9 containsAll
-            1,                                        // 10 containsAny
-            1,                                        // 11 isEmpty
-            on(s.like, 2),                            // 12 like
-            on(s.is, 2),                              // 13 is
-            on(s.has, 3),                             // 14 has
-            on(s.tags && !self.tagged.is_empty(), 1), // 15 hasTag
-            on(ext, 2),                               // 16 decimal comparisons
-            on(ext, 2),                               // 17 ipaddr methods
-            on(ext, 1),                               // 18 < <= on datetime/duration
-            1,                                        // 19 action
-            1,                                        // 20 {..}.k
-        ];
-        match self.c.weighted(&weights) {
-            1 => Expr::and(self.expr(env, &b, d1), self.expr(env, &b, d1)),
-            2 => Expr::or(self.expr(env, &b, d1), self.expr(env, &b, d1)),
-            3 => Expr::not(self.expr(env, &b, d1)),
-            4 => self.ite(env, &b, d1),
-            5 if self.s.optional_record_eq && self.c.flip(0.25) => self.optional_record_eq(env, d1),
-            5 => {
+        choose!(self.c,
+            // leaf
+            1 => self.leaf(env, &b),
+            // &&
+            2 => Expr::and(self.expr(env, &b, d1), self.expr(env, &b, d1)),
+            // ||
+            3 => Expr::or(self.expr(env, &b, d1), self.expr(env, &b, d1)),
+            // !
+            2 => Expr::not(self.expr(env, &b, d1)),
+            // if
+            on(s.if_then_else, 1) => self.ite(env, &b, d1),
+            // ==
+            5 => if self.s.optional_record_eq && self.c.flip(0.25) {
+                self.optional_record_eq(env, d1)
+            } else {
                 let t = self.operand_type(env);
                 // Mostly data on the left and a (pool) literal or data on the right.
                 let l = self.expr(env, &t, d1);
                 let r = if self.c.flip(0.5) { self.leaf(env, &t) } else { self.expr(env, &t, d1) };
                 Expr::binary(BinaryOp::Eq, l, r)
-            }
-            6 => {
+            },
+            // < <= on Long
+            3 => {
                 let op = if self.c.flip(0.5) { BinaryOp::Less } else { BinaryOp::LessEq };
                 let l = self.expr(env, &SchemaType::Long, d1);
                 let r = self.expr(env, &SchemaType::Long, d1);
@@ -633,50 +619,60 @@ impl<C: Choices> Gen<'_, C> {
                 } else {
                     Expr::binary(op, l, r)
                 }
-            }
-            7 => {
+            },
+            // in
+            4 => {
                 let (l, a) = self.entity_operand(env, d1);
                 let anc = self.anc_or_self.get(&a).cloned().unwrap_or_else(|| vec![a.clone()]);
                 let bt = anc[self.c.below(anc.len())].clone();
-                let r = match self.c.weighted(&[4, 2, 1, if self.s.empty_set_in { 1 } else { 0 }]) {
-                    3 => self.empty_set(env).unwrap_or_else(|| Expr::entity(self.uid_of(&bt, false))),
-                    1 => {
+                let r = choose!(self.c,
+                    4 => Expr::entity(self.uid_of(&bt, false)),
+                    2 => {
                         let k = self.c.range(1, 3);
                         Expr::set((0..k).map(|_| Expr::entity(self.uid_of(&bt, false))).collect())
-                    }
-                    2 => self.expr(env, &SchemaType::Entity(bt.clone()), d1),
-                    _ => Expr::entity(self.uid_of(&bt, false)),
-                };
+                    },
+                    1 => self.expr(env, &SchemaType::Entity(bt.clone()), d1),
+                    if self.s.empty_set_in { 1 } else { 0 } => {
+                        self.empty_set(env).unwrap_or_else(|| Expr::entity(self.uid_of(&bt, false)))
+                    },
+                );
                 Expr::binary(BinaryOp::In, l, r)
-            }
-            8 => {
+            },
+            // contains
+            2 => {
                 let st = self.set_type(env);
                 let SchemaType::Set(el) = &st else { unreachable!() };
                 let s = self.expr(env, &st, d1);
                 let x = self.expr(env, el, d1);
                 Expr::binary(BinaryOp::Contains, s, x)
-            }
-            9 | 10 => {
+            },
+            // containsAll, containsAny
+            2 => {
                 let op = if self.c.flip(0.5) { BinaryOp::ContainsAll } else { BinaryOp::ContainsAny };
                 let st = self.set_type(env);
                 Expr::binary(op, self.expr(env, &st, d1), self.expr(env, &st, d1))
-            }
-            11 => {
+            },
+            // isEmpty
+            1 => {
                 let st = self.set_type(env);
                 Expr::unary(UnaryOp::IsEmpty, self.expr(env, &st, d1))
-            }
-            12 => {
+            },
+            // like
+            on(s.like, 2) => {
                 let e = self.expr(env, &SchemaType::String, d1);
                 let p = self.pattern();
                 Expr::like(e, p)
-            }
-            13 => {
+            },
+            // is
+            on(s.is, 2) => {
                 let (e, t) = self.entity_operand(env, d1);
                 let t = if self.c.flip(0.6) { t } else { self.any_entity_type() };
                 Expr::is(e, t)
-            }
-            14 => self.has_test(env, d1),
-            15 => {
+            },
+            // has
+            on(s.has, 3) => self.has_test(env, d1),
+            // hasTag
+            on(s.tags && !self.tagged.is_empty(), 1) => {
                 let t = self.tagged[self.c.below(self.tagged.len())].clone();
                 let e = self.expr(env, &SchemaType::Entity(t), d1);
                 let k = if self.c.flip(0.8) {
@@ -685,13 +681,15 @@ impl<C: Choices> Gen<'_, C> {
                     self.expr(env, &SchemaType::String, d1)
                 };
                 Expr::binary(BinaryOp::HasTag, e, k)
-            }
-            16 => {
+            },
+            // decimal comparisons
+            on(ext, 2) => {
                 let m = *self.c.pick(&["lessThan", "lessThanOrEqual", "greaterThan", "greaterThanOrEqual"]);
                 let t = SchemaType::Extension(ExtType::Decimal);
                 Expr::call(m, vec![self.expr(env, &t, d1), self.expr(env, &t, d1)])
-            }
-            17 => {
+            },
+            // ipaddr methods
+            on(ext, 2) => {
                 let t = SchemaType::Extension(ExtType::IpAddr);
                 match self.c.below(5) {
                     4 => Expr::call("isInRange", vec![self.expr(env, &t, d1), self.expr(env, &t, d1)]),
@@ -700,13 +698,15 @@ impl<C: Choices> Gen<'_, C> {
                         Expr::call(m, vec![self.expr(env, &t, d1)])
                     }
                 }
-            }
-            18 => {
+            },
+            // < <= on datetime/duration
+            on(ext, 1) => {
                 let t = SchemaType::Extension(if self.c.flip(0.5) { ExtType::Datetime } else { ExtType::Duration });
                 let op = if self.c.flip(0.5) { BinaryOp::Less } else { BinaryOp::LessEq };
                 Expr::binary(op, self.expr(env, &t, d1), self.expr(env, &t, d1))
-            }
-            19 => {
+            },
+            // action
+            1 => {
                 let acts: Vec<EntityUid> = self.schema.actions.keys().cloned().collect();
                 let a = if self.c.flip(0.5) { env.action.clone() } else { acts[self.c.below(acts.len())].clone() };
                 if !self.groups.is_empty() && self.c.flip(0.5) {
@@ -721,9 +721,9 @@ impl<C: Choices> Gen<'_, C> {
                 } else {
                     Expr::binary(BinaryOp::Eq, Expr::var(Var::Action), Expr::entity(a))
                 }
-            }
-            20 => self.record_get(env, &b, d1),
-            _ => self.leaf(env, &b),
-        }
+            },
+            // {..}.k
+            1 => self.record_get(env, &b, d1),
+        )
     }
 }

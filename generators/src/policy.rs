@@ -9,7 +9,7 @@
 //! environment the validator tries (the guard types as `False` elsewhere and
 //! the body is not checked there).
 
-use crate::choices::Choices;
+use crate::choices::{choose, Choices};
 use crate::expr::Env;
 use crate::world::Gen;
 use crate::Mode;
@@ -93,34 +93,34 @@ impl<C: Choices> Gen<'_, C> {
         let anc = self.anc_or_self.get(t).cloned().unwrap_or_else(|| vec![t.clone()]);
         if let Some(slot) = slot {
             let is = if self.s.is { 1 } else { 0 };
-            return match self.c.weighted(&[1, 1, is]) {
-                0 => (
+            return choose!(self.c,
+                1 => (
                     ScopeConstraint::Eq(EntityOrSlot::Slot(slot)),
                     false,
                     Some(SlotInfo { slot, types: vec![t.clone()] }),
                 ),
                 1 => (ScopeConstraint::In(EntityOrSlot::Slot(slot)), false, Some(SlotInfo { slot, types: anc })),
-                _ => (
+                is => (
                     ScopeConstraint::IsIn(t.clone(), EntityOrSlot::Slot(slot)),
                     true,
                     Some(SlotInfo { slot, types: anc }),
                 ),
-            };
+            );
         }
         let is = if self.s.is { 2 } else { 0 };
-        match self.c.weighted(&[3, 2, 3, is, is]) {
-            0 => (ScopeConstraint::Any, false, None),
-            1 => (ScopeConstraint::Eq(EntityOrSlot::Entity(self.uid_of(t, false))), true, None),
-            2 => {
+        choose!(self.c,
+            3 => (ScopeConstraint::Any, false, None),
+            2 => (ScopeConstraint::Eq(EntityOrSlot::Entity(self.uid_of(t, false))), true, None),
+            3 => {
                 let b = self.ancestor_type(t, &anc);
                 (ScopeConstraint::In(EntityOrSlot::Entity(self.uid_of(&b, false))), false, None)
-            }
-            3 => (ScopeConstraint::Is(t.clone()), true, None),
-            _ => {
+            },
+            is => (ScopeConstraint::Is(t.clone()), true, None),
+            is => {
                 let b = self.ancestor_type(t, &anc);
                 (ScopeConstraint::IsIn(t.clone(), EntityOrSlot::Entity(self.uid_of(&b, false))), true, None)
-            }
-        }
+            },
+        )
     }
 
     /// A type `t` may be `in`: mostly a proper ancestor type (a real hierarchy
@@ -137,11 +137,11 @@ impl<C: Choices> Gen<'_, C> {
     fn action_scope(&mut self, a: &EntityUid) -> (ActionConstraint, bool) {
         let groups_of_a: Vec<EntityUid> = self.schema.actions[a].member_of.clone();
         let g = if groups_of_a.is_empty() { 0 } else { 2 };
-        match self.c.weighted(&[2, 4, g, 1]) {
-            0 => (ActionConstraint::Any, false),
-            1 => (ActionConstraint::Eq(a.clone()), true),
-            2 => (ActionConstraint::In(vec![groups_of_a[self.c.below(groups_of_a.len())].clone()]), false),
-            _ => {
+        choose!(self.c,
+            2 => (ActionConstraint::Any, false),
+            4 => (ActionConstraint::Eq(a.clone()), true),
+            g => (ActionConstraint::In(vec![groups_of_a[self.c.below(groups_of_a.len())].clone()]), false),
+            1 => {
                 let acts: Vec<EntityUid> = self.schema.actions.keys().cloned().collect();
                 let other = acts[self.c.below(acts.len())].clone();
                 let mut v = vec![a.clone()];
@@ -149,8 +149,8 @@ impl<C: Choices> Gen<'_, C> {
                     v.push(other);
                 }
                 (ActionConstraint::In(v), false)
-            }
-        }
+            },
+        )
     }
 
     fn gen_policy(&mut self, id: PolicyId, template: bool) -> (Policy, Vec<SlotInfo>, Target) {

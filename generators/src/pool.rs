@@ -8,7 +8,7 @@
 //! being parsed from text), so the literal text and the `ExtValue` stored in
 //! the data always agree, without depending on the engine's parsers.
 
-use crate::choices::Choices;
+use crate::choices::{choose, Choices};
 use crate::settings::Settings;
 use engine::schema::ExtType;
 use engine::value::{ExtValue, IpAddrValue};
@@ -157,11 +157,11 @@ pub fn gen_ext<C: Choices>(c: &mut C, t: ExtType) -> ExtLit {
     match t {
         ExtType::Decimal => {
             // Mostly small values with few digits; sometimes the extremes.
-            let v = match c.weighted(&[6, 3, 1]) {
-                0 => (c.below(2001) as i64 - 1000) * 100,
-                1 => c.below(20_000_001) as i64 - 10_000_000,
-                _ => *c.pick(&[i64::MAX, i64::MIN, 0, 1, -1]),
-            };
+            let v = choose!(c,
+                6 => (c.below(2001) as i64 - 1000) * 100,
+                3 => c.below(20_000_001) as i64 - 10_000_000,
+                1 => *c.pick(&[i64::MAX, i64::MIN, 0, 1, -1]),
+            );
             ExtLit { ty: t, value: ExtValue::Decimal(v), shape: TextShape::default() }
         }
         ExtType::IpAddr => {
@@ -175,12 +175,12 @@ pub fn gen_ext<C: Choices>(c: &mut C, t: ExtType) -> ExtLit {
             ExtLit { ty: t, value: ExtValue::Datetime(ms), shape }
         }
         ExtType::Duration => {
-            let ms: i64 = match c.weighted(&[2, 4, 3, 1]) {
-                0 => 0,
-                1 => (c.below(48) as i64 - 24) * 3_600_000,
-                2 => c.below(200_000_000) as i64 - 100_000_000,
-                _ => *c.pick(&[i64::MAX, i64::MIN, 86_400_000 * 365, -1]),
-            };
+            let ms: i64 = choose!(c,
+                2 => 0,
+                4 => (c.below(48) as i64 - 24) * 3_600_000,
+                3 => c.below(200_000_000) as i64 - 100_000_000,
+                1 => *c.pick(&[i64::MAX, i64::MIN, 86_400_000 * 365, -1]),
+            );
             ExtLit { ty: t, value: ExtValue::Duration(ms), shape: TextShape::default() }
         }
     }
@@ -200,29 +200,29 @@ pub fn format_decimal(v: i64) -> String {
 
 fn gen_ip<C: Choices>(c: &mut C) -> (IpAddr, u8, bool) {
     if c.flip(0.7) {
-        let octets: [u8; 4] = match c.weighted(&[3, 2, 2, 1, 2]) {
-            0 => [10, 0, c.below(2) as u8, c.below(4) as u8],
-            1 => [192, 168, c.below(3) as u8, c.below(256) as u8],
+        let octets: [u8; 4] = choose!(c,
+            3 => [10, 0, c.below(2) as u8, c.below(4) as u8],
+            2 => [192, 168, c.below(3) as u8, c.below(256) as u8],
             2 => [127, 0, 0, 1 + c.below(2) as u8],
-            3 => [224 + c.below(16) as u8, 0, 0, c.below(256) as u8],
-            _ => [c.below(256) as u8, c.below(256) as u8, c.below(256) as u8, c.below(256) as u8],
-        };
+            1 => [224 + c.below(16) as u8, 0, 0, c.below(256) as u8],
+            2 => [c.below(256) as u8, c.below(256) as u8, c.below(256) as u8, c.below(256) as u8],
+        );
         let with_prefix = c.flip(0.5);
         let prefix = if with_prefix { *c.pick(&[0u8, 8, 16, 24, 32, 3, 7, 31]) } else { 32 };
         (IpAddr::V4(Ipv4Addr::from(octets)), prefix, with_prefix)
     } else {
-        let segs: [u16; 8] = match c.weighted(&[2, 2, 2, 2]) {
-            0 => [0, 0, 0, 0, 0, 0, 0, 1],
-            1 => [0xff02, 0, 0, 0, 0, 0, 0, 1 + c.below(3) as u16],
+        let segs: [u16; 8] = choose!(c,
+            2 => [0, 0, 0, 0, 0, 0, 0, 1],
+            2 => [0xff02, 0, 0, 0, 0, 0, 0, 1 + c.below(3) as u16],
             2 => [0x2001, 0xdb8, c.below(3) as u16, 0, 0, 0, 0, c.below(65536) as u16],
-            _ => {
+            2 => {
                 let mut s = [0u16; 8];
                 for x in s.iter_mut() {
                     *x = c.below(65536) as u16;
                 }
                 s
-            }
-        };
+            },
+        );
         let with_prefix = c.flip(0.5);
         let prefix = if with_prefix { *c.pick(&[0u8, 8, 16, 32, 64, 127, 128]) } else { 128 };
         (IpAddr::V6(Ipv6Addr::from(segs)), prefix, with_prefix)
@@ -293,11 +293,11 @@ pub fn civil_from_days(z: i64) -> (i64, u32, u32) {
 /// A datetime between 1950 and 2050: (ms since the epoch, shape, offset).
 fn gen_datetime<C: Choices>(c: &mut C) -> (i64, u8, i64) {
     // Days clustered around a few dates so that equalities and orderings mix.
-    let day: i64 = match c.weighted(&[3, 2, 2]) {
-        0 => 0,
-        1 => 20_000 + c.below(10) as i64, // 2024-10-04 …
-        _ => c.below(36_500) as i64 - 7_300,
-    };
+    let day: i64 = choose!(c,
+        3 => 0,
+        2 => 20_000 + c.below(10) as i64, // 2024-10-04 …
+        2 => c.below(36_500) as i64 - 7_300,
+    );
     let shape = c.below(5) as u8;
     if shape == 0 {
         return (day * DAY_MS, 0, 0);

@@ -7,7 +7,7 @@
 //! resources get multi-level hierarchies (`User in Group in Group in Org`)
 //! that can never form a cycle.
 
-use crate::choices::Choices;
+use crate::choices::{choose, Choices};
 use crate::counts::{InjectionCounts, ReachCounts};
 use crate::pool::{is_extreme, swap_case, Pool, EXT_TYPES, SPECIAL_STRINGS};
 use crate::settings::Settings;
@@ -270,18 +270,15 @@ impl<'a, C: Choices> Gen<'a, C> {
     pub fn gen_schema_type(&mut self, depth: u32) -> SchemaType {
         let nest = if depth > 0 { 2 } else { 0 };
         let ext = if self.s.extensions { 4 } else { 0 };
-        match self.c.weighted(&[2, 3, 3, 2, nest, nest / 2, ext]) {
-            0 => SchemaType::Bool,
-            1 => SchemaType::Long,
-            2 => SchemaType::String,
-            3 => SchemaType::Entity(self.any_entity_type()),
-            4 => SchemaType::Set(Box::new(self.gen_schema_type(depth - 1))),
-            5 => {
-                let rt = self.gen_record_type(ATTR_NAMES, 3, depth - 1, 0.3);
-                SchemaType::Record(rt)
-            }
-            _ => SchemaType::Extension(*self.c.pick(&EXT_TYPES)),
-        }
+        choose!(self.c,
+            2 => SchemaType::Bool,
+            3 => SchemaType::Long,
+            3 => SchemaType::String,
+            2 => SchemaType::Entity(self.any_entity_type()),
+            nest => SchemaType::Set(Box::new(self.gen_schema_type(depth - 1))),
+            nest / 2 => SchemaType::Record(self.gen_record_type(ATTR_NAMES, 3, depth - 1, 0.3)),
+            ext => SchemaType::Extension(*self.c.pick(&EXT_TYPES)),
+        )
     }
 
     /// Any declared entity type (standard or enum).
@@ -416,7 +413,8 @@ impl<'a, C: Choices> Gen<'a, C> {
                     if lo >= pids.len() {
                         continue;
                     }
-                    for _ in 0..self.c.weighted(&[1, 5, 2]) {
+                    let n_parents = choose!(self.c, 1 => 0, 5 => 1, 2 => 2);
+                    for _ in 0..n_parents {
                         let p = pids[self.c.range(lo, pids.len() - 1)].clone();
                         parents.insert(EntityUid { ty: pt.clone(), id: p });
                     }
