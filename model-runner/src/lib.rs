@@ -142,6 +142,23 @@ impl PolicyVerdict {
     }
 }
 
+/// Why the model finds a request or an entity not conforming to the schema:
+/// an error kind (`AttributeType`, `ParentType`, `UnknownAction`, …) and,
+/// for requests, a description.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Nonconformity {
+    pub kind: String,
+    pub why: String,
+}
+
+/// One entity the model finds not conforming: its uid (Cedar JSON, with
+/// the `__entity` escape) and the error kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct EntityNonconformity {
+    pub entity: Json,
+    pub kind: String,
+}
+
 /// The running process: its stdin, and a channel fed by a reader thread
 /// with its stdout lines (the channel is what gives us a timeout).
 struct Process {
@@ -337,7 +354,7 @@ impl ModelClient {
         &mut self,
         schema: &Json,
         requests: &[Json],
-    ) -> Result<ModelReply<Vec<Result<(), String>>>, ModelFault> {
+    ) -> Result<ModelReply<Vec<Result<(), Nonconformity>>>, ModelFault> {
         let line = protocol_line(&ValidateRequestsLine { op: "validateRequests", schema, requests });
         let ticket = self.send(&line)?;
         let reply = self.receive(ticket)?;
@@ -353,10 +370,43 @@ impl ModelClient {
             .iter()
             .map(|v| match v.get("valid")?.as_bool()? {
                 true => Some(Ok(())),
-                false => Some(Err(v.get("error")?.as_str()?.to_string())),
+                false => Some(Err(Nonconformity {
+                    kind: v.get("kind")?.as_str()?.to_string(),
+                    why: v.get("error")?.as_str()?.to_string(),
+                })),
             })
             .collect::<Option<Vec<_>>>();
         parsed.map(ModelReply::Answer).ok_or_else(|| bad_reply("malformed request verdict", &reply))
+    }
+
+    /// Entity validation: every entity of the store (Cedar's entities JSON,
+    /// explicit escapes) that does not conform to the schema, with the kind
+    /// of its first error; empty if the store conforms. Entities the model's
+    /// loader refuses (a cycle, an action with a non-action parent) come back
+    /// as `InputRejected`.
+    pub fn validate_entities(
+        &mut self,
+        schema: &Json,
+        entities: &Json,
+    ) -> Result<ModelReply<Vec<EntityNonconformity>>, ModelFault> {
+        let line = protocol_line(&ValidateEntitiesLine { op: "validateEntities", schema, entities });
+        let ticket = self.send(&line)?;
+        let reply = self.receive(ticket)?;
+        if let Some(msg) = input_rejection(&reply)? {
+            return Ok(ModelReply::InputRejected(msg));
+        }
+        let items =
+            reply.get("errors").and_then(Json::as_array).ok_or_else(|| bad_reply("missing \"errors\"", &reply))?;
+        let parsed = items
+            .iter()
+            .map(|v| {
+                Some(EntityNonconformity {
+                    entity: v.get("entity")?.clone(),
+                    kind: v.get("kind")?.as_str()?.to_string(),
+                })
+            })
+            .collect::<Option<Vec<_>>>();
+        parsed.map(ModelReply::Answer).ok_or_else(|| bad_reply("malformed entity verdict", &reply))
     }
 
     /// Sends one raw protocol request and returns the parsed reply line.
@@ -506,6 +556,13 @@ struct ValidateRequestsLine<'a> {
     op: &'static str,
     schema: &'a Json,
     requests: &'a [Json],
+}
+
+#[derive(Serialize)]
+struct ValidateEntitiesLine<'a> {
+    op: &'static str,
+    schema: &'a Json,
+    entities: &'a Json,
 }
 
 fn protocol_line(line: &impl Serialize) -> Vec<u8> {

@@ -225,3 +225,28 @@ fn validate_gives_a_verdict_per_policy() {
     let bad_schema = json!({"": {"entityTypes": {}, "actions": {"a": {"appliesTo": {"principalTypes": ["Nope"]}}}}});
     assert!(matches!(c.validate(&bad_schema, &policies).unwrap(), ModelReply::InputRejected(_)));
 }
+
+#[test]
+fn validate_entities_names_each_failing_entity_and_kind() {
+    let Some(mut c) = real_client() else { return };
+    let schema = json!({"": {
+        "entityTypes": {
+            "User": {"memberOfTypes": ["Group"], "shape": {"type": "Record", "attributes": {"age": {"type": "Long"}}}},
+            "Group": {}},
+        "actions": {"view": {"appliesTo": {"principalTypes": ["User"], "resourceTypes": ["Group"]}}}}});
+    let good = json!([
+        {"uid": uid("User", "a"), "attrs": {"age": 3}, "parents": [uid("Group", "g")]},
+        {"uid": uid("Group", "g"), "attrs": {}, "parents": []},
+        {"uid": uid("Action", "view"), "attrs": {}, "parents": []}]);
+    assert_eq!(c.validate_entities(&schema, &good).unwrap(), ModelReply::Answer(vec![]));
+    let bad = json!([
+        {"uid": uid("User", "a"), "attrs": {"age": "3"}, "parents": []},
+        {"uid": uid("Group", "g"), "attrs": {}, "parents": [uid("User", "a")]}]);
+    let ModelReply::Answer(mut errs) = c.validate_entities(&schema, &bad).unwrap() else { panic!("rejected") };
+    errs.sort_by_key(|e| e.kind.clone());
+    let kinds: Vec<(&str, &str)> =
+        errs.iter().map(|e| (e.entity["__entity"]["id"].as_str().unwrap(), e.kind.as_str())).collect();
+    assert_eq!(kinds, vec![("a", "AttributeType"), ("g", "ParentType")]);
+    let cycle = json!([{"uid": uid("Group", "g"), "attrs": {}, "parents": [uid("Group", "g")]}]);
+    assert!(matches!(c.validate_entities(&schema, &cycle).unwrap(), ModelReply::InputRejected(_)));
+}

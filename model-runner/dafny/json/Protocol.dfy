@@ -3,7 +3,7 @@ include "../validation/Validate.dfy"
 include "../validation/Conformance.dfy"
 
 // One request line in, one reply out: version, authorize, evaluate, validate,
-// validateRequests.
+// validateRequests, validateEntities.
 module Protocol {
   import opened Values
   import opened Syntax
@@ -33,6 +33,8 @@ module Protocol {
       reply := HandleValidate(request);
     } else if HoldsString(op, "validateRequests") {
       reply := HandleValidateRequests(request);
+    } else if HoldsString(op, "validateEntities") {
+      reply := HandleValidateEntities(request);
     } else {
       reply := ErrorReply("input", "unknown or missing \"op\"");
     }
@@ -134,7 +136,8 @@ module Protocol {
     reply := JObject([("ok", JBool(true)), ("policies", JArray(items))]);
   }
 
-  // {"schema", "requests": [request]} → {"requests": [{"valid": b, "error"?: why}]}.
+  // {"schema", "requests": [request]} →
+  // {"requests": [{"valid": true} | {"valid": false, "kind": k, "error": why}]}.
   method HandleValidateRequests(request: Json) returns (reply: Json) {
     var schema := SchemaJson.SchemaFromJson(Required(request, "schema"));
     if schema.Fail? { return ErrorReply("input", schema.why); }
@@ -147,9 +150,32 @@ module Protocol {
       if r.Fail? { return ErrorReply("input", r.why); }
       var why := Conformance.RequestError(r.val, schema.val);
       items := items + [if why.None? then JObject([("valid", JBool(true))])
-                        else JObject([("valid", JBool(false)), ("error", JString(why.value))])];
+                        else JObject([("valid", JBool(false)), ("kind", JString(why.value.0)),
+                                      ("error", JString(why.value.1))])];
       i := i + 1;
     }
     reply := JObject([("ok", JBool(true)), ("requests", JArray(items))]);
+  }
+
+  // {"schema", "entities": entities JSON} →
+  // {"errors": [{"entity": uid, "kind": k}]}, one per failing entity; none:
+  // the store conforms. Entities the loader refuses (a cycle, an action with
+  // a non-action parent, differing duplicates) are an input error, before
+  // the schema is consulted, as in Cedar's loader.
+  method HandleValidateEntities(request: Json) returns (reply: Json) {
+    var schema := SchemaJson.SchemaFromJson(Required(request, "schema"));
+    if schema.Fail? { return ErrorReply("input", schema.why); }
+    var es := Input.StoreFromJson(Required(request, "entities"));
+    if es.Fail? { return ErrorReply("input", es.why); }
+    var rest := Conformance.StoreErrors(es.val, schema.val);
+    var items := [];
+    while rest != {}
+      decreases rest
+    {
+      var e :| e in rest;
+      items := items + [JObject([("entity", UidToJson(e.0)), ("kind", JString(e.1))])];
+      rest := rest - {e};
+    }
+    reply := JObject([("ok", JBool(true)), ("errors", JArray(items))]);
   }
 }
