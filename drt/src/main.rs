@@ -3,7 +3,7 @@
 use clap::{Parser, Subcommand};
 use drt::diff::Differ;
 use drt::driver::{print_table, run_target, RunOptions};
-use drt::targets::{Target, ALL};
+use drt::targets::{Input, Target, ALL};
 use std::path::PathBuf;
 use std::process::ExitCode;
 
@@ -102,6 +102,15 @@ enum Cmd {
         #[arg(long, default_value = "")]
         gen: String,
     },
+    /// Print target names, one a line (scripts take the list from here).
+    Targets {
+        /// Names or groups as for `run --target`; an unknown name is an error.
+        #[arg(default_value = "all")]
+        selection: String,
+        /// Only the targets that read raw bytes (`bytes`) or generated inputs (`generated`).
+        #[arg(long, value_parser = ["bytes", "generated"])]
+        input: Option<String>,
+    },
     /// Run integration-format tests through the engine and the model.
     Conformance {
         /// Folder the tests' paths are relative to (default: each test's folder).
@@ -189,6 +198,23 @@ fn main() -> ExitCode {
         }
         Cmd::Export { target, seed, count, out, gen } => export(&target, seed, count, &out, &gen),
         Cmd::Conformance { root, tests, show } => drt::conformance::main(root.as_deref(), &tests, show),
+        Cmd::Targets { selection, input } => match parse_targets(&selection) {
+            Ok(targets) => {
+                let wanted = |t: &Target| match input.as_deref() {
+                    Some("bytes") => t.input() == Input::Bytes,
+                    Some(_) => t.input() == Input::Generated,
+                    None => true,
+                };
+                for t in targets.iter().filter(|t| wanted(t)) {
+                    println!("{}", t.name());
+                }
+                ExitCode::SUCCESS
+            }
+            Err(e) => {
+                eprintln!("drt targets: {e}");
+                ExitCode::from(2)
+            }
+        },
     }
 }
 

@@ -13,72 +13,87 @@ use engine::eval::ErrorKind;
 use engine::value::Value;
 use std::fmt::Write;
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Target {
-    Abac,
-    AbacTypeDirected,
-    Rbac,
-    EvalTypeDirected,
-    ValidationSoundness,
-    ValidationDrt,
-    RequestValidation,
-    DataValidation,
-    PolicyTextRoundtrip,
-    PolicyJsonRoundtrip,
-    EntitiesJsonRoundtrip,
-    ParserBytes,
-    LikeMatching,
+/// The one list of targets. Each line gives the variant, its name (the
+/// `drt run --target` name and the libFuzzer binary's), whether it compares
+/// two engines or checks a property of ours, and whether it reads generated
+/// inputs or raw bytes. Everything else is derived from this list or checked
+/// against it by `drt/tests/target_list.rs`: `fuzz/Cargo.toml`'s `[[bin]]`s
+/// and `fuzz/fuzz_targets/<name with _>.rs`, `scripts/fuzz` (`drt targets`),
+/// the raw-byte list of `scripts/fuzz-build` and `scripts/seed-corpus`, and
+/// the differential list of `scripts/cflite-check`.
+macro_rules! targets {
+    ($($variant:ident => $name:literal, $kind:ident, $input:ident;)*) => {
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum Target {
+            $($variant,)*
+        }
+
+        /// Every target, in the list's order.
+        pub const ALL: &[Target] = &[$(Target::$variant,)*];
+
+        impl Target {
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(Target::$variant => $name,)*
+                }
+            }
+            pub fn kind(self) -> Kind {
+                match self {
+                    $(Target::$variant => Kind::$kind,)*
+                }
+            }
+            pub fn input(self) -> Input {
+                match self {
+                    $(Target::$variant => Input::$input,)*
+                }
+            }
+        }
+    };
 }
 
-pub const ALL: &[Target] = &[
-    Target::Abac,
-    Target::AbacTypeDirected,
-    Target::Rbac,
-    Target::EvalTypeDirected,
-    Target::ValidationSoundness,
-    Target::ValidationDrt,
-    Target::RequestValidation,
-    Target::DataValidation,
-    Target::PolicyTextRoundtrip,
-    Target::PolicyJsonRoundtrip,
-    Target::EntitiesJsonRoundtrip,
-    Target::ParserBytes,
-    Target::LikeMatching,
-];
+targets! {
+    Abac => "abac", Differential, Generated;
+    AbacTypeDirected => "abac-type-directed", Differential, Generated;
+    Rbac => "rbac", Differential, Generated;
+    EvalTypeDirected => "eval-type-directed", Differential, Generated;
+    ValidationSoundness => "validation-soundness", Property, Generated;
+    ValidationDrt => "validation-drt", Differential, Generated;
+    RequestValidation => "request-validation", Differential, Generated;
+    DataValidation => "data-validation", Property, Generated;
+    PolicyTextRoundtrip => "policy-text-roundtrip", Property, Generated;
+    PolicyJsonRoundtrip => "policy-json-roundtrip", Property, Generated;
+    EntitiesJsonRoundtrip => "entities-json-roundtrip", Property, Generated;
+    ParserBytes => "parser-bytes", Property, Bytes;
+    LikeMatching => "like-matching", Property, Bytes;
+}
+
+/// What a target checks.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Our engine against the model (needs the model binary).
+    Differential,
+    /// A property of our engine alone.
+    Property,
+}
+
+/// What a target's randomness becomes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Input {
+    /// Choices of the generators (libFuzzer builds without compare tracing).
+    Generated,
+    /// The bytes themselves (policy text, `like` patterns): built with
+    /// compare tracing, seeded from hand-written files.
+    Bytes,
+}
 
 impl Target {
-    pub fn name(self) -> &'static str {
-        match self {
-            Target::Abac => "abac",
-            Target::AbacTypeDirected => "abac-type-directed",
-            Target::Rbac => "rbac",
-            Target::EvalTypeDirected => "eval-type-directed",
-            Target::ValidationSoundness => "validation-soundness",
-            Target::ValidationDrt => "validation-drt",
-            Target::RequestValidation => "request-validation",
-            Target::DataValidation => "data-validation",
-            Target::PolicyTextRoundtrip => "policy-text-roundtrip",
-            Target::PolicyJsonRoundtrip => "policy-json-roundtrip",
-            Target::EntitiesJsonRoundtrip => "entities-json-roundtrip",
-            Target::ParserBytes => "parser-bytes",
-            Target::LikeMatching => "like-matching",
-        }
-    }
     pub fn from_name(s: &str) -> Option<Target> {
         ALL.iter().copied().find(|t| t.name() == s)
     }
     /// Compares engines (needs the model); the others check properties of
     /// our engine alone.
     pub fn is_differential(self) -> bool {
-        matches!(
-            self,
-            Target::Abac
-                | Target::AbacTypeDirected
-                | Target::Rbac
-                | Target::EvalTypeDirected
-                | Target::ValidationDrt
-                | Target::RequestValidation
-        )
+        self.kind() == Kind::Differential
     }
 
     /// Generate one input from `src` and check it.
