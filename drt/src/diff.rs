@@ -8,6 +8,7 @@ use crate::compare::{compare_auth, compare_eval, Bucket};
 use crate::engine::Engine;
 use crate::known::KnownList;
 use crate::ours::OurEngine;
+use crate::pipeline::Job;
 use crate::validation::{compare_validation, RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 use std::fmt;
 
@@ -142,24 +143,19 @@ impl Differ {
         self.engines.iter().map(|e| e.name().to_string()).collect()
     }
 
-    /// Hands `case` to every engine; out-of-process engines (the model)
-    /// start computing now and overlap whatever the caller does before
-    /// [`Differ::finish_auth`] (our engine, or generating the next input).
-    pub fn start_auth(&mut self, case: &AuthCase) -> Result<(), Fault> {
-        self.engines.iter_mut().try_for_each(|e| e.start_authorize(case))
-    }
-
-    pub fn start_eval(&mut self, case: &EvalCase) -> Result<(), Fault> {
-        self.engines.iter_mut().try_for_each(|e| e.start_evaluate(case))
+    /// Hands `job` to every engine ahead of judging it (`crate::pipeline`).
+    pub fn send_ahead(&mut self, job: Job<'_>) {
+        for e in self.engines.iter_mut() {
+            e.send_ahead(job);
+        }
     }
 
     /// Every engine's outcome for an authorization case (or the first fault).
     pub fn authorize_all(&mut self, case: &AuthCase) -> Result<Vec<Outcome<Vec<AuthAnswer>>>, Fault> {
-        self.start_auth(case)?;
+        self.send_ahead(Job::Authorize(case));
         self.collect_auth(case)
     }
 
-    /// The outcomes of a case handed over by `start_auth`.
     fn collect_auth(&mut self, case: &AuthCase) -> Result<Vec<Outcome<Vec<AuthAnswer>>>, Fault> {
         let mut outs = Vec::new();
         for e in self.engines.iter_mut() {
@@ -178,7 +174,7 @@ impl Differ {
     }
 
     pub fn evaluate_all(&mut self, case: &EvalCase) -> Result<Vec<Outcome<EvalAnswer>>, Fault> {
-        self.start_eval(case)?;
+        self.send_ahead(Job::Evaluate(case));
         self.collect_eval(case)
     }
 
@@ -188,14 +184,14 @@ impl Differ {
 
     /// Runs every engine on `case` and compares.
     pub fn check_auth(&mut self, target: &str, case: &AuthCase) -> Verdict {
-        let started = self.start_auth(case);
-        self.finish_auth(target, case, started)
+        self.send_ahead(Job::Authorize(case));
+        self.judge_auth(target, case)
     }
 
-    /// The second half of [`Differ::check_auth`], given what `start_auth` returned.
-    pub fn finish_auth(&mut self, target: &str, case: &AuthCase, started: Result<(), Fault>) -> Verdict {
+    /// Asks every engine for its answers to `case` (sent ahead or not) and compares.
+    pub fn judge_auth(&mut self, target: &str, case: &AuthCase) -> Verdict {
         self.counters.requests += case.requests.len() as u64;
-        let outs = match started.and_then(|()| self.collect_auth(case)) {
+        let outs = match self.collect_auth(case) {
             Ok(o) => o,
             Err(f) => return Verdict::Fault(f),
         };
@@ -223,16 +219,17 @@ impl Differ {
         Verdict::Agree
     }
 
-    /// Hands a validation case to every engine that has a validator.
-    pub fn start_validate(&mut self, case: &ValidationCase) -> Result<(), Fault> {
-        self.engines.iter_mut().filter(|e| e.has_validator()).try_for_each(|e| e.start_validate(case))
+    /// Runs every engine's validator on `case` and compares.
+    pub fn check_validate(&mut self, target: &str, case: &ValidationCase) -> Verdict {
+        self.send_ahead(Job::Validate(case));
+        self.judge_validate(target, case)
     }
 
-    /// Compares every engine's validator on a case handed over by
-    /// `start_validate` (see `validation::compare_validation`).
-    pub fn finish_validate(&mut self, target: &str, case: &ValidationCase, started: Result<(), Fault>) -> Verdict {
+    /// Compares every engine's validator on `case`, sent ahead or not (see
+    /// `validation::compare_validation`).
+    pub fn judge_validate(&mut self, target: &str, case: &ValidationCase) -> Verdict {
         let validators = self.engines.iter_mut().filter(|e| e.has_validator());
-        let outs = match started.and_then(|()| validators.map(|e| e.validate(case)).collect()) {
+        let outs = match validators.map(|e| e.validate(case)).collect() {
             Ok(o) => o,
             Err(f) => return Verdict::Fault(f),
         };
@@ -300,14 +297,14 @@ impl Differ {
     }
 
     pub fn check_eval(&mut self, target: &str, case: &EvalCase) -> Verdict {
-        let started = self.start_eval(case);
-        self.finish_eval(target, case, started)
+        self.send_ahead(Job::Evaluate(case));
+        self.judge_eval(target, case)
     }
 
-    /// The second half of [`Differ::check_eval`], given what `start_eval` returned.
-    pub fn finish_eval(&mut self, target: &str, case: &EvalCase, started: Result<(), Fault>) -> Verdict {
+    /// Asks every engine for its answer to `case` (sent ahead or not) and compares.
+    pub fn judge_eval(&mut self, target: &str, case: &EvalCase) -> Verdict {
         self.counters.requests += 1;
-        let outs = match started.and_then(|()| self.collect_eval(case)) {
+        let outs = match self.collect_eval(case) {
             Ok(o) => o,
             Err(f) => return Verdict::Fault(f),
         };

@@ -3,9 +3,8 @@
 //! any single input can be replayed (`drt run --seed s --start i --count 1`).
 
 use crate::diff::{Differ, Verdict};
-use crate::gen::Source;
+use crate::pipeline::Pipeline;
 use crate::targets::Target;
-use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::path::PathBuf;
 use std::time::Instant;
 
@@ -58,47 +57,16 @@ impl TargetStats {
     }
 }
 
-/// The message of a caught panic.
-fn panic_message(p: Box<dyn std::any::Any + Send>) -> String {
-    p.downcast_ref::<String>()
-        .cloned()
-        .or_else(|| p.downcast_ref::<&str>().map(|s| s.to_string()))
-        .unwrap_or_else(|| "non-string panic".into())
-}
-
-/// How many inputs are handed to the engines ahead of the one being
-/// compared: the model (another process) always has the next input queued
-/// while it answers this one, and we generate and run ours meanwhile.
-const PIPELINE_DEPTH: u64 = 2;
-
-/// Run `count` seeded inputs of one target through `d`.
-///
-/// Pipelined (see [`PIPELINE_DEPTH`]): inputs are generated and handed to
-/// the engines ahead of time, and compared in order. Every input is still
-/// judged on its own; only the waiting overlaps.
+/// Run `count` seeded inputs of one target through `d`, through a
+/// [`Pipeline`] (inputs are sent to the engines ahead of being judged, see
+/// `crate::pipeline`).
 pub fn run_target(t: Target, d: &mut Differ, o: &RunOptions) -> TargetStats {
     let before = d.counters.clone();
     let t0 = Instant::now();
     let mut findings = 0;
     let mut last_print = Instant::now();
-    let end = o.start + o.count;
-    // An input generated (or the generator's panic) and handed to the engines.
-    let launch = |i: u64, d: &mut Differ| {
-        let p = catch_unwind(AssertUnwindSafe(|| t.prepare(Source::Seed(mix(o.seed, i))))).map_err(panic_message)?;
-        let started = p.start(d);
-        Ok::<_, String>((p, started))
-    };
-    let mut in_flight = std::collections::VecDeque::new();
-    let mut next = o.start;
-    for i in o.start..end {
-        // Inputs i .. i + PIPELINE_DEPTH - 1 are with the engines before i is compared.
-        while next < end && next < i + PIPELINE_DEPTH {
-            in_flight.push_back(launch(next, d));
-            next += 1;
-        }
-        let current = in_flight.pop_front().expect("launched above");
-        let outcome = current
-            .and_then(|(p, started)| catch_unwind(AssertUnwindSafe(|| t.finish(p, started, d))).map_err(panic_message));
+    let mut inputs = Pipeline::new(t, o.seed, o.start..o.start + o.count);
+    while let Some((i, outcome)) = inputs.next(d) {
         let v = outcome.unwrap_or_else(|msg| {
             d.counters.inputs += 1;
             d.counters.findings += 1;

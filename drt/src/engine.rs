@@ -3,25 +3,15 @@
 
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault};
 use crate::case::{AuthCase, EvalCase};
+use crate::pipeline::Job;
 use crate::validation::{RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 
 pub trait Engine {
     fn name(&self) -> &str;
-    /// Hands `case` over ahead of the `authorize` call that must follow
-    /// with the same case. An engine in another process starts computing
-    /// here, so that its work overlaps the other engines' (the differ starts
-    /// every engine before asking any). In-process engines do nothing.
-    fn start_authorize(&mut self, _case: &AuthCase) -> Result<(), Fault> {
-        Ok(())
-    }
-    /// Like `start_authorize`, for `evaluate`.
-    fn start_evaluate(&mut self, _case: &EvalCase) -> Result<(), Fault> {
-        Ok(())
-    }
-    /// Like `start_authorize`, for `validate`.
-    fn start_validate(&mut self, _case: &ValidationCase) -> Result<(), Fault> {
-        Ok(())
-    }
+    /// Hands `job` over before its answer is asked for (`crate::pipeline`):
+    /// an engine in another process starts computing now. In-process engines
+    /// ignore it. Every engine must still answer a job it never got ahead.
+    fn send_ahead(&mut self, _job: Job<'_>) {}
     /// One answer per request of the case, in order.
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>>;
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer>;

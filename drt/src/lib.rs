@@ -38,6 +38,7 @@ pub mod like;
 #[cfg(feature = "model")]
 pub mod model;
 pub mod ours;
+pub mod pipeline;
 pub mod regress;
 pub mod report;
 pub mod repro;

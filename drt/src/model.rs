@@ -6,70 +6,45 @@
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
 use crate::case::{AuthCase, EvalCase};
 use crate::engine::Engine;
+use crate::pipeline::{Job, SentAhead};
 use crate::validation::{RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 use engine::authorizer::Decision;
 use model_runner::{
     ClientConfig, FaultKind, ModelClient, ModelFault, ModelReply, PendingAuthorize, PendingEvaluate, PendingValidate,
 };
-use std::collections::VecDeque;
 
 pub struct ModelEngine {
     client: ModelClient,
-    /// Requests sent by `start_authorize`/`start_evaluate` and not yet
-    /// received, oldest first, each with the case it was sent for.
-    pending: VecDeque<Pending>,
+    /// Jobs sent ahead and not yet answered (`crate::pipeline`).
+    ahead: SentAhead<Sent>,
 }
 
-enum Pending {
-    Authorize(PendingAuthorize, AuthCase),
-    Evaluate(PendingEvaluate, EvalCase),
-    Validate(PendingValidate, ValidationCase),
-}
-
-impl Pending {
-    fn is_for_auth(&self, case: &AuthCase) -> bool {
-        matches!(self, Pending::Authorize(_, c) if c == case)
-    }
-    fn is_for_eval(&self, case: &EvalCase) -> bool {
-        matches!(self, Pending::Evaluate(_, c) if c == case)
-    }
-    fn is_for_validation(&self, case: &ValidationCase) -> bool {
-        matches!(self, Pending::Validate(_, c) if c == case)
-    }
+/// The client's handle to a request sent ahead.
+enum Sent {
+    Authorize(PendingAuthorize),
+    Evaluate(PendingEvaluate),
+    Validate(PendingValidate),
 }
 
 impl ModelEngine {
     pub fn spawn() -> Result<ModelEngine, String> {
         let client =
             ModelClient::spawn(ClientConfig::from_env()).map_err(|f| format!("cannot start the model: {f}"))?;
-        Ok(ModelEngine { client, pending: VecDeque::new() })
-    }
-
-    /// The pending request sent for this case. Requests ahead of it whose
-    /// case never came to be collected (the driver stopped early, or our
-    /// engine panicked first) are dropped: the client discards their replies,
-    /// so no answer is ever compared with another case's.
-    fn take_pending(&mut self, is_for_case: impl Fn(&Pending) -> bool) -> Option<Pending> {
-        while let Some(p) = self.pending.pop_front() {
-            if is_for_case(&p) {
-                return Some(p);
-            }
-        }
-        None
+        Ok(ModelEngine { client, ahead: SentAhead::default() })
     }
 }
 
-/// The reply to a request already sent (`pending`), or to one sent now. A
+/// The reply to a request sent ahead (`sent`), or to one sent now. A
 /// request sent before the model restarted (a fault on an earlier case) is
-/// asked again.
+/// asked again; a failure to send it ahead is this job's fault.
 fn reply<P, R>(
     client: &mut ModelClient,
-    pending: Option<P>,
+    sent: Option<Result<P, Fault>>,
     send: impl Fn(&mut ModelClient) -> Result<P, ModelFault>,
     finish: impl Fn(&mut ModelClient, P) -> Result<R, ModelFault>,
 ) -> Result<R, Fault> {
     let again = |client: &mut ModelClient| send(client).and_then(|p| finish(client, p));
-    match pending.map(|p| finish(client, p)) {
+    match sent.transpose()?.map(|p| finish(client, p)) {
         Some(Err(f)) if f.kind == FaultKind::Lost => again(client),
         Some(r) => r,
         None => again(client),
@@ -86,35 +61,29 @@ impl Engine for ModelEngine {
         "model"
     }
 
-    fn start_authorize(&mut self, case: &AuthCase) -> Result<(), Fault> {
-        let p = self.client.send_authorize(&case.policies_json, &case.entities, &case.requests).map_err(fault)?;
-        self.pending.push_back(Pending::Authorize(p, case.clone()));
-        Ok(())
-    }
-
-    fn start_evaluate(&mut self, case: &EvalCase) -> Result<(), Fault> {
-        let p = self.client.send_evaluate(&case.expr_json, &case.entities, &case.request).map_err(fault)?;
-        self.pending.push_back(Pending::Evaluate(p, case.clone()));
-        Ok(())
+    fn send_ahead(&mut self, job: Job<'_>) {
+        let c = &mut self.client;
+        let sent = match job {
+            Job::Authorize(case) => {
+                c.send_authorize(&case.policies_json, &case.entities, &case.requests).map(Sent::Authorize)
+            }
+            Job::Evaluate(case) => c.send_evaluate(&case.expr_json, &case.entities, &case.request).map(Sent::Evaluate),
+            Job::Validate(case) => c.send_validate(&case.schema_json, &case.policies_json).map(Sent::Validate),
+        };
+        self.ahead.push(job, sent.map_err(fault));
     }
 
     fn has_validator(&self) -> bool {
         true
     }
 
-    fn start_validate(&mut self, case: &ValidationCase) -> Result<(), Fault> {
-        let p = self.client.send_validate(&case.schema_json, &case.policies_json).map_err(fault)?;
-        self.pending.push_back(Pending::Validate(p, case.clone()));
-        Ok(())
-    }
-
     fn validate(&mut self, case: &ValidationCase) -> EngineResult<Verdicts> {
-        let pending = match self.take_pending(|p| p.is_for_validation(case)) {
-            Some(Pending::Validate(p, _)) => Some(p),
-            _ => None,
-        };
+        let sent = self.ahead.take(Job::Validate(case)).map(|s| match s? {
+            Sent::Validate(p) => Ok(p),
+            _ => unreachable!("taken for a validation job"),
+        });
         let send = |c: &mut ModelClient| c.send_validate(&case.schema_json, &case.policies_json);
-        match reply(&mut self.client, pending, send, ModelClient::finish_validate)? {
+        match reply(&mut self.client, sent, send, ModelClient::finish_validate)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(verdicts) => {
                 let mut out = Verdicts::new();
@@ -136,12 +105,12 @@ impl Engine for ModelEngine {
     }
 
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
-        let pending = match self.take_pending(|p| p.is_for_auth(case)) {
-            Some(Pending::Authorize(p, _)) => Some(p),
-            _ => None,
-        };
+        let sent = self.ahead.take(Job::Authorize(case)).map(|s| match s? {
+            Sent::Authorize(p) => Ok(p),
+            _ => unreachable!("taken for an authorization job"),
+        });
         let send = |c: &mut ModelClient| c.send_authorize(&case.policies_json, &case.entities, &case.requests);
-        match reply(&mut self.client, pending, send, ModelClient::finish_authorize)? {
+        match reply(&mut self.client, sent, send, ModelClient::finish_authorize)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(answers) => Ok(Outcome::Answer(
                 answers
@@ -160,12 +129,12 @@ impl Engine for ModelEngine {
     }
 
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
-        let pending = match self.take_pending(|p| p.is_for_eval(case)) {
-            Some(Pending::Evaluate(p, _)) => Some(p),
-            _ => None,
-        };
+        let sent = self.ahead.take(Job::Evaluate(case)).map(|s| match s? {
+            Sent::Evaluate(p) => Ok(p),
+            _ => unreachable!("taken for an evaluation job"),
+        });
         let send = |c: &mut ModelClient| c.send_evaluate(&case.expr_json, &case.entities, &case.request);
-        match reply(&mut self.client, pending, send, ModelClient::finish_evaluate)? {
+        match reply(&mut self.client, sent, send, ModelClient::finish_evaluate)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(model_runner::EvalAnswer::Error(c)) => Ok(Outcome::Answer(EvalAnswer::Error(c))),
             ModelReply::Answer(model_runner::EvalAnswer::Value(j)) => {

@@ -2,10 +2,10 @@
 //! seed) into an input and checks it. libFuzzer targets and the seeded
 //! driver call the same functions.
 
-use crate::answer::Fault;
 use crate::case::{AuthCase, EvalCase, EvalParts};
 use crate::diff::{Differ, Finding, FindingKind, Verdict};
 use crate::gen::{self, Source};
+use crate::pipeline::Job;
 use crate::validation::{RequestValidationCase, ValidationCase};
 use engine::ast::{Expr, Pattern, PatternElem};
 use engine::entities::Entities;
@@ -96,11 +96,13 @@ impl Target {
         self.kind() == Kind::Differential
     }
 
-    /// Generate one input from `src` and check it.
+    /// Generate one input from `src`, send it ahead and judge it.
     pub fn run(self, src: Source<'_>, d: &mut Differ) -> Verdict {
         let p = self.prepare(src);
-        let started = p.start(d);
-        self.finish(p, started, d)
+        if let Some(job) = p.job() {
+            d.send_ahead(job);
+        }
+        self.judge(p, d)
     }
 
     /// Generate one input from `src`: a rendered case for the differential
@@ -149,16 +151,14 @@ impl Target {
         }
     }
 
-    /// Collect the engines' answers to a started input, compare, and count.
-    pub fn finish(self, p: Prepared, started: Result<(), Fault>, d: &mut Differ) -> Verdict {
+    /// Ask the engines for their answers to an input (sent ahead or not),
+    /// compare, and count.
+    pub fn judge(self, p: Prepared, d: &mut Differ) -> Verdict {
         let v = match p {
-            Prepared::Auth(case) => d.finish_auth(self.name(), &case, started),
-            Prepared::Eval(case) => d.finish_eval(self.name(), &case, started),
-            Prepared::Validation(case) => d.finish_validate(self.name(), &case, started),
-            Prepared::RequestValidation(case) => match started {
-                Ok(()) => d.check_request_validation(self.name(), &case),
-                Err(f) => Verdict::Fault(f),
-            },
+            Prepared::Auth(case) => d.judge_auth(self.name(), &case),
+            Prepared::Eval(case) => d.judge_eval(self.name(), &case),
+            Prepared::Validation(case) => d.judge_validate(self.name(), &case),
+            Prepared::RequestValidation(case) => d.check_request_validation(self.name(), &case),
             Prepared::Checked { verdict, validated } => {
                 d.counters.validated += validated as u64;
                 verdict
@@ -184,15 +184,14 @@ pub enum Prepared {
 }
 
 impl Prepared {
-    /// Hand the input to the engines, so that out-of-process ones compute
-    /// while the caller goes on (see `Differ::start_auth`).
-    pub fn start(&self, d: &mut Differ) -> Result<(), Fault> {
+    /// What the engines are asked, if anything (`crate::pipeline`). Request
+    /// validation is asked on the spot.
+    pub fn job(&self) -> Option<Job<'_>> {
         match self {
-            Prepared::Auth(case) => d.start_auth(case),
-            Prepared::Eval(case) => d.start_eval(case),
-            Prepared::Validation(case) => d.start_validate(case),
-            Prepared::RequestValidation(_) => Ok(()),
-            Prepared::Checked { .. } => Ok(()),
+            Prepared::Auth(case) => Some(Job::Authorize(case)),
+            Prepared::Eval(case) => Some(Job::Evaluate(case)),
+            Prepared::Validation(case) => Some(Job::Validate(case)),
+            Prepared::RequestValidation(_) | Prepared::Checked { .. } => None,
         }
     }
 }
