@@ -37,6 +37,7 @@ pub mod ledger;
 pub mod like;
 #[cfg(feature = "model")]
 pub mod model;
+pub mod model_lines;
 pub mod ours;
 pub mod pipeline;
 pub mod regress;

@@ -111,6 +111,15 @@ enum Cmd {
         #[arg(long, value_parser = ["bytes", "generated"])]
         input: Option<String>,
     },
+    /// Write seeded model protocol lines to stdout, one per line, as the model
+    /// client sends them (the differential targets' inputs and targeted edge
+    /// cases; `scripts/check-model` feeds them to both model binaries).
+    ModelLines {
+        #[arg(long, default_value_t = 1)]
+        seed: u64,
+        #[arg(long, default_value_t = 1000)]
+        count: u64,
+    },
     /// Run integration-format tests through the engine and the model.
     Conformance {
         /// Folder the tests' paths are relative to (default: each test's folder).
@@ -197,6 +206,7 @@ fn main() -> ExitCode {
             drt::html_report::main(&runs, &ledger, gen_stats.as_deref(), &coverage, &out)
         }
         Cmd::Export { target, seed, count, out, gen } => export(&target, seed, count, &out, &gen),
+        Cmd::ModelLines { seed, count } => model_lines(seed, count),
         Cmd::Conformance { root, tests, show } => drt::conformance::main(root.as_deref(), &tests, show),
         Cmd::Targets { selection, input } => match parse_targets(&selection) {
             Ok(targets) => {
@@ -246,6 +256,25 @@ fn export(target: &str, seed: u64, count: usize, out: &std::path::Path, gen: &st
         }
         Err(e) => {
             eprintln!("drt export: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+fn model_lines(seed: u64, count: u64) -> ExitCode {
+    use std::io::Write;
+    let mut out = std::io::BufWriter::new(std::io::stdout().lock());
+    for i in 0..count {
+        let written = out.write_all(&drt::model_lines::line(seed, i)).and_then(|()| out.write_all(b"\n"));
+        if let Err(e) = written {
+            eprintln!("drt model-lines: writing line {i}: {e}");
+            return ExitCode::FAILURE;
+        }
+    }
+    match out.flush() {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("drt model-lines: {e}");
             ExitCode::FAILURE
         }
     }

@@ -265,7 +265,7 @@ impl ModelClient {
         entities: &Json,
         requests: &[Json],
     ) -> Result<PendingAuthorize, ModelFault> {
-        let line = protocol_line(&AuthorizeLine { op: "authorize", policies, entities, requests });
+        let line = authorize_line(policies, entities, requests);
         let ticket = self.send(&line)?;
         Ok(PendingAuthorize { ticket, requests: requests.len() })
     }
@@ -303,7 +303,7 @@ impl ModelClient {
         entities: &Json,
         request: &Json,
     ) -> Result<PendingEvaluate, ModelFault> {
-        let line = protocol_line(&EvaluateLine { op: "evaluate", expr, entities, request });
+        let line = evaluate_line(expr, entities, request);
         Ok(PendingEvaluate { ticket: self.send(&line)? })
     }
 
@@ -332,7 +332,7 @@ impl ModelClient {
 
     /// The first half of [`ModelClient::validate`] (see [`ModelClient::send_authorize`]).
     pub fn send_validate(&mut self, schema: &Json, policies: &Json) -> Result<PendingValidate, ModelFault> {
-        let line = protocol_line(&ValidateLine { op: "validate", schema, policies });
+        let line = validate_line(schema, policies);
         Ok(PendingValidate { ticket: self.send(&line)? })
     }
 
@@ -355,7 +355,7 @@ impl ModelClient {
         schema: &Json,
         requests: &[Json],
     ) -> Result<ModelReply<Vec<Result<(), Nonconformity>>>, ModelFault> {
-        let line = protocol_line(&ValidateRequestsLine { op: "validateRequests", schema, requests });
+        let line = validate_requests_line(schema, requests);
         let ticket = self.send(&line)?;
         let reply = self.receive(ticket)?;
         if let Some(msg) = input_rejection(&reply)? {
@@ -389,7 +389,7 @@ impl ModelClient {
         schema: &Json,
         entities: &Json,
     ) -> Result<ModelReply<Vec<EntityNonconformity>>, ModelFault> {
-        let line = protocol_line(&ValidateEntitiesLine { op: "validateEntities", schema, entities });
+        let line = validate_entities_line(schema, entities);
         let ticket = self.send(&line)?;
         let reply = self.receive(ticket)?;
         if let Some(msg) = input_rejection(&reply)? {
@@ -567,6 +567,31 @@ struct ValidateEntitiesLine<'a> {
 
 fn protocol_line(line: &impl Serialize) -> Vec<u8> {
     serde_json::to_vec(line).expect("JSON values always serialize")
+}
+
+/// The request line (without its newline) that [`ModelClient::send_authorize`] sends.
+pub fn authorize_line(policies: &Json, entities: &Json, requests: &[Json]) -> Vec<u8> {
+    protocol_line(&AuthorizeLine { op: "authorize", policies, entities, requests })
+}
+
+/// The request line that [`ModelClient::send_evaluate`] sends.
+pub fn evaluate_line(expr: &Json, entities: &Json, request: &Json) -> Vec<u8> {
+    protocol_line(&EvaluateLine { op: "evaluate", expr, entities, request })
+}
+
+/// The request line that [`ModelClient::send_validate`] sends.
+pub fn validate_line(schema: &Json, policies: &Json) -> Vec<u8> {
+    protocol_line(&ValidateLine { op: "validate", schema, policies })
+}
+
+/// The request line that [`ModelClient::validate_entities`] sends.
+pub fn validate_entities_line(schema: &Json, entities: &Json) -> Vec<u8> {
+    protocol_line(&ValidateEntitiesLine { op: "validateEntities", schema, entities })
+}
+
+/// The request line that [`ModelClient::validate_requests`] sends.
+pub fn validate_requests_line(schema: &Json, requests: &[Json]) -> Vec<u8> {
+    protocol_line(&ValidateRequestsLine { op: "validateRequests", schema, requests })
 }
 
 impl Drop for ModelClient {
