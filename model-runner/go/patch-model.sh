@@ -18,16 +18,21 @@ rename_method() {
 add_seq_key_helper() {
   cat >> "$1" <<'GO'
 
-// appendSeqKey appends the UTF-8 text of a string sequence and a 0xFF end mark.
+// appendSeqKey appends a string sequence to a memo key: its length, then
+// each char (a UTF-16 code unit) as two bytes; distinct sequences, and
+// distinct lists of sequences, give distinct keys.
 func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
-	for i, n := 0, s.LenInt(); i < n; i++ {
-		buf = utf8.AppendRune(buf, rune(s.IndexInt(i).(_dafny.Char)))
+	n := s.LenInt()
+	buf = binary.AppendUvarint(buf, uint64(n))
+	for i := 0; i < n; i++ {
+		c := s.IndexInt(i).(_dafny.Char)
+		buf = append(buf, byte(c>>8), byte(c))
 	}
-	return append(buf, 0xFF)
+	return buf
 }
 GO
-  perl -0pi -e 's/^import \(\n/import (\n  "unicode\/utf8"\n/m' "$1"
-  grep -q '"unicode/utf8"' "$1" || fail "import in $1"
+  perl -0pi -e 's/^import \(\n/import (\n  "encoding\/binary"\n/m' "$1"
+  grep -q '"encoding/binary"' "$1" || fail "import in $1"
 }
 
 # 1. Memo tables for two pure functions of strings:
@@ -40,9 +45,8 @@ GO
 #    inputs repeat type names on every line and draw many extension strings
 #    from small pools. Only short strings are remembered and a table is
 #    emptied when it fills, so memory stays bounded; the binary is
-#    single-threaded, so plain maps are safe. Keys are the UTF-8 text of the
-#    arguments, each followed by 0xFF (a byte UTF-8 never uses), built in a
-#    reused buffer; looking up m[string(buf)] does not allocate.
+#    single-threaded, so plain maps are safe. Keys are built by appendSeqKey
+#    in a reused buffer; looking up m[string(buf)] does not allocate.
 F=$(ls "$SRC"/*_ExtFun_Compile_/*.go)
 RESULT=$(grep -o '^func (_this \*CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) [A-Za-z0-9_.]*' "$F" | awk '{print $NF}')
 [[ -n "$RESULT" ]] || fail "Construct's signature changed"
@@ -283,9 +287,9 @@ grep -q '_ = _boxed.(Json)' "$DF" || fail "Lookup in $DF"
 # 7. Memo table for Protocol.ResponseToJson, the JSON of one answer: a pure
 #    function of the response (decision, reason ids, error ids), which
 #    repeats a lot (most answers are a deny with no reasons and no errors).
-#    Keyed by the decision and the ids' text (each id followed by 0xFF, the
-#    lists separated by 0xFE; neither byte occurs in UTF-8), so equal keys
-#    mean equal responses; bounded and single-threaded as in 1.
+#    Keyed by the decision and, for each id list, its length and each id by
+#    appendSeqKey, so equal keys mean equal responses; bounded and
+#    single-threaded as in 1.
 PF=$(ls "$SRC"/*_Protocol_Compile_/*.go)
 RESP=$(grep -o '^func (_this \*CompanionStruct_Default___) ResponseToJson(resp [A-Za-z0-9_.]*) [A-Za-z0-9_.]*' "$PF")
 [[ -n "$RESP" ]] || fail "ResponseToJson's signature changed"
@@ -308,16 +312,10 @@ func (_this *CompanionStruct_Default___) ResponseToJson(resp $RESP_ARG) $RESP_RE
 		responseKey = append(responseKey, 'd')
 	}
 	for _, ids := range []_dafny.Seq{resp.Dtor_reason(), resp.Dtor_errors()} {
+		responseKey = binary.AppendUvarint(responseKey, uint64(ids.LenInt()))
 		for i, n := 0, ids.LenInt(); i < n; i++ {
-			id := ids.IndexInt(i).(_dafny.Seq)
-			for c, m := 0, id.LenInt(); c < m; c++ {
-				if !utf8.ValidRune(rune(id.IndexInt(c).(_dafny.Char))) {
-					return _this.responseToJsonUncached(resp) // no unique UTF-8 text
-				}
-			}
-			responseKey = appendSeqKey(responseKey, id)
+			responseKey = appendSeqKey(responseKey, ids.IndexInt(i).(_dafny.Seq))
 		}
-		responseKey = append(responseKey, 0xFE)
 	}
 	if len(responseKey) > 256 {
 		return _this.responseToJsonUncached(resp)

@@ -209,7 +209,7 @@ module Est {
     exists i, j :: 0 <= i < j < |fs| && fs[i].0 == fs[j].0
   }
 
-  // Record fields are evaluated in key order (code-point order).
+  // Record fields are evaluated in key order (code-point order, StringLess).
   function method SortByKey(fs: seq<(string, Expr)>): seq<(string, Expr)> {
     if |fs| == 0 then [] else Insert(fs[0], SortByKey(fs[1..]))
   }
@@ -219,11 +219,9 @@ module Est {
     else [sorted[0]] + Insert(f, sorted[1..])
   }
 
+  // Code-point order, not code-unit order (see Text.CodePointRank).
   predicate method StringLess(a: string, b: string) {
-    if |a| == 0 then |b| > 0
-    else if |b| == 0 then false
-    else if a[0] != b[0] then a[0] < b[0]
-    else StringLess(a[1..], b[1..])
+    CodePointLess(a, b)
   }
 
   // ---- policies ----

@@ -2,6 +2,36 @@ include "Int64.dfy"
 
 // Small character and number helpers shared by the extension parsers.
 module Text {
+  // ---- characters ----
+  // A char is a UTF-16 code unit, in Dafny 2.3's verifier and in the running
+  // binary alike (the Go main turns text into code units and back, see
+  // model-runner/go/main.go.in): a character outside the Basic Multilingual
+  // Plane is a surrogate pair, two chars. Cedar orders strings by code point,
+  // which differs from code-unit order only there: U+FFFD < U+1F600, but the
+  // pair D83D DE00 is below FFFD. Comparing code units by CodePointRank
+  // (surrogates above every other unit, E000..FFFF moved below them) gives
+  // code-point order on well-formed UTF-16: the first unit where two such
+  // texts differ starts a character in both, and a high surrogate's rank
+  // orders the planes above the BMP as their code points do.
+  function method CodePointRank(c: char): int {
+    var u := c as int;
+    if 0xD800 <= u <= 0xDFFF then u + 0x2000
+    else if u >= 0xE000 then u - 0x800
+    else u
+  }
+
+  lemma CodePointRankInjective(c: char, d: char)
+    ensures c != d ==> CodePointRank(c) != CodePointRank(d)
+  {}
+
+  // Strings in code-point order (Cedar's order of record keys).
+  predicate method CodePointLess(a: string, b: string) {
+    if |a| == 0 then |b| > 0
+    else if |b| == 0 then false
+    else if a[0] != b[0] then CodePointRank(a[0]) < CodePointRank(b[0])
+    else CodePointLess(a[1..], b[1..])
+  }
+
   predicate method IsDigit(c: char) { '0' <= c <= '9' }
 
   predicate method AllDigits(s: string) {
