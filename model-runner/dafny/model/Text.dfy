@@ -12,7 +12,8 @@ module Text {
   // (surrogates above every other unit, E000..FFFF moved below them) gives
   // code-point order on well-formed UTF-16: the first unit where two such
   // texts differ starts a character in both, and a high surrogate's rank
-  // orders the planes above the BMP as their code points do.
+  // orders the planes above the BMP as their code points do
+  // (proofs/CharProofs.dfy, CodePointOrder).
   function method CodePointRank(c: char): int {
     var u := c as int;
     if 0xD800 <= u <= 0xDFFF then u + 0x2000
