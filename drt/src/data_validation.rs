@@ -57,35 +57,46 @@ pub const ALL_WRONGS: [Wrong; 15] = [
 
 /// The rendered data of one input.
 #[derive(Debug, Clone)]
-struct Data {
-    entities: Json,
-    requests: Vec<Json>,
+pub(crate) struct Data {
+    pub entities: Json,
+    pub requests: Vec<Json>,
 }
 
-pub fn check(i: &AuthInput) -> Verdict {
-    let Some(schema) = &i.schema else { return Verdict::Skipped };
-    let mut w = DataWriter::new(i.render_seed);
-    let valid = Data { entities: w.entities(&i.entities), requests: i.requests.iter().map(|r| w.request(r)).collect() };
-    if let Err(e) = read(schema, &valid) {
-        return finding(schema, &valid, format!("generated data that conforms to the schema was refused: {e}"));
+impl Data {
+    /// The input's entities and requests, written by the independent writer.
+    pub(crate) fn render(i: &AuthInput) -> Data {
+        let mut w = DataWriter::new(i.render_seed);
+        Data { entities: w.entities(&i.entities), requests: i.requests.iter().map(|r| w.request(r)).collect() }
     }
-    let mut c = SeededSource::new(i.render_seed ^ 0x9e37_79b9_7f4a_7c15);
+}
+
+/// A copy of `valid` with one wrongness injected: the first, in an order
+/// drawn from `seed`, that applies to this input; with what was done.
+pub(crate) fn inject_one(schema: &Schema, valid: &Data, seed: u64) -> Option<(Wrong, String, Data)> {
+    let mut c = SeededSource::new(seed ^ 0x9e37_79b9_7f4a_7c15);
     let mut order = ALL_WRONGS.to_vec();
     for k in (1..order.len()).rev() {
         order.swap(k, c.below(k + 1));
     }
-    for wrong in order {
+    order.into_iter().find_map(|wrong| {
         let mut bad = valid.clone();
-        if let Some(what) = inject(wrong, schema, &mut bad, &mut c) {
-            return match read(schema, &bad) {
-                Ok(()) => {
-                    finding(schema, &bad, format!("data with an injected wrongness was accepted: {wrong:?}: {what}"))
-                }
-                Err(_) => Verdict::Agree,
-            };
-        }
+        inject(wrong, schema, &mut bad, &mut c).map(|what| (wrong, what, bad))
+    })
+}
+
+pub fn check(i: &AuthInput) -> Verdict {
+    let Some(schema) = &i.schema else { return Verdict::Skipped };
+    let valid = Data::render(i);
+    if let Err(e) = read(schema, &valid) {
+        return finding(schema, &valid, format!("generated data that conforms to the schema was refused: {e}"));
     }
-    Verdict::Agree
+    match inject_one(schema, &valid, i.render_seed) {
+        Some((wrong, what, bad)) => match read(schema, &bad) {
+            Ok(()) => finding(schema, &bad, format!("data with an injected wrongness was accepted: {wrong:?}: {what}")),
+            Err(_) => Verdict::Agree,
+        },
+        None => Verdict::Agree,
+    }
 }
 
 /// Our engine's reading of the data with the schema.
@@ -200,7 +211,10 @@ fn inject<C: Choices>(wrong: Wrong, schema: &Schema, d: &mut Data, c: &mut C) ->
                 }
             }
             let (k, pt) = pick(c, &cands)?.clone();
-            list[k]["parents"].as_array_mut()?.push(json!({"type": pt, "id": "alice"}));
+            // An id no entity has: a parent that exists could close a cycle
+            // (the entity itself, or one of its descendants), which loaders
+            // refuse before any schema check.
+            list[k]["parents"].as_array_mut()?.push(json!({"type": pt, "id": "zzNoSuchEntity"}));
             Some(format!("entity {k}: parent of type `{pt}`, which its type may not be a member of"))
         }
         Wrong::UndeclaredEntityType => {
@@ -304,9 +318,7 @@ mod tests {
         for seed in 0..400 {
             let i = from_seed(seed, &s, Mode::TypeDirected);
             let schema = i.schema.as_ref().unwrap();
-            let mut w = DataWriter::new(i.render_seed);
-            let valid =
-                Data { entities: w.entities(&i.entities), requests: i.requests.iter().map(|r| w.request(r)).collect() };
+            let valid = Data::render(&i);
             read(schema, &valid).unwrap_or_else(|e| panic!("seed {seed}: valid data refused: {e}"));
             let mut c = SeededSource::new(seed);
             for wrong in ALL_WRONGS {

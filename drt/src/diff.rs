@@ -6,6 +6,7 @@ use crate::answer::{AuthAnswer, EvalAnswer, Fault, Outcome};
 use crate::case::{AnyCase, AuthCase, EvalCase};
 use crate::compare::{compare_auth, compare_eval, Bucket};
 use crate::engine::Engine;
+use crate::entity_validation::{DataVerdicts, EntityValidationCase};
 use crate::known::KnownList;
 use crate::ours::OurEngine;
 use crate::pipeline::Job;
@@ -292,6 +293,40 @@ impl Differ {
                 case: None,
                 report: crate::validation::request_report(target, case, &names, &refs),
             }));
+        }
+        Verdict::Agree
+    }
+
+    /// `entity-validation`: the valid data, then the injected data, through
+    /// every engine with a validator (see `drt::entity_validation`).
+    pub fn check_entity_validation(&mut self, target: &str, case: &EntityValidationCase) -> Verdict {
+        let names: Vec<String> =
+            self.engines.iter().filter(|e| e.has_validator()).map(|e| e.name().to_string()).collect();
+        let names: Vec<&str> = names.iter().map(String::as_str).collect();
+        let sets = std::iter::once(("valid", &case.valid, None))
+            .chain(case.injected.iter().map(|i| ("injected", &i.data, Some(i.wrong))));
+        for (which, data, wrong) in sets {
+            let validators = self.engines.iter_mut().filter(|e| e.has_validator());
+            let outs: Vec<Outcome<DataVerdicts>> =
+                match validators.map(|e| e.validate_data(&case.schema_json, data)).collect() {
+                    Ok(o) => o,
+                    Err(f) => return Verdict::Fault(f),
+                };
+            self.counters.requests += data.requests.len() as u64;
+            if wrong.is_some() {
+                self.counters.invalid_policies += 1;
+            }
+            for other in outs.iter().skip(1) {
+                if let Some(bucket) = crate::entity_validation::compare_data(&outs[0], other, wrong) {
+                    let refs: Vec<&Outcome<DataVerdicts>> = outs.iter().collect();
+                    return Verdict::Finding(Box::new(Finding {
+                        target: target.to_string(),
+                        kind: FindingKind::Disagreement(bucket),
+                        case: None,
+                        report: crate::entity_validation::report(target, case, which, data, &names, &refs, bucket),
+                    }));
+                }
+            }
         }
         Verdict::Agree
     }

@@ -157,6 +157,12 @@ pub fn print_table(rows: &[TargetStats]) {
             r.invalid_policies, r.requests
         );
     }
+    for r in rows.iter().filter(|r| r.target == "entity-validation") {
+        println!(
+            "entity-validation: {} of {} inputs also checked with an injected wrongness; {} requests",
+            r.invalid_policies, r.inputs, r.requests
+        );
+    }
     for r in rows.iter().filter(|r| r.target == "validation-drt") {
         println!(
             "validation-drt: {} of {} policies/templates/links invalid, {} of {} inputs wholly valid (per our validator)",

@@ -3,6 +3,7 @@
 
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault};
 use crate::case::{AuthCase, EvalCase};
+use crate::entity_validation::{DataJson, DataVerdicts};
 use crate::pipeline::Job;
 use crate::validation::{RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 
@@ -27,6 +28,10 @@ pub trait Engine {
     }
     /// Per request: whether it conforms to the schema.
     fn validate_requests(&mut self, _case: &RequestValidationCase) -> EngineResult<RequestVerdicts> {
+        Err(Fault { engine: self.name().to_string(), message: "this engine has no validator".into() })
+    }
+    /// Entities and requests against the schema (JSON schema format).
+    fn validate_data(&mut self, _schema_json: &serde_json::Value, _data: &DataJson) -> EngineResult<DataVerdicts> {
         Err(Fault { engine: self.name().to_string(), message: "this engine has no validator".into() })
     }
 }

@@ -75,6 +75,7 @@ fn mode(t: Target, src: &Source<'_>) -> Mode {
         | Target::ValidationSoundness
         | Target::ValidationDrt
         | Target::RequestValidation
+        | Target::EntityValidation
         | Target::DataValidation
         | Target::EvalTypeDirected => Mode::TypeDirected,
         _ => {

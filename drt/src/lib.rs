@@ -28,6 +28,7 @@ pub mod diff;
 pub mod display;
 pub mod driver;
 pub mod engine;
+pub mod entity_validation;
 pub mod export;
 pub mod fuzzing;
 pub mod gen;
@@ -45,6 +46,7 @@ pub mod report;
 pub mod repro;
 pub mod schema_text;
 pub mod shrink;
+pub mod soundness;
 pub mod targets;
 pub mod testfile;
 #[cfg(feature = "upstream")]

@@ -6,6 +6,7 @@
 use crate::answer::{AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
 use crate::case::{AuthCase, EvalCase};
 use crate::engine::Engine;
+use crate::entity_validation::{Conformity, DataJson, DataVerdicts};
 use crate::pipeline::{Job, SentAhead};
 use crate::validation::{RequestValidationCase, RequestVerdicts, ValidationCase, Verdicts};
 use engine::authorizer::Decision;
@@ -102,6 +103,28 @@ impl Engine for ModelEngine {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
             ModelReply::Answer(vs) => Ok(Outcome::Answer(vs.iter().map(Result::is_ok).collect())),
         }
+    }
+
+    fn validate_data(&mut self, schema_json: &serde_json::Value, data: &DataJson) -> EngineResult<DataVerdicts> {
+        // The model's loader refuses some data before it consults the schema
+        // (an action with a non-action parent, as Cedar's loader does): that
+        // is its verdict that the entities do not conform, naming no kind.
+        let entities = match self.client.validate_entities(schema_json, &data.entities).map_err(fault)? {
+            ModelReply::InputRejected(_) => Conformity::Fails(Default::default()),
+            ModelReply::Answer(errs) if errs.is_empty() => Conformity::Conforms,
+            ModelReply::Answer(errs) => Conformity::Fails(errs.into_iter().map(|e| e.kind).collect()),
+        };
+        let requests = match self.client.validate_requests(schema_json, &data.requests).map_err(fault)? {
+            ModelReply::InputRejected(why) => return Ok(Outcome::Rejected(format!("requests: {why}"))),
+            ModelReply::Answer(vs) => vs
+                .into_iter()
+                .map(|v| match v {
+                    Ok(()) => Conformity::Conforms,
+                    Err(n) => Conformity::Fails([n.kind].into()),
+                })
+                .collect(),
+        };
+        Ok(Outcome::Answer(DataVerdicts { entities, requests }))
     }
 
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {

@@ -48,7 +48,10 @@ fn target_line(t: Target, s: u64) -> Option<Vec<u8>> {
         Prepared::Eval(c) => Some(evaluate_line(&c.expr_json, &c.entities, &c.request)),
         Prepared::Validation(c) => Some(validate_line(&c.schema_json, &c.policies_json)),
         Prepared::RequestValidation(c) => Some(validate_requests_line(&c.schema_json, &c.requests)),
-        Prepared::Checked { .. } => None,
+        Prepared::EntityValidation(c) => Some(validate_entities_line(&c.schema_json, &c.valid.entities)),
+        // Soundness sends one evaluate line per accepted policy and request,
+        // as eval-type-directed does; its own are not needed here.
+        Prepared::Soundness(_) | Prepared::Checked { .. } => None,
     }
 }
 

@@ -70,6 +70,14 @@ impl Engine for OurEngine {
         Ok(crate::validation::our_request_verdicts(case))
     }
 
+    fn validate_data(
+        &mut self,
+        schema_json: &serde_json::Value,
+        data: &crate::entity_validation::DataJson,
+    ) -> EngineResult<crate::entity_validation::DataVerdicts> {
+        Ok(crate::entity_validation::our_data_verdicts(schema_json, data))
+    }
+
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
         let e = reject!(engine::parser::parse_expr(&case.expr_text), "expression text");
         let es = reject!(Entities::from_json(&case.entities, None), "entities");

@@ -4,14 +4,13 @@
 
 use crate::case::{AuthCase, EvalCase, EvalParts};
 use crate::diff::{Differ, Finding, FindingKind, Verdict};
+use crate::entity_validation::EntityValidationCase;
 use crate::gen::{self, Source};
 use crate::pipeline::Job;
 use crate::validation::{RequestValidationCase, ValidationCase};
 use engine::ast::{Expr, Pattern, PatternElem};
 use engine::entities::Entities;
-use engine::eval::ErrorKind;
 use engine::value::Value;
-use std::fmt::Write;
 
 /// The one list of targets. Each line gives the variant, its name (the
 /// `drt run --target` name and the libFuzzer binary's), whether it compares
@@ -56,9 +55,10 @@ targets! {
     AbacTypeDirected => "abac-type-directed", Differential, Generated;
     Rbac => "rbac", Differential, Generated;
     EvalTypeDirected => "eval-type-directed", Differential, Generated;
-    ValidationSoundness => "validation-soundness", Property, Generated;
+    ValidationSoundness => "validation-soundness", Differential, Generated;
     ValidationDrt => "validation-drt", Differential, Generated;
     RequestValidation => "request-validation", Differential, Generated;
+    EntityValidation => "entity-validation", Differential, Generated;
     DataValidation => "data-validation", Property, Generated;
     PolicyTextRoundtrip => "policy-text-roundtrip", Property, Generated;
     PolicyJsonRoundtrip => "policy-json-roundtrip", Property, Generated;
@@ -130,10 +130,18 @@ impl Target {
                     None => checked(Verdict::Skipped),
                 }
             }
-            Target::ValidationSoundness => gen::auth_input(self, src).map_or(checked(Verdict::Skipped), |i| {
-                let (verdict, validated) = soundness(&i);
-                Prepared::Checked { verdict, validated }
-            }),
+            // Generated (conforming) data, and a copy with one injected
+            // wrongness (`data_validation::Wrong`).
+            Target::EntityValidation => {
+                match gen::auth_input(self, src).as_ref().and_then(EntityValidationCase::render_input) {
+                    Some(case) => Prepared::EntityValidation(case),
+                    None => checked(Verdict::Skipped),
+                }
+            }
+            Target::ValidationSoundness => match gen::auth_input(self, src) {
+                Some(i) => Prepared::Soundness(Box::new(crate::soundness::prepare(&i))),
+                None => checked(Verdict::Skipped),
+            },
             Target::DataValidation => {
                 checked(gen::auth_input(self, src).map_or(Verdict::Skipped, |i| crate::data_validation::check(&i)))
             }
@@ -159,6 +167,11 @@ impl Target {
             Prepared::Eval(case) => d.judge_eval(self.name(), &case),
             Prepared::Validation(case) => d.judge_validate(self.name(), &case),
             Prepared::RequestValidation(case) => d.check_request_validation(self.name(), &case),
+            Prepared::Soundness(case) => {
+                d.counters.validated += case.validated as u64;
+                crate::soundness::finish(*case, d)
+            }
+            Prepared::EntityValidation(case) => d.check_entity_validation(self.name(), &case),
             Prepared::Checked { verdict, validated } => {
                 d.counters.validated += validated as u64;
                 verdict
@@ -175,6 +188,8 @@ pub enum Prepared {
     Eval(EvalCase),
     Validation(ValidationCase),
     RequestValidation(RequestValidationCase),
+    EntityValidation(EntityValidationCase),
+    Soundness(Box<crate::soundness::SoundnessCase>),
     /// A single-engine property's verdict; `validated` says, for
     /// validation-soundness, whether the policies validated.
     Checked {
@@ -191,7 +206,10 @@ impl Prepared {
             Prepared::Auth(case) => Some(Job::Authorize(case)),
             Prepared::Eval(case) => Some(Job::Evaluate(case)),
             Prepared::Validation(case) => Some(Job::Validate(case)),
-            Prepared::RequestValidation(_) | Prepared::Checked { .. } => None,
+            Prepared::RequestValidation(_)
+            | Prepared::EntityValidation(_)
+            | Prepared::Soundness(_)
+            | Prepared::Checked { .. } => None,
         }
     }
 }
@@ -206,81 +224,6 @@ pub(crate) fn property(target: Target, what: &'static str, report: String) -> Ve
             target.name()
         ),
     }))
-}
-
-/// Validation soundness (docs/semantics.md §9.8): if the policies validate
-/// against the schema and the data conforms to it, no policy evaluates to a
-/// non-boolean or to a type / missing-attribute / missing-tag error.
-/// Also says whether the policies validated (the share is reported: a
-/// target whose inputs never validate tests nothing).
-/// The validator's soundness, per policy: a policy it accepts never meets a
-/// type error (or a missing attribute or tag) on data that conforms to the
-/// schema. Inputs come with error injection on (ill-typed operands,
-/// unguarded optional attribute and tag reads), so the validator must
-/// reject what is wrong: a lax validator lets an injected policy through and
-/// that policy then errors here. A link counts as accepted only when the
-/// whole set validates (links are checked through their templates).
-fn soundness(i: &generators::AuthInput) -> (Verdict, bool) {
-    let Some(schema) = &i.schema else { return (Verdict::Skipped, false) };
-    let res = engine::validator::validate(schema, &i.policies);
-    if std::env::var_os("DRT_SHOW_VALIDATION").is_some() {
-        for e in &res.errors {
-            eprintln!("validation: {e}");
-        }
-    }
-    let rejected: std::collections::BTreeSet<&engine::ast::PolicyId> =
-        res.errors.iter().map(|e| &e.policy_id).collect();
-    let Ok(effective) = i.policies.effective_policies() else { return (Verdict::Skipped, false) };
-    let is_link = |p: &engine::ast::Policy| i.policies.links.iter().any(|l| l.new_id == p.id);
-    let accepted: Vec<&engine::ast::Policy> =
-        effective.iter().filter(|p| if is_link(p) { res.passed() } else { !rejected.contains(&p.id) }).collect();
-    if accepted.is_empty() {
-        return (Verdict::Agree, false);
-    }
-    (soundness_of_valid(i, schema, &accepted), true)
-}
-
-fn soundness_of_valid(
-    i: &generators::AuthInput,
-    schema: &engine::schema::Schema,
-    accepted: &[&engine::ast::Policy],
-) -> Verdict {
-    // Read the data back *with* the schema, from the independent writer:
-    // input that does not conform is outside the theorem's premise.
-    let mut w = generators::render::DataWriter::new(i.render_seed);
-    let Ok(es) = Entities::from_json_conforming(&w.entities(&i.entities), schema) else { return Verdict::Skipped };
-    for (ri, r) in i.requests.iter().enumerate() {
-        let Ok(req) = engine::request::Request::from_json(&w.request(r), Some(schema)) else { continue };
-        if engine::validator::validate_request(schema, &req).is_err() {
-            continue;
-        }
-        for p in accepted {
-            let bad = match engine::eval::evaluate(&p.condition(), &req, &es) {
-                Ok(Value::Bool(_)) => None,
-                Ok(v) => Some(format!("evaluated to a non-boolean: {}", crate::display::value(&v))),
-                Err(e)
-                    if matches!(
-                        e.kind,
-                        ErrorKind::TypeError | ErrorKind::AttrDoesNotExist | ErrorKind::TagDoesNotExist
-                    ) =>
-                {
-                    Some(format!("{:?}: {}", e.kind, e.message))
-                }
-                Err(_) => None,
-            };
-            if let Some(bad) = bad {
-                let mut r = String::new();
-                writeln!(r, "policy {} validated but {bad}", p.id).unwrap();
-                writeln!(r, "--- schema ---\n{}", crate::schema_text::schema_to_text(schema)).unwrap();
-                writeln!(r, "--- policy ---\n{}", engine::printer::policy_to_text(p)).unwrap();
-                writeln!(r, "--- entities ---\n{}", serde_json::to_string_pretty(&es.to_json()).unwrap_or_default())
-                    .unwrap();
-                writeln!(r, "--- request {ri} ---\n{}", req.to_json()).unwrap();
-                return property(Target::ValidationSoundness, "validation-soundness", r);
-            }
-        }
-    }
-    Verdict::Agree
 }
 
 /// print → parse gives the same policies (ids are positional in text).
