@@ -35,77 +35,9 @@ GO
   grep -q '"encoding/binary"' "$1" || fail "import in $1"
 }
 
-# 1. Memo tables for two pure functions of strings:
-#    - ExtFun.Construct(name, s), the extension constructors (the decimal,
-#      ip, datetime and duration string parsers), and
-#    - JsonValues.IsName(s), the entity-type-name check run for every uid.
-#    This is sound because both are Dafny function methods (no state, no heap
-#    reads) whose results are immutable values, so a remembered result is
-#    exactly the value a new call would compute. It pays because generated
-#    inputs repeat type names on every line and draw many extension strings
-#    from small pools. Only short strings are remembered and a table is
-#    emptied when it fills, so memory stays bounded; the binary is
-#    single-threaded, so plain maps are safe. Keys are built by appendSeqKey
-#    in a reused buffer; looking up m[string(buf)] does not allocate.
-F=$(ls "$SRC"/*_ExtFun_Compile_/*.go)
-RESULT=$(grep -o '^func (_this \*CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) [A-Za-z0-9_.]*' "$F" | awk '{print $NF}')
-[[ -n "$RESULT" ]] || fail "Construct's signature changed"
-rename_method "$F" Construct constructUncached
-cat >> "$F" <<GO
-
-// Memo table of Construct; see model-runner/go/patch-model.sh for why this is sound.
-var (
-	constructMemo = map[string]$RESULT{}
-	constructKey  []byte
-)
-
-func (_this *CompanionStruct_Default___) Construct(name _dafny.Seq, s _dafny.Seq) $RESULT {
-	if s.LenInt() > 64 {
-		return _this.constructUncached(name, s)
-	}
-	constructKey = appendSeqKey(appendSeqKey(constructKey[:0], name), s)
-	if r, ok := constructMemo[string(constructKey)]; ok {
-		return r
-	}
-	r := _this.constructUncached(name, s)
-	if len(constructMemo) >= 4096 {
-		constructMemo = map[string]$RESULT{}
-	}
-	constructMemo[string(constructKey)] = r
-	return r
-}
-GO
-
-F2=$(ls "$SRC"/*_JsonValues_Compile_/*.go)
-grep -q '^func (_this \*CompanionStruct_Default___) IsName(s _dafny.Seq) bool {' "$F2" || fail "IsName's signature changed"
-rename_method "$F2" IsName isNameUncached
-cat >> "$F2" <<'GO'
-
-// Memo table of IsName; see model-runner/go/patch-model.sh for why this is sound.
-var (
-	isNameMemo = map[string]bool{}
-	isNameKey  []byte
-)
-
-func (_this *CompanionStruct_Default___) IsName(s _dafny.Seq) bool {
-	if s.LenInt() > 64 {
-		return _this.isNameUncached(s)
-	}
-	isNameKey = appendSeqKey(isNameKey[:0], s)
-	if r, ok := isNameMemo[string(isNameKey)]; ok {
-		return r
-	}
-	r := _this.isNameUncached(s)
-	if len(isNameMemo) >= 4096 {
-		isNameMemo = map[string]bool{}
-	}
-	isNameMemo[string(isNameKey)] = r
-	return r
-}
-GO
-
-add_seq_key_helper "$F"
-add_seq_key_helper "$F2"
+# 1. (The memo tables of ExtFun.Construct and JsonValues.IsName are no longer
+#    patches: both are {:extern} function methods with a stated postcondition,
+#    their Go bodies in model-runner/go/externs/.)
 
 # Every generated package (not the runtime, not the Go main).
 GEN_FILES=$(ls "$SRC"/*_Compile_/*.go)

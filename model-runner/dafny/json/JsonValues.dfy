@@ -34,7 +34,11 @@ module JsonValues {
 
   // A normalized entity type name: identifiers joined by "::" (no spaces).
   // Splitting at ':' gives identifiers at even positions, "" at odd ones.
-  predicate method IsName(s: string) {
+  // Through a memo table in Go, as Ext.Construct (model-runner/go/externs/).
+  function method {:extern} IsName(s: string): (r: bool)
+    ensures r == IsNameUncached(s)
+
+  predicate method IsNameUncached(s: string) {
     if ':' in s then NameParts(Split(s, ':')) else IsIdent(s)
   }
 
@@ -195,6 +199,7 @@ module JsonValues {
         decreases keys
       {
         var k :| k in keys;
+        assert fields[k] in fields.Values; // the termination measure (rank) needs it
         var jk := ValueToJson(fields[k]);
         members := members + [(k, jk)];
         keys := keys - {k};
