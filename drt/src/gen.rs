@@ -32,6 +32,9 @@ pub fn default_profile(t: Target) -> &'static str {
         // Policies with injected type errors (the validator must reject
         // them); the data still conforms to the schema, the theorem's premise.
         Target::ValidationSoundness => "default",
+        // Typed inputs with the default's injection plus schema mistakes
+        // (unknown types and actions, `[]`, wrong arity, bad enum ids).
+        Target::ValidationDrt => "validation",
         _ => "default",
     }
 }

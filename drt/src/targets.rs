@@ -118,8 +118,9 @@ impl Target {
                 Some(i) => Prepared::Eval(EvalParts::from_input(&i).render()),
                 None => checked(Verdict::Skipped),
             },
-            // Typed inputs with the default profile's error injection: some
-            // policies are ill-typed on purpose, most are not.
+            // Typed inputs of the `validation` profile (the default's error
+            // injection plus schema mistakes): some policies are invalid on
+            // purpose, most are not.
             Target::ValidationDrt => match gen::auth_input(self, src).as_ref().and_then(ValidationCase::render_input) {
                 Some(case) => Prepared::Validation(case),
                 None => checked(Verdict::Skipped),

@@ -271,6 +271,27 @@ mod tests {
         assert_eq!(compare_validation(&rej, &Outcome::Rejected("x".into())), None);
     }
 
+    /// The `validation` profile's schema mistakes reach the validator: each
+    /// kind they stand for is reported on some of the first inputs.
+    #[test]
+    fn schema_mistakes_reach_the_validator() {
+        let want = [
+            "UnrecognizedEntityType",
+            "UnrecognizedActionId",
+            "EmptySetForbidden",
+            "WrongNumberArguments",
+            "InvalidEnumEntity",
+        ];
+        let mut seen = BTreeSet::new();
+        for s in 0..600u64 {
+            let i = crate::gen::auth_input(crate::targets::Target::ValidationDrt, crate::gen::Source::Seed(s)).unwrap();
+            let Some(case) = ValidationCase::render_input(&i) else { continue };
+            let Outcome::Answer(v) = our_verdicts(&case) else { panic!("our engine rejected its own rendering") };
+            seen.extend(v.into_values().flatten().filter(|k| want.contains(&k.as_str())));
+        }
+        assert_eq!(seen.len(), want.len(), "only {seen:?}");
+    }
+
     #[test]
     fn our_validator_reads_the_rendered_case() {
         let i = (0..50u64)

@@ -15,20 +15,28 @@ pub struct InjectionCounts {
     pub bad_ext_strings: u64,
     /// Optional attributes / tags read without a guard.
     pub unsafe_accesses: u64,
+    /// Conjuncts only a schema-aware validator rejects (`schema_mistakes`).
+    pub schema_mistakes: u64,
 }
 
 impl InjectionCounts {
     pub fn total(&self) -> u64 {
-        self.missing_entities + self.dangling_refs + self.ill_typed + self.bad_ext_strings + self.unsafe_accesses
+        self.missing_entities
+            + self.dangling_refs
+            + self.ill_typed
+            + self.bad_ext_strings
+            + self.unsafe_accesses
+            + self.schema_mistakes
     }
     /// `(name, count)` pairs, for reports.
-    pub fn named(&self) -> [(&'static str, u64); 5] {
+    pub fn named(&self) -> [(&'static str, u64); 6] {
         [
             ("missing_entities", self.missing_entities),
             ("dangling_refs", self.dangling_refs),
             ("ill_typed", self.ill_typed),
             ("bad_ext_strings", self.bad_ext_strings),
             ("unsafe_accesses", self.unsafe_accesses),
+            ("schema_mistakes", self.schema_mistakes),
         ]
     }
 }
@@ -40,6 +48,7 @@ impl AddAssign for InjectionCounts {
         self.ill_typed += o.ill_typed;
         self.bad_ext_strings += o.bad_ext_strings;
         self.unsafe_accesses += o.unsafe_accesses;
+        self.schema_mistakes += o.schema_mistakes;
     }
 }
 

@@ -216,6 +216,37 @@ impl<C: Choices> Gen<'_, C> {
         }
     }
 
+    /// A boolean the validator must reject for a reason of the schema:
+    /// an unknown entity type or action, `[]`, an extension call of the
+    /// wrong arity, an undeclared id of an enumerated type.
+    pub(crate) fn schema_mistake(&mut self, env: &Env) -> Expr {
+        self.counts.schema_mistakes += 1;
+        let enums: Vec<EntityType> =
+            self.schema.entity_types.iter().filter(|(_, d)| d.enum_ids.is_some()).map(|(t, _)| t.clone()).collect();
+        let var = Expr::var(*self.c.pick(&[Var::Principal, Var::Resource]));
+        let dec = |s: &str| Expr::call("decimal", vec![Expr::string(s)]);
+        match self.c.below(7) {
+            0 => Expr::binary(BinaryOp::Eq, var, Expr::entity(EntityUid::new("ZzUnknown", "x"))),
+            1 => Expr::binary(
+                BinaryOp::Eq,
+                Expr::var(Var::Action),
+                Expr::entity(EntityUid::new(env.action.ty.0.as_str(), "zzUnknownAction")),
+            ),
+            2 => Expr::unary(UnaryOp::IsEmpty, Expr::set(vec![])),
+            3 => Expr::call(
+                "lessThan",
+                vec![Expr::call("decimal", vec![Expr::string("1.0"), Expr::string("2.0")]), dec("1.0")],
+            ),
+            4 => Expr::call("isLoopback", vec![Expr::call("ip", vec![])]),
+            5 => Expr::call("lessThan", vec![dec("1.0")]),
+            _ if !enums.is_empty() => {
+                let t = self.c.pick(&enums).clone();
+                Expr::binary(BinaryOp::Eq, var, Expr::entity(EntityUid::new(t.0.as_str(), "zzNotInTheEnum")))
+            }
+            _ => Expr::binary(BinaryOp::Eq, var, Expr::entity(EntityUid::new("ZzUnknown", "y"))),
+        }
+    }
+
     fn other_type(&mut self, ty: &SchemaType) -> SchemaType {
         let et = self.any_entity_type();
         let options = [

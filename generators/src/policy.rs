@@ -69,7 +69,15 @@ impl<C: Choices> Gen<'_, C> {
                     let mut values = BTreeMap::new();
                     for si in &slots {
                         let t = si.types[self.c.below(si.types.len())].clone();
-                        values.insert(si.slot, self.uid_of(&t, false));
+                        let mut uid = self.uid_of(&t, false);
+                        // A link to an undeclared id of an enumerated type
+                        // (no draw unless the rate is set and the type is one).
+                        let is_enum = self.schema.entity_types.get(&t).is_some_and(|d| d.enum_ids.is_some());
+                        if is_enum && self.s.schema_mistakes > 0.0 && self.c.flip(self.s.schema_mistakes) {
+                            self.counts.schema_mistakes += 1;
+                            uid = EntityUid::new(t.0.as_str(), "zzNotInTheEnum");
+                        }
+                        values.insert(si.slot, uid);
                     }
                     let new_id = PolicyId(format!("link{i}_{j}"));
                     if let Ok(linked) = policy.link(new_id.clone(), &values) {
@@ -234,7 +242,12 @@ impl<C: Choices> Gen<'_, C> {
         };
         for _ in 0..n {
             self.ill_budget = u32::from(self.c.flip(self.s.ill_typed) && self.mode != Mode::Abac);
-            let body = self.top_bool(&env, depth);
+            let mut body = self.top_bool(&env, depth);
+            // (No draw at all when the rate is zero: other profiles keep
+            // their random stream.)
+            if self.s.schema_mistakes > 0.0 && self.c.flip(self.s.schema_mistakes) {
+                body = Expr::and(body, self.schema_mistake(&env));
+            }
             // Conjunctions (often guarded reads) are mostly false: as `unless`
             // they keep the policy applicable about as often as other bodies.
             let p_unless = if matches!(body.kind, ExprKind::And(..)) { 0.6 } else { 0.2 };

@@ -77,6 +77,11 @@ pub struct Settings {
     /// Probability that an optional attribute or a tag is read without a
     /// `has`/`hasTag` guard.
     pub unsafe_access: f64,
+    /// Probability per policy condition of one conjunct the validator must
+    /// reject for a reason of the schema, not of types: an unknown entity
+    /// type or action, an empty set literal, an extension call of the wrong
+    /// arity, an undeclared id of an enumerated type (`validation` profile).
+    pub schema_mistakes: f64,
 
     // Shape of the policy set.
     /// Share of `forbid` policies.
@@ -122,12 +127,13 @@ pub const KEYS: &[(&str, &str)] = &[
     ("ill_typed", "rate: an operand of the wrong type (per policy; per node at 1/4 in abac)"),
     ("bad_ext_strings", "rate: malformed extension constructor strings"),
     ("unsafe_access", "rate: optional attribute / tag read without a guard"),
+    ("schema_mistakes", "rate: per condition, a conjunct with an unknown type/action, `[]`, a wrong-arity extension call or a bad enum id"),
     ("forbid", "share of forbid policies"),
     ("varied_text", "share of inputs whose Cedar text comes from the varied writer (not the printer)"),
 ];
 
 /// Names accepted by `Settings::profile`.
-pub const PROFILES: &[&str] = &["default", "small", "large", "untyped", "clean", "rbac"];
+pub const PROFILES: &[&str] = &["default", "small", "large", "untyped", "clean", "rbac", "validation"];
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SettingsError(pub String);
@@ -175,6 +181,7 @@ impl Default for Settings {
             ill_typed: 0.25,
             bad_ext_strings: 0.06,
             unsafe_access: 0.2,
+            schema_mistakes: 0.0,
             forbid: 0.2,
             varied_text: 0.5,
         }
@@ -217,6 +224,9 @@ impl Settings {
             "clean" => {
                 Settings { missing_entities: 0.0, ill_typed: 0.0, bad_ext_strings: 0.0, unsafe_access: 0.0, ..d }
             }
+            // For `validation-drt`: the default's injection plus mistakes only
+            // a validator that knows the schema can see.
+            "validation" => Settings { schema_mistakes: 0.1, ..d },
             // Hierarchies, templates and links.
             "rbac" => Settings { policies: 6, links: 3, entities: 6, ..d },
             other => {
@@ -305,6 +315,7 @@ impl Settings {
             "ill_typed" => self.ill_typed = rate(key, value)?,
             "bad_ext_strings" => self.bad_ext_strings = rate(key, value)?,
             "unsafe_access" => self.unsafe_access = rate(key, value)?,
+            "schema_mistakes" => self.schema_mistakes = rate(key, value)?,
             "forbid" => self.forbid = rate(key, value)?,
             "varied_text" => self.varied_text = rate(key, value)?,
             _ => {
@@ -323,6 +334,7 @@ impl Settings {
             && self.ill_typed == 0.0
             && self.bad_ext_strings == 0.0
             && self.unsafe_access == 0.0
+            && self.schema_mistakes == 0.0
     }
 
     /// One line `key=value, …` describing these settings (for reports).
@@ -331,13 +343,13 @@ impl Settings {
             "profile={} max_depth={} max_width={} entity_types={} entities={} actions={} attrs={} policies={} links={} requests={} \
              extensions={} like={} templates={} action_groups={} tags={} context={} has={} is={} if={} namespace={} enums={} annotations={} \
              capitals={} special_chars={} shared_basenames={} empty_set_in={} nested_sets={} optional_record_eq={} \
-             int_extremes={} missing_entities={} ill_typed={} bad_ext_strings={} unsafe_access={} forbid={} varied_text={}",
+             int_extremes={} missing_entities={} ill_typed={} bad_ext_strings={} unsafe_access={} schema_mistakes={} forbid={} varied_text={}",
             self.profile, self.max_depth, self.max_width, self.entity_types, self.entities, self.actions, self.attrs,
             self.policies, self.links, self.requests, self.extensions, self.like, self.templates, self.action_groups,
             self.tags, self.context, self.has, self.is, self.if_then_else, self.namespace, self.enums, self.annotations,
             self.capitals, self.special_chars, self.shared_basenames, self.empty_set_in, self.nested_sets,
             self.optional_record_eq, self.int_extremes,
-            self.missing_entities, self.ill_typed, self.bad_ext_strings, self.unsafe_access, self.forbid,
+            self.missing_entities, self.ill_typed, self.bad_ext_strings, self.unsafe_access, self.schema_mistakes, self.forbid,
             self.varied_text
         )
     }
@@ -384,9 +396,8 @@ mod tests {
         let mut s = Settings::default();
         for (k, _) in KEYS {
             let v = match *k {
-                "missing_entities" | "ill_typed" | "bad_ext_strings" | "unsafe_access" | "forbid" | "varied_text" => {
-                    "0.5"
-                }
+                "missing_entities" | "ill_typed" | "bad_ext_strings" | "unsafe_access" | "schema_mistakes"
+                | "forbid" | "varied_text" => "0.5",
                 "extensions" | "like" | "templates" | "action_groups" | "tags" | "context" | "has" | "is" | "if"
                 | "namespace" | "enums" | "annotations" | "capitals" | "special_chars" | "shared_basenames"
                 | "empty_set_in" | "nested_sets" | "optional_record_eq" | "int_extremes" => "false",

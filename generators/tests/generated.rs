@@ -255,7 +255,8 @@ fn injection_is_counted_and_can_be_off() {
     let mut on = Counts::default();
     let s = Settings::default().clone();
     let mut hot = s.clone();
-    hot.apply_overrides("missing_entities=0.5 ill_typed=0.5 bad_ext_strings=0.5 unsafe_access=0.5").unwrap();
+    hot.apply_overrides("missing_entities=0.5 ill_typed=0.5 bad_ext_strings=0.5 unsafe_access=0.5 schema_mistakes=0.5")
+        .unwrap();
     for seed in 0..200 {
         auth_input_counted(&mut SeededSource::new(seed), &hot, Mode::TypeDirected, &mut on);
     }
