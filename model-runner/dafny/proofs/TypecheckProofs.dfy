@@ -14,14 +14,15 @@ module TypecheckProofs {
   import opened ValidationTypes
   import opened Typecheck
 
-  // The fragment: Bool/Long/String literals, principal/action/resource,
+  // The fragment: Bool/Long/String literals, entity literals (not template
+  // slots, which linking replaces before evaluation), principal/action/resource,
   // `!`, unary `-`, `like`, `is`, `&&`, `||`, `if`, `==`, `<`, `<=`, `+`,
   // `-`, `*`. Outside: context and records, attributes and tags (which need
-  // a store that conforms to the schema), entity literals, sets, `in`,
+  // a store that conforms to the schema), sets, `in`,
   // `isEmpty`, `contains*`, extension values and calls.
   predicate InFragment(e: Expr) {
     match e
-    case Lit(v) => v.Bool? || v.Long? || v.Str?
+    case Lit(v) => v.Bool? || v.Long? || v.Str? || (v.Entity? && !IsSlot(v.uid))
     case Var(x) => x != Context
     case Ite(c, t, f) => InFragment(c) && InFragment(t) && InFragment(f)
     case And(a, b) => InFragment(a) && InFragment(b)
@@ -64,7 +65,7 @@ module TypecheckProofs {
   }
 
   lemma LitSound(v: Value, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
-    requires v.Bool? || v.Long? || v.Str?
+    requires v.Bool? || v.Long? || v.Str? || (v.Entity? && !IsSlot(v.uid))
     ensures TypeOf(Lit(v), caps, s, env).TOk? ==> Sound(Eval(Lit(v), r, es), TypeOf(Lit(v), caps, s, env).ty)
   {
     var t := TypeOf(Lit(v), caps, s, env);
@@ -74,8 +75,10 @@ module TypecheckProofs {
       assert t == TOk(BoolT(BoolOf(v.b)), []);
     } else if v.Long? {
       assert t == TOk(LongT, []);
-    } else {
+    } else if v.Str? {
       assert t == TOk(StringT, []);
+    } else if t.TOk? {
+      assert t.ty == EntityT(v.uid.ty);
     }
   }
 
