@@ -13,28 +13,6 @@ rename_method() {
   grep -q "^func (_this \*CompanionStruct_Default___) $3(" "$1" || fail "no function $2 in $1"
 }
 
-# add_seq_key_helper FILE: the memo tables' key builder, appendSeqKey (each
-# generated Go package needs its own copy), and the import it uses.
-add_seq_key_helper() {
-  cat >> "$1" <<'GO'
-
-// appendSeqKey appends a string sequence to a memo key: its length, then
-// each char (a UTF-16 code unit) as two bytes; distinct sequences, and
-// distinct lists of sequences, give distinct keys.
-func appendSeqKey(buf []byte, s _dafny.Seq) []byte {
-	n := s.LenInt()
-	buf = binary.AppendUvarint(buf, uint64(n))
-	for i := 0; i < n; i++ {
-		c := s.IndexInt(i).(_dafny.Char)
-		buf = append(buf, byte(c>>8), byte(c))
-	}
-	return buf
-}
-GO
-  perl -0pi -e 's/^import \(\n/import (\n  "encoding\/binary"\n/m' "$1"
-  grep -q '"encoding/binary"' "$1" || fail "import in $1"
-}
-
 # 1. (The memo tables of ExtFun.Construct and JsonValues.IsName are no longer
 #    patches: both are {:extern} function methods with a stated postcondition,
 #    their Go bodies in model-runner/go/externs/.)
@@ -216,51 +194,5 @@ DF=$(ls "$SRC"/*_JsonData_Compile_/*.go)
 perl -0pi -e 's/(func \(_this \*CompanionStruct_Default___\) Lookup\(members _dafny\.Seq, k _dafny\.Seq\) Option \{\n(?:.*\n){3})    return Option\{Option_Some\{\(\*\(\(\(members\)\.Index\((_\d+_i)\)\.\(_dafny\.Tuple\)\)\)\.IndexInt\(1\)\)\.\(Json\)\}\}\n/$1    _boxed := *(((members).Index($2).(_dafny.Tuple))).IndexInt(1)\n    _ = _boxed.(Json)\n    return Option{Option_Some{_boxed}}\n/' "$DF"
 grep -q '_ = _boxed.(Json)' "$DF" || fail "Lookup in $DF"
 
-# 7. Memo table for Protocol.ResponseToJson, the JSON of one answer: a pure
-#    function of the response (decision, reason ids, error ids), which
-#    repeats a lot (most answers are a deny with no reasons and no errors).
-#    Keyed by the decision and, for each id list, its length and each id by
-#    appendSeqKey, so equal keys mean equal responses; bounded and
-#    single-threaded as in 1.
-PF=$(ls "$SRC"/*_Protocol_Compile_/*.go)
-RESP=$(grep -o '^func (_this \*CompanionStruct_Default___) ResponseToJson(resp [A-Za-z0-9_.]*) [A-Za-z0-9_.]*' "$PF")
-[[ -n "$RESP" ]] || fail "ResponseToJson's signature changed"
-RESP_ARG=$(echo "$RESP" | sed 's/.*(resp \([^)]*\)).*/\1/')
-RESP_RES=$(echo "$RESP" | awk '{print $NF}')
-rename_method "$PF" ResponseToJson responseToJsonUncached
-cat >> "$PF" <<GO
-
-// Memo table of ResponseToJson; see model-runner/go/patch-model.sh for why this is sound.
-var (
-	responseMemo = map[string]$RESP_RES{}
-	responseKey  []byte
-)
-
-func (_this *CompanionStruct_Default___) ResponseToJson(resp $RESP_ARG) $RESP_RES {
-	responseKey = responseKey[:0]
-	if resp.Dtor_decision().Is_Allow() {
-		responseKey = append(responseKey, 'a')
-	} else {
-		responseKey = append(responseKey, 'd')
-	}
-	for _, ids := range []_dafny.Seq{resp.Dtor_reason(), resp.Dtor_errors()} {
-		responseKey = binary.AppendUvarint(responseKey, uint64(ids.LenInt()))
-		for i, n := 0, ids.LenInt(); i < n; i++ {
-			responseKey = appendSeqKey(responseKey, ids.IndexInt(i).(_dafny.Seq))
-		}
-	}
-	if len(responseKey) > 256 {
-		return _this.responseToJsonUncached(resp)
-	}
-	if r, ok := responseMemo[string(responseKey)]; ok {
-		return r
-	}
-	r := _this.responseToJsonUncached(resp)
-	if len(responseMemo) >= 4096 {
-		responseMemo = map[string]$RESP_RES{}
-	}
-	responseMemo[string(responseKey)] = r
-	return r
-}
-GO
-add_seq_key_helper "$PF"
+# 7. (The memo table of Protocol.ResponseToJson is an {:extern} function
+#    with a stated postcondition now; its Go body is in model-runner/go/externs/.)
