@@ -2,11 +2,11 @@
 //! text (its own parser in the loop), template links from the policy-set
 //! JSON (text cannot express links), entities and requests from their JSON.
 
-use crate::answer::{error_class_name, AuthAnswer, EngineResult, EvalAnswer, Outcome};
+use crate::answer::{error_class_name, AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
 use crate::case::{AuthCase, EvalCase};
 use crate::engine::Engine;
 use engine::ast::{EntityUid, PolicyId, SlotId, TemplateLink};
-use engine::authorizer::Authorizer;
+use engine::authorizer::{Authorizer, Decision};
 use engine::entities::Entities;
 use engine::request::Request;
 use engine::value::Value;
@@ -45,12 +45,13 @@ impl Engine for OurEngine {
         let mut out = Vec::with_capacity(case.requests.len());
         for (i, r) in case.requests.iter().enumerate() {
             let req = reject!(Request::from_json(r, None), format!("request {i}"));
-            let resp = auth.is_authorized(&req, &es);
-            out.push(AuthAnswer {
-                decision: resp.decision,
-                reason: resp.reason.iter().map(|p| p.0.clone()).collect(),
-                errors: resp.errors.iter().map(|e| e.id.0.clone()).collect(),
-            });
+            // Judge the answer in the form the engine gives its users (the
+            // JSON `engine authorize` prints), so its writer is under test too.
+            let answer = auth.is_authorized(&req, &es).to_json();
+            out.push(read_answer(&answer).map_err(|why| Fault {
+                engine: self.name().to_string(),
+                message: format!("request {i}: unreadable answer {answer}: {why}"),
+            })?);
         }
         Ok(Outcome::Answer(out))
     }
@@ -136,4 +137,23 @@ pub fn read_value(j: &Json) -> Result<Value, String> {
         Value::Record(m) => m.get("v").cloned().ok_or_else(|| "value lost in context".to_string()),
         _ => Err("context is not a record".into()),
     }
+}
+
+/// Reads `{"decision": "allow"|"deny", "reason": [id], "errors": [{"policy": id, …}]}`.
+fn read_answer(j: &Json) -> Result<AuthAnswer, String> {
+    let decision = match j.get("decision").and_then(Json::as_str) {
+        Some("allow") => Decision::Allow,
+        Some("deny") => Decision::Deny,
+        other => return Err(format!("decision {other:?}")),
+    };
+    let list = |key: &str| j.get(key).and_then(Json::as_array).ok_or_else(|| format!("no {key} array"));
+    let reason = list("reason")?
+        .iter()
+        .map(|p| p.as_str().map(str::to_string).ok_or_else(|| format!("reason entry {p}")))
+        .collect::<Result<_, _>>()?;
+    let errors = list("errors")?
+        .iter()
+        .map(|e| e.get("policy").and_then(Json::as_str).map(str::to_string).ok_or_else(|| format!("errors entry {e}")))
+        .collect::<Result<_, _>>()?;
+    Ok(AuthAnswer { decision, reason, errors })
 }

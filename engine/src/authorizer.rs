@@ -42,11 +42,6 @@ pub struct Response {
 }
 
 impl Response {
-    /// The ids of the erroring policies.
-    pub fn error_ids(&self) -> BTreeSet<PolicyId> {
-        self.errors.iter().map(|e| e.id.clone()).collect()
-    }
-
     /// `{"decision": "allow"|"deny", "reason": [ids], "errors": [{"policy": id, "message": …}]}`.
     pub fn to_json(&self) -> Json {
         json!({
@@ -78,14 +73,6 @@ impl Authorizer {
             .map(|p| Prepared { condition: p.condition(), id: p.id, effect: p.effect })
             .collect();
         Ok(Authorizer { policies })
-    }
-
-    /// Number of policies evaluated per request.
-    pub fn len(&self) -> usize {
-        self.policies.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.policies.is_empty()
     }
 
     pub fn is_authorized(&self, req: &Request, es: &Entities) -> Response {
@@ -132,6 +119,11 @@ mod tests {
 
     fn uid(t: &str, i: &str) -> EntityUid {
         EntityUid::new(t, i)
+    }
+    impl Response {
+        fn error_ids(&self) -> BTreeSet<PolicyId> {
+            self.errors.iter().map(|e| e.id.clone()).collect()
+        }
     }
     fn policy(id: &str, effect: Effect, when: Option<Expr>) -> Policy {
         Policy {
