@@ -26,6 +26,8 @@ pub enum Wrong {
     ParentType,
     UndeclaredEntityType,
     ActionWithNonActionParent,
+    ActionAncestorsDiffer,
+    ConflictingDuplicate,
     TagType,
     UndeclaredTags,
     EnumId,
@@ -37,13 +39,15 @@ pub enum Wrong {
     UndeclaredContextAttr,
 }
 
-pub const ALL_WRONGS: [Wrong; 15] = [
+pub const ALL_WRONGS: [Wrong; 17] = [
     Wrong::AttrType,
     Wrong::MissingAttr,
     Wrong::UndeclaredAttr,
     Wrong::ParentType,
     Wrong::UndeclaredEntityType,
     Wrong::ActionWithNonActionParent,
+    Wrong::ActionAncestorsDiffer,
+    Wrong::ConflictingDuplicate,
     Wrong::TagType,
     Wrong::UndeclaredTags,
     Wrong::EnumId,
@@ -232,6 +236,33 @@ fn inject<C: Choices>(wrong: Wrong, schema: &Schema, d: &mut Data, c: &mut C) ->
             let (_, t) = pick(c, &standard)?.clone();
             list[k]["parents"].as_array_mut()?.push(json!({"type": t, "id": "alice"}));
             Some(format!("action entity {k} given a parent of the non-action type `{t}`"))
+        }
+        Wrong::ActionAncestorsDiffer => {
+            // An action listed in the file must have exactly the schema's
+            // ancestors (docs/semantics.md §6.3 step 5): drop its parents.
+            let actions: Vec<usize> = list
+                .iter()
+                .enumerate()
+                .filter(|(_, e)| e.get("uid").and_then(uid_parts).is_some_and(|(t, _)| t.ends_with("Action")))
+                .filter(|(_, e)| e["parents"].as_array().is_some_and(|ps| !ps.is_empty()))
+                .map(|(k, _)| k)
+                .collect();
+            let k = *pick(c, &actions)?;
+            list[k]["parents"] = json!([]);
+            Some(format!("action entity {k} listed without the parents the schema gives it"))
+        }
+        Wrong::ConflictingDuplicate => {
+            // A second entry for the same entity that differs (step 2).
+            let with_parents: Vec<usize> = standard
+                .iter()
+                .map(|(k, _)| *k)
+                .filter(|k| list[*k]["parents"].as_array().is_some_and(|ps| !ps.is_empty()))
+                .collect();
+            let k = *pick(c, &with_parents)?;
+            let mut again = list[k].clone();
+            again["parents"] = json!([]);
+            list.push(again);
+            Some(format!("entity {k} listed again without its parents"))
         }
         Wrong::TagType | Wrong::UndeclaredTags => {
             let cands: Vec<&(usize, String)> =

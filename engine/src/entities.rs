@@ -119,19 +119,6 @@ impl Entities {
     pub fn get(&self, uid: &EntityUid) -> Option<&Entity> {
         self.map.get(uid)
     }
-
-    pub fn len(&self) -> usize {
-        self.map.len()
-    }
-    pub fn is_empty(&self) -> bool {
-        self.map.is_empty()
-    }
-    /// Entities in UID order (deterministic iteration for printing/tests).
-    pub fn sorted(&self) -> Vec<&Entity> {
-        let mut es: Vec<&Entity> = self.map.values().collect();
-        es.sort_by(|a, b| a.uid.cmp(&b.uid));
-        es
-    }
 }
 
 /// Parse one entity object (docs/semantics.md §6.3). With a schema, attributes and tags are
@@ -411,7 +398,7 @@ mod tests {
     #[test]
     fn duplicates() {
         let e = r#"{"uid": {"type": "A", "id": "a"}, "attrs": {"k": 1}, "parents": []}"#;
-        assert_eq!(load(&format!("[{e}, {e}]")).unwrap().len(), 1);
+        assert_eq!(load(&format!("[{e}, {e}]")).unwrap().map.len(), 1);
         let f = r#"{"uid": {"type": "A", "id": "a"}, "attrs": {"k": 2}, "parents": []}"#;
         let err = load(&format!("[{e}, {f}]")).unwrap_err();
         assert_eq!(err.path, "[1]");
@@ -478,7 +465,7 @@ mod tests {
         // Schema actions added with closed ancestors.
         let read = es.get(&u("Action", "read")).unwrap();
         assert_eq!(read.ancestors, [u("Action", "view"), u("Action", "all")].into_iter().collect());
-        assert_eq!(es.len(), 4);
+        assert_eq!(es.map.len(), 4);
 
         for (src, path) in [
             (r#"[{"uid": {"type": "User", "id": "a"}, "attrs": {}, "parents": []}]"#, "[0].attrs"),

@@ -41,9 +41,22 @@ impl DataWriter {
     /// The entities file: every entity of `es` (schema actions included),
     /// in a shuffled order, each with its declared parents only.
     pub fn entities(&mut self, es: &Entities) -> Json {
-        let mut list: Vec<&Entity> = es.sorted();
+        // Listed from the store's map by type and id (no engine helper decides
+        // what is written), then shuffled.
+        let mut list: Vec<&Entity> = es.map.values().collect();
+        list.sort_by(|a, b| (&a.uid.ty.0, &a.uid.id).cmp(&(&b.uid.ty.0, &b.uid.id)));
         self.shuffle(&mut list);
-        Json::Array(list.into_iter().map(|e| self.entity(e)).collect())
+        let mut out: Vec<Json> = list.iter().map(|e| self.entity(e)).collect();
+        // An entity listed twice with equal contents is one entity
+        // (docs/semantics.md §6.3): now and then repeat one, written with its
+        // own encoding choices, somewhere in the list.
+        if !list.is_empty() && self.c.flip(0.1) {
+            let which = self.c.below(list.len());
+            let again = self.entity(list[which]);
+            let at = self.c.below(out.len() + 1);
+            out.insert(at, again);
+        }
+        Json::Array(out)
     }
 
     fn entity(&mut self, e: &Entity) -> Json {
