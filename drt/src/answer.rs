@@ -57,6 +57,20 @@ pub fn error_class_name(k: ErrorKind) -> &'static str {
 pub const ERROR_CLASSES: &[&str] =
     &["typeError", "entityDoesNotExist", "attrDoesNotExist", "tagDoesNotExist", "arithBoundsError", "extensionError"];
 
+/// An evaluation error named by an engine that speaks the six-class
+/// vocabulary (ours, the model): a name outside it is the engine's fault, not
+/// an answer, so the lenient class comparison cannot hide it.
+pub fn spec_error(engine: &str, class: &str) -> Result<EvalAnswer, Fault> {
+    if ERROR_CLASSES.contains(&class) {
+        Ok(EvalAnswer::Error(class.to_string()))
+    } else {
+        Err(Fault {
+            engine: engine.to_string(),
+            message: format!("error class `{class}` is not one of {ERROR_CLASSES:?}"),
+        })
+    }
+}
+
 /// An engine either answers or rejects the input as invalid (with why).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Outcome<T> {

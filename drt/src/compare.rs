@@ -104,7 +104,8 @@ pub fn compare_auth(a: &Outcome<Vec<AuthAnswer>>, b: &Outcome<Vec<AuthAnswer>>) 
 /// Errors: the error *class* is compared only when both sides name one of
 /// the six classes both define (`ERROR_CLASSES`, docs/semantics.md §4.1); Cedar's
 /// left-to-right evaluation makes the first error deterministic, so the
-/// classes must agree. A class outside that vocabulary on either side is
+/// classes must agree. A class outside that vocabulary (only upstream names
+/// such classes; ours and the model fault instead, `answer::spec_error`) is
 /// compared only as "some error". Error messages are never compared.
 pub fn compare_eval(a: &Outcome<EvalAnswer>, b: &Outcome<EvalAnswer>) -> Option<Difference> {
     let diff = Some(Difference { bucket: Bucket::Value, requests: vec![] });

@@ -159,7 +159,9 @@ impl Engine for ModelEngine {
         let send = |c: &mut ModelClient| c.send_evaluate(&case.expr_json, &case.entities, &case.request);
         match reply(&mut self.client, sent, send, ModelClient::finish_evaluate)? {
             ModelReply::InputRejected(why) => Ok(Outcome::Rejected(why)),
-            ModelReply::Answer(model_runner::EvalAnswer::Error(c)) => Ok(Outcome::Answer(EvalAnswer::Error(c))),
+            ModelReply::Answer(model_runner::EvalAnswer::Error(c)) => {
+                Ok(Outcome::Answer(crate::answer::spec_error(self.name(), &c)?))
+            }
             ModelReply::Answer(model_runner::EvalAnswer::Value(j)) => {
                 Ok(Outcome::Answer(match crate::ours::read_value(&j) {
                     Ok(v) => EvalAnswer::Value(v),

@@ -2,7 +2,7 @@
 //! text (its own parser in the loop), template links from the policy-set
 //! JSON (text cannot express links), entities and requests from their JSON.
 
-use crate::answer::{error_class_name, AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
+use crate::answer::{error_class_name, spec_error, AuthAnswer, EngineResult, EvalAnswer, Fault, Outcome};
 use crate::case::{AuthCase, EvalCase};
 use crate::engine::Engine;
 use engine::ast::{EntityUid, PolicyId, SlotId, TemplateLink};
@@ -85,7 +85,7 @@ impl Engine for OurEngine {
         let req = reject!(Request::from_json(&case.request, None), "request");
         Ok(Outcome::Answer(match engine::eval::evaluate(&e, &req, &es) {
             Ok(v) => EvalAnswer::Value(v),
-            Err(err) => EvalAnswer::Error(error_class_name(err.kind).to_string()),
+            Err(err) => spec_error(self.name(), error_class_name(err.kind))?,
         }))
     }
 }
