@@ -166,6 +166,11 @@ fn pick<'a, T, C: Choices>(c: &mut C, xs: &'a [T]) -> Option<&'a T> {
 /// returns what was done.
 fn inject<C: Choices>(wrong: Wrong, schema: &Schema, d: &mut Data, c: &mut C) -> Option<String> {
     let Json::Array(list) = &mut d.entities else { return None };
+    // The writer repeats an entry now and then; a change to one copy would
+    // make a conflicting duplicate instead of the wrongness named, so keep
+    // the first entry of each entity.
+    let mut seen = std::collections::HashSet::new();
+    list.retain(|e| seen.insert(e.get("uid").and_then(uid_parts).map(|(t, i)| (t.to_string(), i.to_string()))));
     // Indices of standard (declared, non-enum) entities, with their type.
     let standard: Vec<(usize, String)> = list
         .iter()
