@@ -28,6 +28,7 @@ pub enum Wrong {
     ActionWithNonActionParent,
     ActionAncestorsDiffer,
     ConflictingDuplicate,
+    HierarchyCycle,
     TagType,
     UndeclaredTags,
     EnumId,
@@ -39,7 +40,7 @@ pub enum Wrong {
     UndeclaredContextAttr,
 }
 
-pub const ALL_WRONGS: [Wrong; 17] = [
+pub const ALL_WRONGS: [Wrong; 18] = [
     Wrong::AttrType,
     Wrong::MissingAttr,
     Wrong::UndeclaredAttr,
@@ -48,6 +49,7 @@ pub const ALL_WRONGS: [Wrong; 17] = [
     Wrong::ActionWithNonActionParent,
     Wrong::ActionAncestorsDiffer,
     Wrong::ConflictingDuplicate,
+    Wrong::HierarchyCycle,
     Wrong::TagType,
     Wrong::UndeclaredTags,
     Wrong::EnumId,
@@ -268,6 +270,18 @@ fn inject<C: Choices>(wrong: Wrong, schema: &Schema, d: &mut Data, c: &mut C) ->
             again["parents"] = json!([]);
             list.push(again);
             Some(format!("entity {k} listed again without its parents"))
+        }
+        Wrong::HierarchyCycle => {
+            // An entity its own parent, of a type that may be a member of
+            // itself (so only the cycle is wrong; docs/semantics.md §6.3 step 4).
+            let cands: Vec<&(usize, String)> = standard
+                .iter()
+                .filter(|(_, t)| def_of(t).member_of_types.contains(&engine::ast::EntityType::new(t.as_str())))
+                .collect();
+            let (k, _) = *pick(c, &cands)?;
+            let uid = list[*k]["uid"].clone();
+            list[*k]["parents"].as_array_mut()?.push(uid);
+            Some(format!("entity {k} made its own parent"))
         }
         Wrong::TagType | Wrong::UndeclaredTags => {
             let cands: Vec<&(usize, String)> =

@@ -98,8 +98,8 @@ impl From<Data> for DataJson {
 
 /// The kind the model names for each injected wrongness; `None` where the
 /// model's loader refuses the data before the schema is consulted (an action
-/// with a non-action parent, two differing entries for one entity), so no
-/// kind is named.
+/// with a non-action parent, two differing entries for one entity, a cycle),
+/// so no kind is named.
 pub fn expected_kind(w: Wrong) -> Option<&'static str> {
     Some(match w {
         Wrong::AttrType | Wrong::ContextAttrType => "AttributeType",
@@ -107,7 +107,7 @@ pub fn expected_kind(w: Wrong) -> Option<&'static str> {
         Wrong::UndeclaredAttr | Wrong::UndeclaredContextAttr => "UndeclaredAttribute",
         Wrong::ParentType => "ParentType",
         Wrong::UndeclaredEntityType => "UnknownEntityType",
-        Wrong::ActionWithNonActionParent | Wrong::ConflictingDuplicate => return None,
+        Wrong::ActionWithNonActionParent | Wrong::ConflictingDuplicate | Wrong::HierarchyCycle => return None,
         Wrong::ActionAncestorsDiffer => "ActionParents",
         Wrong::TagType => "TagType",
         Wrong::UndeclaredTags => "UndeclaredTags",
