@@ -18,10 +18,7 @@ pub struct AuthAnswer {
 
 impl fmt::Display for AuthAnswer {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let d = match self.decision {
-            Decision::Allow => "allow",
-            Decision::Deny => "deny",
-        };
+        let d = self.decision.as_str();
         let list = |s: &BTreeSet<String>| s.iter().cloned().collect::<Vec<_>>().join(", ");
         write!(f, "{d:<5}  reason {{{}}}  errors {{{}}}", list(&self.reason), list(&self.errors))
     }

@@ -156,6 +156,12 @@ fn member_of_closure(schema: &Schema, t: &str) -> std::collections::BTreeSet<eng
     seen
 }
 
+/// Indices of the action entities in `list` that satisfy `keep`.
+fn action_entries(list: &[Json], keep: impl Fn(&Json) -> bool) -> Vec<usize> {
+    let is_action = |e: &Json| e.get("uid").and_then(uid_parts).is_some_and(|(t, _)| t.ends_with("Action"));
+    list.iter().enumerate().filter(|(_, e)| is_action(e) && keep(e)).map(|(k, _)| k).collect()
+}
+
 fn pick<'a, T, C: Choices>(c: &mut C, xs: &'a [T]) -> Option<&'a T> {
     if xs.is_empty() {
         None
@@ -233,13 +239,7 @@ fn inject<C: Choices>(wrong: Wrong, schema: &Schema, d: &mut Data, c: &mut C) ->
             Some("an entity of the undeclared type `ZzUndeclared` added".into())
         }
         Wrong::ActionWithNonActionParent => {
-            let actions: Vec<usize> = list
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.get("uid").and_then(uid_parts).is_some_and(|(t, _)| t.ends_with("Action")))
-                .map(|(k, _)| k)
-                .collect();
-            let k = *pick(c, &actions)?;
+            let k = *pick(c, &action_entries(list, |_| true))?;
             let (_, t) = pick(c, &standard)?.clone();
             list[k]["parents"].as_array_mut()?.push(json!({"type": t, "id": "alice"}));
             Some(format!("action entity {k} given a parent of the non-action type `{t}`"))
@@ -247,14 +247,8 @@ fn inject<C: Choices>(wrong: Wrong, schema: &Schema, d: &mut Data, c: &mut C) ->
         Wrong::ActionAncestorsDiffer => {
             // An action listed in the file must have exactly the schema's
             // ancestors (docs/semantics.md §6.3 step 5): drop its parents.
-            let actions: Vec<usize> = list
-                .iter()
-                .enumerate()
-                .filter(|(_, e)| e.get("uid").and_then(uid_parts).is_some_and(|(t, _)| t.ends_with("Action")))
-                .filter(|(_, e)| e["parents"].as_array().is_some_and(|ps| !ps.is_empty()))
-                .map(|(k, _)| k)
-                .collect();
-            let k = *pick(c, &actions)?;
+            let with_parents = |e: &Json| e["parents"].as_array().is_some_and(|ps| !ps.is_empty());
+            let k = *pick(c, &action_entries(list, with_parents))?;
             list[k]["parents"] = json!([]);
             Some(format!("action entity {k} listed without the parents the schema gives it"))
         }

@@ -48,7 +48,9 @@ pub fn expr_text<C: Choices>(e: &Expr, c: &mut C) -> String {
     w.finish()
 }
 
-/// Grammar levels, loosest first (docs/semantics.md §2.4).
+/// Grammar levels, loosest first (docs/semantics.md §2.4). Our own copy of
+/// the grammar's order, not the engine's `parser::Level`: this writer must
+/// not share the printer's precedence decisions, or their bugs would cancel.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 enum Level {
     Expr,
