@@ -1,10 +1,12 @@
 include "../model/Values.dfy"
 include "../json/Json.dfy"
+include "../model/Text.dfy"
 
 // The validator's types (strict mode) and the schema they come from.
 module ValidationTypes {
   import opened Values
   import opened JsonData
+  import Text
 
   // Bool refined by what is known statically about its value.
   datatype BoolType = AnyBool | TrueT | FalseT
@@ -76,11 +78,10 @@ module ValidationTypes {
     else [sorted[0]] + InsertAttr(a, sorted[1..])
   }
 
+  // Code-point order, the evaluator's order of record keys (Est.SortByKey):
+  // Text.CodePointLess, not code-unit order (proofs/CharProofs.dfy).
   predicate method StringLess(a: string, b: string) {
-    if |a| == 0 then |b| > 0
-    else if |b| == 0 then false
-    else if a[0] != b[0] then a[0] < b[0]
-    else StringLess(a[1..], b[1..])
+    Text.CodePointLess(a, b)
   }
 
   // ---- the schema, names fully qualified, common types resolved ----
