@@ -1,10 +1,12 @@
 include "../validation/Typecheck.dfy"
 include "../model/Evaluator.dfy"
+include "../validation/Conformance.dfy"
 
 // Soundness of the typechecker on a fragment of the language: if an
 // expression of the fragment gets type T in an environment, then on any
-// request of that environment (and any store) it evaluates to a value of
-// type T or to an error that is not a type error.
+// request of that environment that conforms to a well-formed schema, and any
+// store that conforms to it, it evaluates to a value of type T or to an
+// error that is not a type error.
 module TypecheckProofs {
   import opened Values
   import opened Syntax
@@ -13,14 +15,14 @@ module TypecheckProofs {
   import opened JsonData
   import opened ValidationTypes
   import opened Typecheck
+  import Conformance
 
   // The fragment: Bool/Long/String literals, entity literals (not template
   // slots, which linking replaces before evaluation), principal/action/
   // resource, `!`, unary `-`, `like`, `is`, `isEmpty`, `&&`, `||`, `if`, `==`,
-  // `<`, `<=`, `+`, `-`, `*`, set literals, `contains`, `containsAll`,
-  // `containsAny`. Outside: context and records, attributes and tags (which
-  // need a request and a store that conform to the schema), `in`, extension
-  // values and calls.
+  // `<`, `<=`, `+`, `-`, `*`, `in`, set literals, `contains`, `containsAll`,
+  // `containsAny`. Outside: context and records, attributes and tags,
+  // extension values and calls.
   predicate InFragment(e: Expr) {
     match e
     case Lit(v) => v.Bool? || v.Long? || v.Str? || (v.Entity? && !IsSlot(v.uid))
@@ -31,7 +33,7 @@ module TypecheckProofs {
     case UnaryApp(op, a) => (op.Not? || op.Neg? || op.Like? || op.Is? || op.IsEmpty?) && InFragment(a)
     case BinaryApp(op, a, b) =>
       (op.Eq? || op.Less? || op.LessEq? || op.Add? || op.Sub? || op.Mul? ||
-       op.Contains? || op.ContainsAll? || op.ContainsAny?) && InFragment(a) && InFragment(b)
+       op.Mem? || op.Contains? || op.ContainsAll? || op.ContainsAny?) && InFragment(a) && InFragment(b)
     case GetAttr(_, _) => false
     case HasAttr(_, _) => false
     case SetE(xs) => forall x :: x in xs ==> InFragment(x)
@@ -56,6 +58,26 @@ module TypecheckProofs {
   // The request belongs to the environment.
   predicate InEnv(r: Request, env: Env) {
     r.principal.ty == env.principal && r.action == env.action && r.resource.ty == env.resource
+  }
+
+  // The schema as SchemaJson builds it: every action is of an action type
+  // that is not also a declared entity type, and its parents are declared
+  // actions.
+  predicate WellFormedSchema(s: Schema) {
+    forall a :: a in s.actions ==>
+      IsActionType(a.ty) && a.ty !in s.entityTypes && s.actions[a].memberOf <= s.actions.Keys
+  }
+
+  // The store conforms to the schema (no entity fails it) and holds every
+  // declared action: the validator decides `in` on action literals from the
+  // schema's action hierarchy, which the store must therefore carry.
+  predicate StoreConforms(es: Store, s: Schema) {
+    Conformance.StoreErrors(es, s) == {} && s.actions.Keys <= es.Keys
+  }
+
+  // The premises of soundness: schema, request and store.
+  predicate Conforms(s: Schema, r: Request, es: Store) {
+    WellFormedSchema(s) && Conformance.RequestError(r, s).None? && StoreConforms(es, s)
   }
 
   predicate Sound(res: Result<Value>, t: Ty) {
@@ -125,7 +147,7 @@ module TypecheckProofs {
   // no error is a type error.
   lemma AllSound(xs: seq<Expr>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store, parent: Expr)
     requires forall x :: x in xs ==> x < parent && InFragment(x)
-    requires InEnv(r, env)
+    requires InEnv(r, env) && Conforms(s, r, es)
     requires TypeAll(xs, caps, s, env, parent).Done?
     ensures |TypeAll(xs, caps, s, env, parent).val| == |xs|
     ensures var vs := EvalAll(xs, r, es, parent);
@@ -161,7 +183,7 @@ module TypecheckProofs {
   }
 
   lemma TypeOfSound(e: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
-    requires InFragment(e) && InEnv(r, env)
+    requires InFragment(e) && InEnv(r, env) && Conforms(s, r, es)
     requires TypeOf(e, caps, s, env).TOk?
     ensures Sound(Eval(e, r, es), TypeOf(e, caps, s, env).ty)
     decreases e, 1
@@ -227,6 +249,12 @@ module TypecheckProofs {
       } else if op.Less? || op.LessEq? {
         assert TypeOfCompare(a, b, caps, s, env, op).TOk?;
         assert TypeOf(a, caps, s, env).TOk? && TypeOf(b, caps, s, env).TOk?;
+      } else if op.Mem? {
+        assert TypeOfIn(a, b, caps, s, env).TOk?;
+        assert Expect(a, caps, s, env, [SEntity]).TOk? && Expect(b, caps, s, env, [SSetOfEntities, SEntity]).TOk?;
+        TypeOfSound(a, caps, s, env, r, es);
+        TypeOfSound(b, caps, s, env, r, es);
+        InSound(a, b, caps, s, env, r, es);
       } else if op.Contains? {
         assert Expect(a, caps, s, env, [SSet]).TOk? && TypeOf(b, caps, s, env).TOk?;
       } else if op.ContainsAll? || op.ContainsAny? {
@@ -261,9 +289,202 @@ module TypecheckProofs {
       }
   }
 
+  // ---- `in` ----
+
+  lemma NoEntityError(es: Store, s: Schema, u: EntityUID)
+    requires StoreConforms(es, s) && u in es
+    ensures Conformance.EntityError(u, es[u], s).None?
+  {
+    if Conformance.EntityError(u, es[u], s).Some? {
+      assert (u, Conformance.EntityError(u, es[u], s).value) in Conformance.StoreErrors(es, s);
+    }
+  }
+
+  // In a conforming store, `a in t` holds only where the schema's memberOf
+  // relation (or action hierarchy) allows it.
+  lemma InEntityDescends(es: Store, s: Schema, a: EntityUID, t: EntityUID)
+    requires StoreConforms(es, s) && InEntity(es, a, t)
+    ensures DescendantOf(s, a.ty, t.ty)
+  {
+    if a != t {
+      assert a in es && t in es[a].ancestors;
+      NoEntityError(es, s, a);
+      if Conformance.IsActionEntity(a, s) {
+        assert a in s.actions && t in ActionAncestors(s, a);
+        assert t.ty in AncestorTypes(s, a.ty);
+      }
+    }
+  }
+
+  lemma ActionClosureInActions(s: Schema, frontier: set<EntityUID>, acc: set<EntityUID>, fuel: nat)
+    requires WellFormedSchema(s) && acc <= s.actions.Keys
+    ensures ActionClosure(s, frontier, acc, fuel) <= s.actions.Keys
+    decreases fuel
+  {
+    var next := set a, p | a in frontier && p in ParentActions(s, a) :: p;
+    forall p | p in next
+      ensures p in s.actions
+    {
+      var a :| a in frontier && p in ParentActions(s, a);
+    }
+    var added := next - acc;
+    if added != {} && fuel != 0 {
+      ActionClosureInActions(s, added, acc + added, fuel - 1);
+    }
+  }
+
+  lemma ActionUidsAre(us: seq<EntityUID>, x: EntityUID)
+    ensures x in ActionUids(us) <==> x in us && IsActionType(x.ty)
+  {
+    if |us| > 0 {
+      ActionUidsAre(us[1..], x);
+      assert us == [us[0]] + us[1..];
+    }
+  }
+
+  // `l in rs` for an action l of a conforming store is what the typechecker
+  // decides from the schema: l is one of the actions among rs or one of
+  // their descendants.
+  lemma ActionInDecided(s: Schema, es: Store, l: EntityUID, rs: seq<EntityUID>)
+    requires WellFormedSchema(s) && StoreConforms(es, s) && l in s.actions
+    requires ActionsIn(s, SeqToSet(ActionUids(rs))).Some?
+    ensures (exists t :: t in rs && InEntity(es, l, t)) <==>
+            SeqToSet(ActionUids(rs)) != {} && l in ActionsIn(s, SeqToSet(ActionUids(rs))).value
+  {
+    var actions := SeqToSet(ActionUids(rs));
+    var desc := ActionsIn(s, actions).value;
+    NoEntityError(es, s, l);
+    assert Conformance.IsActionEntity(l, s);
+    assert es[l].ancestors == ActionAncestors(s, l);
+    ActionClosureInActions(s, {l}, {}, |s.actions| + 1);
+    if exists t :: t in rs && InEntity(es, l, t) {
+      var t :| t in rs && InEntity(es, l, t);
+      ActionUidsAre(rs, t);
+      if l == t {
+        assert t in actions;
+      } else {
+        assert t in ActionAncestors(s, l);
+        assert t in actions;
+        assert t in ActionAncestors(s, l) * actions;
+      }
+    }
+    if actions != {} && l in desc {
+      if l in actions {
+        ActionUidsAre(rs, l);
+        assert InEntity(es, l, l);
+      } else {
+        var t :| t in ActionAncestors(s, l) * actions;
+        ActionUidsAre(rs, t);
+        assert InEntity(es, l, t);
+      }
+    }
+  }
+
+  // The values of a list of entity literals (and `action`).
+  lemma EvalUids(xs: seq<Expr>, env: Env, r: Request, es: Store, parent: Expr)
+    requires forall x :: x in xs ==> x < parent
+    requires UidsOf(xs, env).Some? && r.action == env.action
+    ensures var vs := EvalAll(xs, r, es, parent);
+      vs.Ok? && |vs.value| == |UidsOf(xs, env).value| &&
+      forall k :: 0 <= k < |vs.value| ==> vs.value[k] == Entity(UidsOf(xs, env).value[k])
+    decreases |xs|
+  {
+    if |xs| > 0 {
+      assert xs[0] in xs;
+      assert forall x :: x in xs[1..] ==> x in xs;
+      EvalUids(xs[1..], env, r, es, parent);
+    }
+  }
+
+  lemma InSound(a: Expr, b: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires InEnv(r, env) && Conforms(s, r, es)
+    requires TypeOfIn(a, b, caps, s, env).TOk?
+    requires Expect(a, caps, s, env, [SEntity]).TOk? && Expect(b, caps, s, env, [SSetOfEntities, SEntity]).TOk?
+    requires Sound(Eval(a, r, es), TypeOf(a, caps, s, env).ty)
+    requires Sound(Eval(b, r, es), TypeOf(b, caps, s, env).ty)
+    ensures Sound(Eval(BinaryApp(Mem, a, b), r, es), TypeOfIn(a, b, caps, s, env).ty)
+  {
+    var x := Expect(a, caps, s, env, [SEntity]);
+    var y := Expect(b, caps, s, env, [SSetOfEntities, SEntity]);
+    assert x.ty.EntityT?;
+    assert y.ty.EntityT? || (y.ty.SetT? && y.ty.elem.EntityT?);
+    var av := Eval(a, r, es);
+    var bv := Eval(b, r, es);
+    assert x == TypeOf(a, caps, s, env) && y == TypeOf(b, caps, s, env);
+    if av.Ok? && bv.Ok? {
+      assert HasType(av.value, x.ty) && HasType(bv.value, y.ty);
+      assert av.value.Entity? && av.value.uid.ty == x.ty.ety;
+      if y.ty.SetT? {
+        forall v | v in bv.value.elems
+          ensures v.Entity? && v.uid.ty == y.ty.elem.ety
+        {
+          assert HasType(v, y.ty.elem);
+        }
+      } else {
+        assert bv.value.Entity? && bv.value.uid.ty == y.ty.ety;
+      }
+      var u := av.value.uid;
+      var res := In(av.value, bv.value, es);
+      assert res.Ok? && res.value.Bool?;
+      // res is true exactly when u is in some target.
+      assert res.value.b ==> exists t :: InEntity(es, u, t) &&
+        ((bv.value.Entity? && t == bv.value.uid) || (bv.value.Set? && Entity(t) in bv.value.elems));
+      var l := AsUid(a, env);
+      var rs := if AsUid(b, env).Some? then Some([AsUid(b, env).value])
+                else if b.SetE? then UidsOf(b.elems, env) else None;
+      if l.Some? && rs.Some? && IsActionType(l.value.ty) {
+        assert u == l.value;
+        assert l.value in s.actions;
+        var actions := SeqToSet(ActionUids(rs.value));
+        // The targets are exactly rs.
+        if AsUid(b, env).Some? {
+          assert bv.value == Entity(rs.value[0]);
+        } else {
+          EvalUids(b.elems, env, r, es, b);
+          var vs := EvalAll(b.elems, r, es, b);
+          assert bv.value == Set(SeqToSet(vs.value));
+          forall t
+            ensures Entity(t) in bv.value.elems <==> t in rs.value
+          {
+            if Entity(t) in bv.value.elems {
+              var k :| 0 <= k < |vs.value| && vs.value[k] == Entity(t);
+              assert t == rs.value[k];
+            }
+            if t in rs.value {
+              var k :| 0 <= k < |rs.value| && rs.value[k] == t;
+              assert vs.value[k] == Entity(t);
+            }
+          }
+        }
+        if actions != {} {
+          assert ActionsIn(s, actions).Some?;
+        }
+        if ActionsIn(s, actions).Some? {
+          ActionInDecided(s, es, u, rs.value);
+        } else {
+          assert actions == {};
+          if res.value.b {
+            var t :| InEntity(es, u, t) &&
+              ((bv.value.Entity? && t == bv.value.uid) || (bv.value.Set? && Entity(t) in bv.value.elems));
+            assert t in rs.value;
+            ActionInDecided(s, es, u, rs.value);
+          }
+        }
+      } else {
+        var rt := if y.ty.EntityT? then y.ty.ety else y.ty.elem.ety;
+        if !DescendantOf(s, x.ty.ety, rt) && res.value.b {
+          var t :| InEntity(es, u, t) &&
+            ((bv.value.Entity? && t == bv.value.uid) || (bv.value.Set? && Entity(t) in bv.value.elems));
+          assert t.ty == rt;
+          InEntityDescends(es, s, u, t);
+        }
+      }
+    }
+  }
+
   // The theorem for a whole condition, as the validator checks it.
   lemma ValidConditionNeverTypeErrors(e: Expr, s: Schema, env: Env, r: Request, es: Store)
-    requires InFragment(e) && InEnv(r, env)
+    requires InFragment(e) && InEnv(r, env) && Conforms(s, r, es)
     requires Expect(e, [], s, env, [SBool]).TOk?
     ensures Eval(e, r, es).Ok? ==> Eval(e, r, es).value.Bool?
     ensures Eval(e, r, es).Err? ==> Eval(e, r, es).err != TypeError

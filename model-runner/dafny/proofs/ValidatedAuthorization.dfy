@@ -4,9 +4,9 @@ include "../validation/Conformance.dfy"
 include "../model/Authorizer.dfy"
 
 // A validated policy set never meets a type error in authorization: for a
-// request that conforms to the schema, no policy of the fragment that types
-// to Bool in every request environment of the schema errs with TypeError,
-// and none evaluates to a non-boolean.
+// well-formed schema and a request and a store that conform to it, no
+// policy of the fragment that types to Bool in every request environment of
+// the schema errs with TypeError, and none evaluates to a non-boolean.
 module ValidatedAuthorization {
   import opened Values
   import opened Syntax
@@ -43,7 +43,7 @@ module ValidatedAuthorization {
   }
 
   lemma ValidatedPoliciesNeverTypeError(ps: seq<Policy>, s: Schema, r: Request, es: Store)
-    requires Conformance.RequestError(r, s).None?
+    requires Conforms(s, r, es)
     requires forall p :: p in ps ==> InFragment(p.condition) && TypesInEveryEnvironment(p, s)
     ensures forall p :: p in ps && Errored(p, r, es) ==> Eval(p.condition, r, es).err != TypeError
     ensures forall p :: p in ps && !Errored(p, r, es) ==> Eval(p.condition, r, es).value.Bool?
