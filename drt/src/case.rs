@@ -220,6 +220,28 @@ impl AuthCase {
             render_seed: render_seed_of(j)?,
         })
     }
+    /// Whether engines that read data with a schema get the entities
+    /// without their action entries (a quarter of the cases with a schema,
+    /// chosen by `render_seed` so a saved case keeps it). Cedar adds the
+    /// schema's action entities to a store read with a schema
+    /// (docs/semantics.md §6.3 step 5), so our engine and upstream must build
+    /// from that the store the model reads from the full list.
+    pub fn actions_from_schema(&self) -> bool {
+        self.schema.is_some() && self.render_seed.is_multiple_of(4)
+    }
+    /// The entities JSON without the entries of action entities (type
+    /// `Action` or `Namespace::Action`).
+    pub fn entities_without_actions(&self) -> Json {
+        let is_action = |e: &Json| {
+            let uid = e.get("uid").map(|u| u.get("__entity").unwrap_or(u));
+            let ty = uid.and_then(|u| u.get("type")).and_then(Json::as_str).unwrap_or("");
+            ty.rsplit("::").next() == Some("Action")
+        };
+        match &self.entities {
+            Json::Array(list) => Json::Array(list.iter().filter(|e| !is_action(e)).cloned().collect()),
+            other => other.clone(),
+        }
+    }
     /// A short stable fingerprint of the rendered case (FNV-1a of its JSON),
     /// used to name files and to match known discrepancies exactly.
     pub fn hash(&self) -> String {
@@ -324,4 +346,42 @@ pub fn fnv_hex(bytes: &[u8]) -> String {
         h = h.wrapping_mul(0x100000001b3);
     }
     format!("{h:016x}")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn case(schema: Option<&str>, render_seed: u64, entities: Json) -> AuthCase {
+        AuthCase {
+            schema: schema.map(str::to_string),
+            policies_text: String::new(),
+            policies_json: json!({}),
+            entities,
+            requests: vec![],
+            text_seed: None,
+            render_seed,
+        }
+    }
+
+    #[test]
+    fn entities_without_actions_drops_exactly_the_action_entries() {
+        let es = json!([
+            {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": []},
+            {"uid": {"__entity": {"type": "NS::Action", "id": "edit"}}, "attrs": {}, "parents": []},
+            {"uid": {"type": "NS::User", "id": "alice"}, "attrs": {}, "parents": []},
+            {"uid": {"type": "Actions", "id": "x"}, "attrs": {}, "parents": []},
+        ]);
+        let c = case(Some("entity User;"), 4, es);
+        let kept = c.entities_without_actions();
+        let kept: Vec<&str> = kept.as_array().unwrap().iter().map(|e| e["uid"]["type"].as_str().unwrap()).collect();
+        assert_eq!(kept, ["NS::User", "Actions"]);
+    }
+
+    #[test]
+    fn actions_from_schema_needs_a_schema_and_takes_a_quarter_of_the_seeds() {
+        assert!(!case(None, 0, json!([])).actions_from_schema());
+        let with = (0..400).filter(|s| case(Some("entity User;"), *s, json!([])).actions_from_schema()).count();
+        assert_eq!(with, 100);
+    }
 }

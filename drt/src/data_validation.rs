@@ -27,6 +27,7 @@ pub enum Wrong {
     UndeclaredEntityType,
     ActionWithNonActionParent,
     ActionAncestorsDiffer,
+    ActionGroupLeftOut,
     ConflictingDuplicate,
     HierarchyCycle,
     TagType,
@@ -40,7 +41,7 @@ pub enum Wrong {
     UndeclaredContextAttr,
 }
 
-pub const ALL_WRONGS: [Wrong; 18] = [
+pub const ALL_WRONGS: [Wrong; 19] = [
     Wrong::AttrType,
     Wrong::MissingAttr,
     Wrong::UndeclaredAttr,
@@ -48,6 +49,7 @@ pub const ALL_WRONGS: [Wrong; 18] = [
     Wrong::UndeclaredEntityType,
     Wrong::ActionWithNonActionParent,
     Wrong::ActionAncestorsDiffer,
+    Wrong::ActionGroupLeftOut,
     Wrong::ConflictingDuplicate,
     Wrong::HierarchyCycle,
     Wrong::TagType,
@@ -156,6 +158,28 @@ fn member_of_closure(schema: &Schema, t: &str) -> std::collections::BTreeSet<eng
     seen
 }
 
+/// The ancestors of entry `k` as the file alone gives them: its parents,
+/// their parents where the file lists them, and so on.
+fn file_ancestors(list: &[Json], k: usize) -> std::collections::BTreeSet<(String, String)> {
+    let parents_of = |uid: &(String, String)| -> Vec<(String, String)> {
+        let entry = list
+            .iter()
+            .find(|e| e.get("uid").and_then(uid_parts).is_some_and(|(t, i)| (t, i) == (&uid.0[..], &uid.1[..])));
+        entry
+            .and_then(|e| e["parents"].as_array())
+            .map_or(vec![], |ps| ps.iter().filter_map(uid_parts).map(|(t, i)| (t.to_string(), i.to_string())).collect())
+    };
+    let mut seen = std::collections::BTreeSet::new();
+    let start = list[k].get("uid").and_then(uid_parts).map(|(t, i)| (t.to_string(), i.to_string()));
+    let mut todo: Vec<(String, String)> = start.map_or(vec![], |u| parents_of(&u));
+    while let Some(u) = todo.pop() {
+        if seen.insert(u.clone()) {
+            todo.extend(parents_of(&u));
+        }
+    }
+    seen
+}
+
 /// Indices of the action entities in `list` that satisfy `keep`.
 fn action_entries(list: &[Json], keep: impl Fn(&Json) -> bool) -> Vec<usize> {
     let is_action = |e: &Json| e.get("uid").and_then(uid_parts).is_some_and(|(t, _)| t.ends_with("Action"));
@@ -251,6 +275,29 @@ fn inject<C: Choices>(wrong: Wrong, schema: &Schema, d: &mut Data, c: &mut C) ->
             let k = *pick(c, &action_entries(list, with_parents))?;
             list[k]["parents"] = json!([]);
             Some(format!("action entity {k} listed without the parents the schema gives it"))
+        }
+        Wrong::ActionGroupLeftOut => {
+            // Leave out the entry of an action group that is itself in a
+            // group, where that changes the ancestors some listed action gets
+            // from the file: its declared parents stay, but the schema gives
+            // it the group's own ancestors too (docs/semantics.md §6.3 step 5
+            // compares the closed sets). The valid file has exactly the
+            // schema's ancestors, so a change is a mismatch.
+            let actions = action_entries(list, |_| true);
+            let groups: Vec<usize> = action_entries(list, |e| e["parents"].as_array().is_some_and(|ps| !ps.is_empty()))
+                .into_iter()
+                .filter(|g| {
+                    let mut without = list.clone();
+                    without.remove(*g);
+                    actions.iter().filter(|a| *a != g).any(|a| {
+                        let a_now = if a < g { *a } else { a - 1 };
+                        file_ancestors(list, *a) != file_ancestors(&without, a_now)
+                    })
+                })
+                .collect();
+            let g = *pick(c, &groups)?;
+            let removed = list.remove(g);
+            Some(format!("the entry of action group {} (itself in a group) left out", removed["uid"]))
         }
         Wrong::ConflictingDuplicate => {
             // A second entry for the same entity that differs (step 2).

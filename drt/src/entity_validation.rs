@@ -108,7 +108,7 @@ pub fn expected_kind(w: Wrong) -> Option<&'static str> {
         Wrong::ParentType => "ParentType",
         Wrong::UndeclaredEntityType => "UnknownEntityType",
         Wrong::ActionWithNonActionParent | Wrong::ConflictingDuplicate | Wrong::HierarchyCycle => return None,
-        Wrong::ActionAncestorsDiffer => "ActionParents",
+        Wrong::ActionAncestorsDiffer | Wrong::ActionGroupLeftOut => "ActionParents",
         Wrong::TagType => "TagType",
         Wrong::UndeclaredTags => "UndeclaredTags",
         Wrong::EnumId => "InvalidEnumId",

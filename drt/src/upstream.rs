@@ -45,7 +45,13 @@ impl Engine for UpstreamEngine {
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
         let mut ps = reject!(up::PolicySet::from_str(&case.policies_text), "policy text");
         reject!(link(&mut ps, &case.policies_json), "template links");
-        let es = reject!(up::Entities::from_json_value(case.entities.clone(), None), "entities");
+        let es = if case.actions_from_schema() {
+            let text = case.schema.as_deref().unwrap_or_default();
+            let (schema, _warnings) = reject!(up::Schema::from_cedarschema_str(text), "schema");
+            reject!(up::Entities::from_json_value(case.entities_without_actions(), Some(&schema)), "entities")
+        } else {
+            reject!(up::Entities::from_json_value(case.entities.clone(), None), "entities")
+        };
         let auth = up::Authorizer::new();
         let mut out = Vec::with_capacity(case.requests.len());
         for (i, r) in case.requests.iter().enumerate() {

@@ -205,6 +205,12 @@ impl<C: Choices> Gen<'_, C> {
         if self.inject_now(depth) {
             self.counts.ill_typed += 1;
             let wrong = self.other_type(ty);
+            if wrong == SchemaType::Long && self.c.flip(0.5) {
+                // A negative literal where another type belongs often lands
+                // as a receiver (`(-5).x`, `(-5).contains(1)`), the one place
+                // a printer must parenthesize a literal.
+                return Expr::long(self.int().checked_abs().map_or(i64::MIN, |n| -n.max(1)));
+            }
             return self.leaf(env, &wrong);
         }
         let mark = self.pending.len();
