@@ -881,7 +881,6 @@ mod bench {
 mod text_tests {
     use super::*;
     use crate::parser::parse_expr;
-    use crate::value_text::value_to_cedar;
 
     const ENTITIES: &str = r#"[
      {"uid": {"type": "User", "id": "alice"}, "attrs": {"age": 30, "rec": {"x": 1}, "boss": {"__entity": {"type": "User", "id": "bob"}}},
@@ -909,13 +908,13 @@ mod text_tests {
                 Ok(v) => {
                     let want_v = run(v).unwrap_or_else(|e| panic!("expected value `{v}` errs: {e}"));
                     match &got {
-                        Ok(g) => assert_eq!(g, &want_v, "`{src}` gave {}", value_to_cedar(g)),
+                        Ok(g) => assert_eq!(g, &want_v, "`{src}` gave {g:?}"),
                         Err(e) => panic!("`{src}`: expected {v}, got error {e}"),
                     }
                 }
                 Err(k) => match &got {
                     Err(e) => assert_eq!(e.kind, *k, "`{src}`: {e}"),
-                    Ok(g) => panic!("`{src}`: expected {k:?}, got {}", value_to_cedar(g)),
+                    Ok(g) => panic!("`{src}`: expected {k:?}, got {g:?}"),
                 },
             }
         }

@@ -23,4 +23,3 @@ pub mod schema;
 pub mod testing;
 pub mod validator;
 pub mod value;
-pub mod value_text;

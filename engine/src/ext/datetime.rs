@@ -153,33 +153,6 @@ pub fn format_duration(ms: i64) -> String {
     format!("{ms}ms")
 }
 
-/// `YYYY-MM-DDThh:mm:ss.SSSZ` when the instant is within years 0000–9999
-/// (for messages only; JSON writes datetimes as an `offset` call).
-pub fn format_datetime_iso(ms: i64) -> Option<String> {
-    let days = ms.div_euclid(MS_PER_DAY);
-    let rem = ms.rem_euclid(MS_PER_DAY);
-    // civil_from_days (H. Hinnant).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + if m <= 2 { 1 } else { 0 };
-    if !(0..=9999).contains(&y) {
-        return None;
-    }
-    Some(format!(
-        "{y:04}-{m:02}-{d:02}T{:02}:{:02}:{:02}.{:03}Z",
-        rem / MS_PER_HOUR,
-        rem % MS_PER_HOUR / MS_PER_MIN,
-        rem % MS_PER_MIN / MS_PER_SEC,
-        rem % MS_PER_SEC
-    ))
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -278,15 +251,5 @@ mod tests {
         ] {
             assert!(parse_duration(s).is_err(), "{s:?} should be rejected");
         }
-    }
-
-    #[test]
-    fn iso_format() {
-        assert_eq!(format_datetime_iso(0).unwrap(), "1970-01-01T00:00:00.000Z");
-        assert_eq!(format_datetime_iso(-1).unwrap(), "1969-12-31T23:59:59.999Z");
-        for s in ["2024-02-29T12:34:56.789Z", "0000-01-01T00:00:00.000Z", "9999-12-31T23:59:59.999Z"] {
-            assert_eq!(format_datetime_iso(parse_datetime(s).unwrap()).unwrap(), s);
-        }
-        assert!(format_datetime_iso(i64::MAX).is_none());
     }
 }
