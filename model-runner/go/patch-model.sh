@@ -6,13 +6,6 @@ SRC="$1"
 
 fail() { echo "model patch failed: $*" >&2; exit 1; }
 
-# rename_method FILE NAME NEW: rename a generated function (a memoising
-# wrapper then takes over its name).
-rename_method() {
-  perl -0pi -e "s/^func \\(_this \\*CompanionStruct_Default___\\) $2\\(/func (_this *CompanionStruct_Default___) $3(/m" "$1"
-  grep -q "^func (_this \*CompanionStruct_Default___) $3(" "$1" || fail "no function $2 in $1"
-}
-
 # 1. (The memo tables of ExtFun.Construct and JsonValues.IsName are no longer
 #    patches: both are {:extern} function methods with a stated postcondition,
 #    their Go bodies in model-runner/go/externs/.)
@@ -95,96 +88,6 @@ EF=$(ls "$SRC"/*_Evaluator_Compile_/*.go)
 if grep -n 'Result_Ok{_[0-9]*_Values_Compile.Value{_[0-9]*_Values_Compile.Value_Bool{' $GEN_FILES >&2; then
   fail "Ok(Bool) sharing left a construction"
 fi
-
-# 5. Memo tables for ValueFromJson (Cedar values in entity attributes and
-#    contexts, extension escapes) and UidFromJson (every uid), keyed by the
-#    identity of the JSON value. Sound because:
-#    - both are Dafny function methods (no state), and a JSON value is
-#      immutable, so the same JSON value (same dynamic type and same data
-#      pointer in Go) with the same other arguments gives the same result;
-#    - the path argument, which the key leaves out, only words failure
-#      messages: dafny/proofs/JsonProofs.dfy proves that a successful result
-#      for one path is the result for every path; so only successful results
-#      are remembered, and a failure is always computed afresh;
-#    - a key holds the JSON value's pointer, which keeps the value alive, so
-#      its address cannot be reused by another value while it is a key.
-#    It pays because the Go reader shares the parsed value of every short
-#    text it has seen (main.go.in), so uids, escapes and small records repeat
-#    as the same value from line to line. Only objects and arrays are
-#    remembered (scalars are cheaper to convert than to look up); a table is
-#    emptied when it fills, so memory stays bounded; the binary is
-#    single-threaded, so plain maps are safe.
-JF=$(ls "$SRC"/*_JsonValues_Compile_/*.go)
-JD=$(grep -o '_[0-9]*_JsonData_Compile\.Conv' "$JF" | head -1 | sed 's/\.Conv$//')
-[[ -n "$JD" ]] || fail "JsonData import in $JF"
-grep -q "^func (_this \*CompanionStruct_Default___) ValueFromJson(j $JD.Json, path $JD.Path, strictKeys bool, fuel uint32) $JD.Conv {" "$JF" \
-  || fail "ValueFromJson's signature changed"
-grep -q "^func (_this \*CompanionStruct_Default___) UidFromJson(j $JD.Json, path $JD.Path) $JD.Conv {" "$JF" \
-  || fail "UidFromJson's signature changed"
-rename_method "$JF" ValueFromJson valueFromJsonUncached
-rename_method "$JF" UidFromJson uidFromJsonUncached
-sed "s/@JD@/$JD/g" >> "$JF" <<'GO'
-
-// Memo tables of ValueFromJson and UidFromJson; see
-// model-runner/go/patch-model.sh for why they are sound.
-type jsonIdentity [2]unsafe.Pointer // the Json's constructor value as an interface: type word, data word
-
-func identityOf(j @JD@.Json) jsonIdentity {
-	var d interface{} = j.Data_Json_
-	return *(*jsonIdentity)(unsafe.Pointer(&d))
-}
-
-type valueMemoKey struct {
-	j      jsonIdentity
-	strict bool
-	fuel   uint32
-}
-
-const jsonMemoEntries = 1 << 14
-
-var (
-	valueMemo = map[valueMemoKey]@JD@.Conv{}
-	uidMemo   = map[jsonIdentity]@JD@.Conv{}
-)
-
-func (_this *CompanionStruct_Default___) ValueFromJson(j @JD@.Json, path @JD@.Path, strictKeys bool, fuel uint32) @JD@.Conv {
-	if !j.Is_JObject() && !j.Is_JArray() {
-		return _this.valueFromJsonUncached(j, path, strictKeys, fuel)
-	}
-	k := valueMemoKey{identityOf(j), strictKeys, fuel}
-	if r, ok := valueMemo[k]; ok {
-		return r
-	}
-	r := _this.valueFromJsonUncached(j, path, strictKeys, fuel)
-	if r.Is_Done() {
-		if len(valueMemo) >= jsonMemoEntries {
-			valueMemo = map[valueMemoKey]@JD@.Conv{}
-		}
-		valueMemo[k] = r
-	}
-	return r
-}
-
-func (_this *CompanionStruct_Default___) UidFromJson(j @JD@.Json, path @JD@.Path) @JD@.Conv {
-	if !j.Is_JObject() {
-		return _this.uidFromJsonUncached(j, path)
-	}
-	k := identityOf(j)
-	if r, ok := uidMemo[k]; ok {
-		return r
-	}
-	r := _this.uidFromJsonUncached(j, path)
-	if r.Is_Done() {
-		if len(uidMemo) >= jsonMemoEntries {
-			uidMemo = map[jsonIdentity]@JD@.Conv{}
-		}
-		uidMemo[k] = r
-	}
-	return r
-}
-GO
-perl -0pi -e 's/^import \(\n/import (\n  "unsafe"\n/m' "$JF"
-grep -q '"unsafe"' "$JF" && grep -q 'func (_this \*CompanionStruct_Default___) valueFromJsonUncached(' "$JF" || fail "JSON memo tables in $JF"
 
 # 6. Lookup (behind every Field) unboxes the member's value from its tuple
 #    and boxes it again into Some(...). The tuple already holds that same
