@@ -374,7 +374,8 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
                     "2024-01-01T10:00:60Z",
                     "2024-01-01T00:00:00+01:00",
                 ],
-                ExtType::Duration => &["1h1d", "", "-", "1.5h", "1H", "9223372036854775808ms"],
+                // "1d2" and "-15": digits with no unit after them.
+                ExtType::Duration => &["1h1d", "", "-", "1.5h", "1H", "9223372036854775808ms", "1d2", "-15"],
             };
             c.pick(bad).to_string()
         }
