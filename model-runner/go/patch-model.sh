@@ -36,17 +36,6 @@ if grep -n '_dafny\.SeqOfString("' $GEN_FILES | grep -v '= _dafny\.SeqOfString("
   echo "model patch (string literals) failed" >&2; exit 1
 fi
 
-# 3. Compiled quantifiers (forall/exists over sets, maps and ranges): call the
-#    predicate directly through the runtime's QuantifierI instead of through
-#    reflection. The predicate's parameter becomes interface{} and is
-#    converted back to its declared type on entry (the same conversion the
-#    reflective call made).
-for G in $GEN_FILES; do
-  perl -0pi -e 's/_dafny\.Quantifier\(/_dafny.QuantifierI(/g; s/, (true|false), func \((\w+) ([\w.]+)\) bool \{\n/, $1, func (_qv interface{}) bool {\n    $2 := _qv.($3)\n    _ = $2\n/g' "$G"
-  [[ $(grep -c '_dafny\.QuantifierI(' "$G") == $(grep -c 'func (_qv interface{}) bool {' "$G") ]] \
-    || { echo "model patch (quantifiers) failed in $G" >&2; exit 1; }
-done
-
 # 4. Ok(Bool(b)) and Ok(b) (the evaluator's AsBool) are built for nearly every
 #    evaluation step, and each costs two allocations (the boxed value and the
 #    boxed constructor). Datatype values are immutable, so the two possible

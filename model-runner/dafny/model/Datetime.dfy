@@ -32,9 +32,28 @@ module Datetime {
   }
 
   // s has the shape of `pattern`, where 'D' stands for any ASCII digit.
-  predicate method Shape(s: string, pattern: string) {
-    |s| == |pattern| &&
-    forall i :: 0 <= i < |s| ==> if pattern[i] == 'D' then IsDigit(s[i]) else s[i] == pattern[i]
+  predicate method Shape(s: string, pattern: string)
+    ensures Shape(s, pattern) <==> |s| == |pattern| &&
+      forall i :: 0 <= i < |s| ==> ShapeAt(s, pattern, i)
+  {
+    |s| == |pattern| && ShapeFrom(s, pattern, 0)
+  }
+
+  predicate method ShapeAt(s: string, pattern: string, i: nat)
+    requires i < |s| == |pattern|
+  {
+    if pattern[i] == 'D' then IsDigit(s[i]) else s[i] == pattern[i]
+  }
+
+  // Position by position from i on. (Recursion rather than `forall`:
+  // Dafny 2.3 compiles a quantifier into a call through reflection per
+  // position.)
+  predicate method ShapeFrom(s: string, pattern: string, i: nat)
+    requires i <= |s| == |pattern|
+    ensures ShapeFrom(s, pattern, i) <==> forall k :: i <= k < |s| ==> ShapeAt(s, pattern, k)
+    decreases |s| - i
+  {
+    i == |s| || (ShapeAt(s, pattern, i) && ShapeFrom(s, pattern, i + 1))
   }
 
   // "Thh:mm:ss" then optional ".SSS" then the zone; milliseconds from

@@ -2718,18 +2718,3 @@ func smallPair(i, j Int, limit int64) (int64, int64, bool) {
 	}
 	return x, y, true
 }
-
-// QuantifierI is Quantifier with a predicate over interface{} values, called
-// directly instead of through reflection (scripts/build-model's patch-model.sh
-// rewrites the generated quantifiers to use it).
-func QuantifierI(iter interface{}, isForAll bool, pred func(interface{}) bool) bool {
-	for i := Iterate(iter); ; {
-		v, ok := i()
-		if !ok {
-			return isForAll
-		}
-		if pred(v) != isForAll {
-			return !isForAll
-		}
-	}
-}
