@@ -26,24 +26,28 @@ module TypecheckProofs {
   predicate InFragment(e: Expr) {
     match e
     case Lit(v) => v.Bool? || v.Long? || v.Str? || (v.Entity? && !IsSlot(v.uid))
-    case Var(x) => x != Context
+    case Var(x) => true
     case Ite(c, t, f) => InFragment(c) && InFragment(t) && InFragment(f)
     case And(a, b) => InFragment(a) && InFragment(b)
     case Or(a, b) => InFragment(a) && InFragment(b)
     case UnaryApp(op, a) => (op.Not? || op.Neg? || op.Like? || op.Is? || op.IsEmpty?) && InFragment(a)
     case BinaryApp(op, a, b) =>
-      (op.Eq? || op.Less? || op.LessEq? || op.Add? || op.Sub? || op.Mul? ||
+      (op.Eq? || op.Less? || op.LessEq? || op.Add? || op.Sub? || op.Mul? || op.GetTag? ||
        op.Mem? || op.Contains? || op.ContainsAll? || op.ContainsAny?) && InFragment(a) && InFragment(b)
-    case GetAttr(_, _) => false
+    case GetAttr(x, _) => InFragment(x)
     case HasAttr(_, _) => false
     case SetE(xs) => forall x :: x in xs ==> InFragment(x)
-    case RecordE(_) => false
+    // Distinct keys, as the policy parsers require.
+    case RecordE(fs) =>
+      assert forall f :: f in fs ==> f.1 < f;
+      DistinctKeys(fs) && forall f :: f in fs ==> InFragment(f.1)
     case Call(_, _) => false
   }
 
-  // v is a value of type t (on the types the fragment produces).
+  // v is a value of type t. Records are closed; an optional attribute may
+  // be absent.
   predicate HasType(v: Value, t: Ty)
-    decreases t
+    decreases v
   {
     match t
     case BoolT(b) => v.Bool? && (b == TrueT ==> v.b) && (b == FalseT ==> !v.b)
@@ -51,13 +55,54 @@ module TypecheckProofs {
     case StringT => v.Str?
     case EntityT(n) => v.Entity? && v.uid.ty == n
     case SetT(el) => v.Set? && forall x :: x in v.elems ==> HasType(x, el)
-    case RecordT(_) => false
-    case ExtT(_) => false
+    case RecordT(attrs) => v.Record? && RecordHasType(v, attrs)
+    case ExtT(x) =>
+      v.Ext? &&
+      (match x
+       case DecimalT => v.x.Decimal?
+       case IpAddrT => v.x.IP?
+       case DatetimeT => v.x.Datetime?
+       case DurationT => v.x.Duration?)
+  }
+
+  predicate RecordHasType(v: Value, attrs: seq<Attr>)
+    requires v.Record?
+    decreases v, 0
+  {
+    (forall k :: k in v.fields ==> FindAttr(attrs, k).Some? && HasType(v.fields[k], FindAttr(attrs, k).value.ty)) &&
+    (forall a :: a in attrs && a.required ==> a.name in v.fields)
+  }
+
+  // A value the schema admits (Conformance.InstanceOf) has the type.
+  lemma InstanceOfHasType(v: Value, t: Ty, s: Schema)
+    requires Conformance.InstanceOf(v, t, s)
+    ensures HasType(v, t)
+    decreases v
+  {
+    match t
+    case BoolT(_) =>
+    case LongT =>
+    case StringT =>
+    case EntityT(_) =>
+    case ExtT(_) =>
+    case SetT(el) =>
+      forall x | x in v.elems
+        ensures HasType(x, el)
+      {
+        InstanceOfHasType(x, el, s);
+      }
+    case RecordT(attrs) =>
+      forall k | k in v.fields
+        ensures HasType(v.fields[k], FindAttr(attrs, k).value.ty)
+      {
+        InstanceOfHasType(v.fields[k], FindAttr(attrs, k).value.ty, s);
+      }
   }
 
   // The request belongs to the environment.
   predicate InEnv(r: Request, env: Env) {
-    r.principal.ty == env.principal && r.action == env.action && r.resource.ty == env.resource
+    r.principal.ty == env.principal && r.action == env.action && r.resource.ty == env.resource &&
+    HasType(Record(r.context), RecordT(env.context))
   }
 
   // The schema as SchemaJson builds it: every action is of an action type
@@ -118,6 +163,45 @@ module TypecheckProofs {
       {
         LubIsUpperBound(x, a.elem, b.elem);
       }
+    } else if a.RecordT? && b.RecordT? {
+      var zs := LubAttrs(a.attrs, b.attrs).value;
+      assert Lub(a, b).value == RecordT(zs);
+      forall k | k in v.fields
+        ensures FindAttr(zs, k).Some? && HasType(v.fields[k], FindAttr(zs, k).value.ty)
+      {
+        LubAttrsFind(a.attrs, b.attrs, k);
+        LubIsUpperBound(v.fields[k], FindAttr(a.attrs, k).value.ty, FindAttr(b.attrs, k).value.ty);
+      }
+      forall z | z in zs && z.required
+        ensures z.name in v.fields
+      {
+        LubAttrsFrom(a.attrs, b.attrs, z);
+      }
+    }
+  }
+
+  // The attribute k of a record LUB is the LUB of the two attributes k.
+  lemma LubAttrsFind(xs: seq<Attr>, ys: seq<Attr>, k: string)
+    requires |xs| == |ys| && LubAttrs(xs, ys).Some?
+    ensures var z := FindAttr(LubAttrs(xs, ys).value, k);
+      z.Some? == FindAttr(xs, k).Some? &&
+      (z.Some? ==> FindAttr(ys, k).Some? && Lub(FindAttr(xs, k).value.ty, FindAttr(ys, k).value.ty) == Some(z.value.ty))
+    decreases xs
+  {
+    if |xs| > 0 {
+      LubAttrsFind(xs[1..], ys[1..], k);
+    }
+  }
+
+  lemma LubAttrsFrom(xs: seq<Attr>, ys: seq<Attr>, z: Attr)
+    requires |xs| == |ys| && LubAttrs(xs, ys).Some? && z in LubAttrs(xs, ys).value
+    ensures exists x :: x in xs && x.name == z.name && x.required == z.required
+    decreases xs
+  {
+    if |xs| > 0 && z != LubAttrs(xs, ys).value[0] {
+      LubAttrsFrom(xs[1..], ys[1..], z);
+      var x :| x in xs[1..] && x.name == z.name && x.required == z.required;
+      assert x in xs;
     }
   }
 
@@ -191,6 +275,15 @@ module TypecheckProofs {
     match e
     case Lit(v) => LitSound(v, caps, s, env, r, es);
     case Var(x) =>
+    case GetAttr(x, attr) =>
+      assert Expect(x, caps, s, env, [SEntity, SRecord]).TOk?;
+      TypeOfSound(x, caps, s, env, r, es);
+      GetAttrSound(x, attr, caps, s, env, r, es);
+    case RecordE(fs) =>
+      assert forall f :: f in fs ==> f.1 < f;
+      assert TypeFields(fs, caps, s, env, e).Done?;
+      FieldsSound(fs, caps, s, env, r, es, e);
+      RecordSound(fs, caps, s, env, r, es);
     case Ite(c, t, f) =>
       assert TypeOf(e, caps, s, env) == TypeOfIf(c, t, f, caps, s, env);
       var g := Expect(c, caps, s, env, [SBool]);
@@ -255,6 +348,11 @@ module TypecheckProofs {
         TypeOfSound(a, caps, s, env, r, es);
         TypeOfSound(b, caps, s, env, r, es);
         InSound(a, b, caps, s, env, r, es);
+      } else if op.GetTag? {
+        assert Expect(a, caps, s, env, [SEntity]).TOk? && Expect(b, caps, s, env, [SString]).TOk?;
+        TypeOfSound(a, caps, s, env, r, es);
+        TypeOfSound(b, caps, s, env, r, es);
+        GetTagSound(a, b, caps, s, env, r, es);
       } else if op.Contains? {
         assert Expect(a, caps, s, env, [SSet]).TOk? && TypeOf(b, caps, s, env).TOk?;
       } else if op.ContainsAll? || op.ContainsAny? {
@@ -287,6 +385,245 @@ module TypecheckProofs {
           }
         }
       }
+  }
+
+  // ---- records, attributes and tags ----
+
+  // The attributes of a stored entity of a declared type have its
+  // attribute types.
+  lemma StoredAttrsTyped(es: Store, s: Schema, u: EntityUID)
+    requires StoreConforms(es, s) && u in es && u.ty in s.entityTypes
+    ensures HasType(Record(es[u].attrs), RecordT(s.entityTypes[u.ty].attrs))
+  {
+    NoEntityError(es, s, u);
+    assert !Conformance.IsActionEntity(u, s);
+    Conformance.AttrsErrorIsRecordInstanceOf(es[u].attrs, s.entityTypes[u.ty].attrs, s);
+    InstanceOfHasType(Record(es[u].attrs), RecordT(s.entityTypes[u.ty].attrs), s);
+  }
+
+  lemma GetAttrSound(x: Expr, attr: string, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires Conforms(s, r, es)
+    requires TypeOf(GetAttr(x, attr), caps, s, env).TOk?
+    requires Expect(x, caps, s, env, [SEntity, SRecord]).TOk?
+    requires Sound(Eval(x, r, es), TypeOf(x, caps, s, env).ty)
+    ensures Sound(Eval(GetAttr(x, attr), r, es), TypeOf(GetAttr(x, attr), caps, s, env).ty)
+  {
+    var rx := TypeOf(x, caps, s, env);
+    var at := LookupAttr(rx.ty, attr, s);
+    assert at.Some? && TypeOf(GetAttr(x, attr), caps, s, env).ty == at.value.ty;
+    var xv := Eval(x, r, es);
+    if xv.Ok? {
+      var v := xv.value;
+      assert HasType(v, rx.ty);
+      if rx.ty.RecordT? {
+        assert v.Record?;
+        if attr in v.fields {
+          assert HasType(v.fields[attr], FindAttr(rx.ty.attrs, attr).value.ty);
+        }
+      } else {
+        assert rx.ty.EntityT? && v.Entity? && v.uid.ty == rx.ty.ety;
+        if v.uid in es {
+          StoredAttrsTyped(es, s, v.uid);
+          var fields := es[v.uid].attrs;
+          if attr in fields {
+            assert HasType(fields[attr], FindAttr(s.entityTypes[v.uid.ty].attrs, attr).value.ty);
+          }
+        }
+      }
+    }
+  }
+
+  lemma GetTagSound(a: Expr, b: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires Conforms(s, r, es)
+    requires TypeOf(BinaryApp(GetTag, a, b), caps, s, env).TOk?
+    requires Expect(a, caps, s, env, [SEntity]).TOk? && Expect(b, caps, s, env, [SString]).TOk?
+    requires Sound(Eval(a, r, es), TypeOf(a, caps, s, env).ty)
+    requires Sound(Eval(b, r, es), TypeOf(b, caps, s, env).ty)
+    ensures Sound(Eval(BinaryApp(GetTag, a, b), r, es), TypeOf(BinaryApp(GetTag, a, b), caps, s, env).ty)
+  {
+    var x := TypeOf(a, caps, s, env);
+    assert TypeOf(BinaryApp(GetTag, a, b), caps, s, env) == TypeOfBinary(GetTag, a, b, caps, s, env);
+    var t := TagType(s, x.ty.ety);
+    assert t.Some? && TypeOf(BinaryApp(GetTag, a, b), caps, s, env).ty == t.value;
+    var av := Eval(a, r, es);
+    var bv := Eval(b, r, es);
+    if av.Ok? && bv.Ok? {
+      assert av.value.Entity? && av.value.uid.ty == x.ty.ety && bv.value.Str?;
+      var u := av.value.uid;
+      if u in es && bv.value.s in es[u].tags {
+        NoEntityError(es, s, u);
+        assert u.ty in s.entityTypes && !Conformance.IsActionEntity(u, s);
+        assert Conformance.InstanceOf(es[u].tags[bv.value.s], t.value, s);
+        InstanceOfHasType(es[u].tags[bv.value.s], t.value, s);
+      }
+    }
+  }
+
+  // Record literals are reasoned about through these recursive functions
+  // rather than index quantifiers, which send z3 into matching loops on
+  // the slices fs[1..].
+  function Keys(fs: seq<(string, Expr)>): set<string> {
+    if |fs| == 0 then {} else {fs[0].0} + Keys(fs[1..])
+  }
+
+  predicate DistinctKeys(fs: seq<(string, Expr)>) {
+    |fs| == 0 || (fs[0].0 !in Keys(fs[1..]) && DistinctKeys(fs[1..]))
+  }
+
+  // The attribute list TypeFields gives for fields fs.
+  predicate FieldsTyped(fs: seq<(string, Expr)>, ts: seq<Attr>) {
+    |ts| == |fs| && (|fs| > 0 ==> ts[0].name == fs[0].0 && ts[0].required && FieldsTyped(fs[1..], ts[1..]))
+  }
+
+  // The type of the first field named k (the one evaluation keeps).
+  function FieldType(fs: seq<(string, Expr)>, ts: seq<Attr>, k: string): Ty
+    requires |ts| == |fs|
+  {
+    if |fs| == 0 then LongT
+    else if fs[0].0 == k then ts[0].ty
+    else FieldType(fs[1..], ts[1..], k)
+  }
+
+  // HasType behind a name, so that quantified facts about record fields do
+  // not unfold it.
+  predicate {:opaque} HasTypeO(v: Value, t: Ty) { HasType(v, t) }
+
+  // m has exactly the keys of fs, each value of its field's type.
+  predicate FieldValuesTyped(fs: seq<(string, Expr)>, ts: seq<Attr>, m: map<string, Value>)
+    requires |ts| == |fs|
+  {
+    m.Keys == Keys(fs) && forall k :: k in m ==> HasTypeO(m[k], FieldType(fs, ts, k))
+  }
+
+  lemma FieldsStep(fs: seq<(string, Expr)>, ts: seq<Attr>, tail: map<string, Value>, head: Value)
+    requires |fs| > 0 && |ts| == |fs|
+    requires HasType(head, ts[0].ty) && FieldValuesTyped(fs[1..], ts[1..], tail)
+    ensures FieldValuesTyped(fs, ts, tail[fs[0].0 := head])
+  {
+    reveal_HasTypeO();
+  }
+
+  // The fields of a record literal: each evaluated field has its type, and
+  // no error is a type error.
+  lemma FieldsSound(fs: seq<(string, Expr)>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store, parent: Expr)
+    requires forall f :: f in fs ==> f.1 < parent && InFragment(f.1)
+    requires InEnv(r, env) && Conforms(s, r, es)
+    requires TypeFields(fs, caps, s, env, parent).Done?
+    ensures FieldsTyped(fs, TypeFields(fs, caps, s, env, parent).val)
+    ensures var m := EvalFields(fs, r, es, parent);
+      (m.Err? ==> m.err != TypeError) &&
+      (m.Ok? ==> FieldValuesTyped(fs, TypeFields(fs, caps, s, env, parent).val, m.value))
+    decreases parent, 0, |fs|
+  {
+    if |fs| > 0 {
+      assert fs[0] in fs;
+      assert forall f :: f in fs[1..] ==> f in fs;
+      TypeOfSound(fs[0].1, caps, s, env, r, es);
+      FieldsSound(fs[1..], caps, s, env, r, es, parent);
+      var m := EvalFields(fs, r, es, parent);
+      var ts := TypeFields(fs, caps, s, env, parent).val;
+      var tts := TypeFields(fs[1..], caps, s, env, parent).val;
+      assert ts == [Attr(fs[0].0, TypeOf(fs[0].1, caps, s, env).ty, true)] + tts;
+      assert ts[1..] == tts;
+      if m.Ok? {
+        var tail := EvalFields(fs[1..], r, es, parent);
+        var head := Eval(fs[0].1, r, es).value;
+        assert tail.Ok? && m.value == tail.value[fs[0].0 := head];
+        FieldsStep(fs, ts, tail.value, head);
+      }
+    }
+  }
+
+  // With distinct keys, an attribute of the list is the field of its name.
+  lemma AttrOfField(fs: seq<(string, Expr)>, ts: seq<Attr>, a: Attr)
+    requires FieldsTyped(fs, ts) && DistinctKeys(fs) && a in ts
+    ensures a.name in Keys(fs) && a.required && a.ty == FieldType(fs, ts, a.name)
+  {
+    if a != ts[0] {
+      assert a in ts[1..];
+      AttrOfField(fs[1..], ts[1..], a);
+    }
+  }
+
+  lemma FieldHasAttr(fs: seq<(string, Expr)>, ts: seq<Attr>, k: string)
+    requires FieldsTyped(fs, ts) && k in Keys(fs)
+    ensures exists a :: a in ts && a.name == k
+  {
+    if fs[0].0 != k {
+      FieldHasAttr(fs[1..], ts[1..], k);
+      var a :| a in ts[1..] && a.name == k;
+      assert a in ts;
+    }
+  }
+
+  lemma InsertAttrMembers(a: Attr, sorted: seq<Attr>, x: Attr)
+    ensures x in InsertAttr(a, sorted) <==> x == a || x in sorted
+  {
+    if |sorted| > 0 && StringLess(sorted[0].name, a.name) {
+      InsertAttrMembers(a, sorted[1..], x);
+      assert sorted == [sorted[0]] + sorted[1..];
+    }
+  }
+
+  lemma SortAttrsMembers(xs: seq<Attr>, x: Attr)
+    ensures x in SortAttrs(xs) <==> x in xs
+  {
+    if |xs| > 0 {
+      SortAttrsMembers(xs[1..], x);
+      InsertAttrMembers(xs[0], SortAttrs(xs[1..]), x);
+      assert xs == [xs[0]] + xs[1..];
+    }
+  }
+
+  lemma FindAttrFinds(attrs: seq<Attr>, a: Attr)
+    requires a in attrs
+    ensures FindAttr(attrs, a.name).Some?
+  {
+    if attrs[0] != a && attrs[0].name != a.name {
+      FindAttrFinds(attrs[1..], a);
+    }
+  }
+
+  lemma RecordSound(fs: seq<(string, Expr)>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires DistinctKeys(fs)
+    requires forall f :: f in fs ==> f.1 < RecordE(fs)
+    requires TypeFields(fs, caps, s, env, RecordE(fs)).Done?
+    requires FieldsTyped(fs, TypeFields(fs, caps, s, env, RecordE(fs)).val)
+    requires var m := EvalFields(fs, r, es, RecordE(fs));
+      (m.Err? ==> m.err != TypeError) &&
+      (m.Ok? ==> FieldValuesTyped(fs, TypeFields(fs, caps, s, env, RecordE(fs)).val, m.value))
+    ensures TypeOf(RecordE(fs), caps, s, env).TOk? &&
+      Sound(Eval(RecordE(fs), r, es), TypeOf(RecordE(fs), caps, s, env).ty)
+  {
+    var e := RecordE(fs);
+    var ts := TypeFields(fs, caps, s, env, e).val;
+    var sorted := SortAttrs(ts);
+    assert TypeOf(e, caps, s, env) == TOk(RecordT(sorted), []);
+    var m := EvalFields(fs, r, es, e);
+    if m.Ok? {
+      var v := Record(m.value);
+      assert Eval(e, r, es) == Ok(v);
+      forall k | k in m.value
+        ensures FindAttr(sorted, k).Some? && HasType(m.value[k], FindAttr(sorted, k).value.ty)
+      {
+        FieldHasAttr(fs, ts, k);
+        var a :| a in ts && a.name == k;
+        SortAttrsMembers(ts, a);
+        FindAttrFinds(sorted, a);
+        var found := FindAttr(sorted, k).value;
+        SortAttrsMembers(ts, found);
+        AttrOfField(fs, ts, found);
+        assert HasTypeO(m.value[k], FieldType(fs, ts, k));
+        reveal_HasTypeO();
+      }
+      forall a | a in sorted && a.required
+        ensures a.name in m.value
+      {
+        SortAttrsMembers(ts, a);
+        AttrOfField(fs, ts, a);
+      }
+      assert RecordHasType(v, sorted);
+    }
   }
 
   // ---- `in` ----

@@ -34,6 +34,9 @@ module ValidatedAuthorization {
     assert r.action in s.actions.Keys;
     assert r.principal.ty in Validate.Principals(s, r.action);
     assert r.resource.ty in Validate.Resources(s, r.action);
+    var ctx := Validate.Context(s, r.action);
+    Conformance.AttrsErrorIsRecordInstanceOf(r.context, ctx, s);
+    InstanceOfHasType(Record(r.context), RecordT(ctx), s);
   }
 
   // What the validator checks of a static policy: its condition types to

@@ -24,7 +24,7 @@ module Conformance {
     decreases v
   {
     match t
-    case BoolT(_) => v.Bool?
+    case BoolT(b) => v.Bool? && (b == TrueT ==> v.b) && (b == FalseT ==> !v.b)   // schemas only write AnyBool
     case LongT => v.Long?
     case StringT => v.Str?
     case ExtT(x) =>

@@ -62,7 +62,9 @@ module ValidationTypes {
       else Some([Attr(xs[0].name, t.value, xs[0].required)] + rest.value)
   }
 
-  function method FindAttr(attrs: seq<Attr>, name: string): Option<Attr> {
+  function method FindAttr(attrs: seq<Attr>, name: string): (r: Option<Attr>)
+    ensures r.Some? ==> r.value in attrs && r.value.name == name
+  {
     if |attrs| == 0 then None
     else if attrs[0].name == name then Some(attrs[0])
     else FindAttr(attrs[1..], name)
