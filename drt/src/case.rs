@@ -39,6 +39,16 @@ pub struct AuthCase {
     pub render_seed: u64,
 }
 
+/// `AuthCase::actions_from_schema`, from what decides it.
+pub fn takes_actions_from_schema(has_schema: bool, render_seed: u64) -> bool {
+    has_schema && render_seed.is_multiple_of(4)
+}
+
+/// Cedar's action entity types: `Action` or `Namespace::Action`.
+pub fn is_action_type(ty: &str) -> bool {
+    ty.rsplit("::").next() == Some("Action")
+}
+
 /// An evaluation input in public formats.
 #[derive(Debug, Clone, PartialEq)]
 pub struct EvalCase {
@@ -90,6 +100,10 @@ impl AuthParts {
             text_seed: i.text_seed,
             render_seed: i.render_seed,
         }
+    }
+    /// See `AuthCase::actions_from_schema`.
+    pub fn actions_from_schema(&self) -> bool {
+        takes_actions_from_schema(self.schema.is_some(), self.render_seed)
     }
     pub fn render(&self) -> AuthCase {
         AuthCase::render(
@@ -227,15 +241,14 @@ impl AuthCase {
     /// (docs/semantics.md §6.3 step 5), so our engine and upstream must build
     /// from that the store the model reads from the full list.
     pub fn actions_from_schema(&self) -> bool {
-        self.schema.is_some() && self.render_seed.is_multiple_of(4)
+        takes_actions_from_schema(self.schema.is_some(), self.render_seed)
     }
     /// The entities JSON without the entries of action entities (type
     /// `Action` or `Namespace::Action`).
     pub fn entities_without_actions(&self) -> Json {
         let is_action = |e: &Json| {
             let uid = e.get("uid").map(|u| u.get("__entity").unwrap_or(u));
-            let ty = uid.and_then(|u| u.get("type")).and_then(Json::as_str).unwrap_or("");
-            ty.rsplit("::").next() == Some("Action")
+            is_action_type(uid.and_then(|u| u.get("type")).and_then(Json::as_str).unwrap_or(""))
         };
         match &self.entities {
             Json::Array(list) => Json::Array(list.iter().filter(|e| !is_action(e)).cloned().collect()),

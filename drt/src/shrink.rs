@@ -133,7 +133,11 @@ fn auth_candidates(p: &AuthParts) -> Vec<AuthParts> {
             c.policies.links.remove(i);
         }));
     }
-    out.extend(entity_candidates(&p.entities).into_iter().map(|es| AuthParts { entities: es, ..p.clone() }));
+    out.extend(
+        entity_candidates(&p.entities, p.schema.is_some())
+            .into_iter()
+            .map(|es| AuthParts { entities: es, ..p.clone() }),
+    );
     for i in 0..p.requests.len() {
         for ctx in context_candidates(&p.requests[i].context) {
             let mut c = p.clone();
@@ -150,7 +154,11 @@ fn auth_candidates(p: &AuthParts) -> Vec<AuthParts> {
 fn eval_candidates(p: &EvalParts) -> Vec<EvalParts> {
     let mut out: Vec<EvalParts> =
         expr_candidates(&p.expr).into_iter().map(|e| EvalParts { expr: e, ..p.clone() }).collect();
-    out.extend(entity_candidates(&p.entities).into_iter().map(|es| EvalParts { entities: es, ..p.clone() }));
+    out.extend(
+        entity_candidates(&p.entities, p.schema.is_some())
+            .into_iter()
+            .map(|es| EvalParts { entities: es, ..p.clone() }),
+    );
     for ctx in context_candidates(&p.request.context) {
         let mut c = p.clone();
         c.request.context = ctx;
@@ -159,9 +167,13 @@ fn eval_candidates(p: &EvalParts) -> Vec<EvalParts> {
     out
 }
 
-fn entity_candidates(es: &Entities) -> Vec<Entities> {
+/// With `keep_actions` (`AuthCase::actions_from_schema`), action entities
+/// are left as they are: some engines take them from the schema then, so
+/// changing them would make a different finding, not a smaller one.
+fn entity_candidates(es: &Entities, keep_actions: bool) -> Vec<Entities> {
     let mut out = Vec::new();
-    let mut uids: Vec<_> = es.map.keys().cloned().collect();
+    let mut uids: Vec<_> =
+        es.map.keys().filter(|u| !(keep_actions && crate::case::is_action_type(&u.ty.0))).cloned().collect();
     uids.sort();
     for u in &uids {
         let mut c = es.clone();
