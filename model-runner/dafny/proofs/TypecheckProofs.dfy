@@ -6,7 +6,8 @@ include "../validation/Conformance.dfy"
 // expression of the fragment gets type T in an environment, then on any
 // request of that environment that conforms to a well-formed schema, and any
 // store that conforms to it, it evaluates to a value of type T or to an
-// error that is not a type error.
+// error that is not a type error; and the capabilities (`has`/`hasTag`
+// facts) it yields hold when it is true.
 module TypecheckProofs {
   import opened Values
   import opened Syntax
@@ -17,12 +18,9 @@ module TypecheckProofs {
   import opened Typecheck
   import Conformance
 
-  // The fragment: Bool/Long/String literals, entity literals (not template
-  // slots, which linking replaces before evaluation), principal/action/
-  // resource, `!`, unary `-`, `like`, `is`, `isEmpty`, `&&`, `||`, `if`, `==`,
-  // `<`, `<=`, `+`, `-`, `*`, `in`, set literals, `contains`, `containsAll`,
-  // `containsAny`. Outside: context and records, attributes and tags,
-  // extension values and calls.
+  // The fragment: every expression form except extension values and calls
+  // and template slots (linking replaces slots before evaluation); record
+  // literals must have distinct keys (the parsers reject duplicates).
   predicate InFragment(e: Expr) {
     match e
     case Lit(v) => v.Bool? || v.Long? || v.Str? || (v.Entity? && !IsSlot(v.uid))
@@ -32,10 +30,10 @@ module TypecheckProofs {
     case Or(a, b) => InFragment(a) && InFragment(b)
     case UnaryApp(op, a) => (op.Not? || op.Neg? || op.Like? || op.Is? || op.IsEmpty?) && InFragment(a)
     case BinaryApp(op, a, b) =>
-      (op.Eq? || op.Less? || op.LessEq? || op.Add? || op.Sub? || op.Mul? || op.GetTag? ||
+      (op.Eq? || op.Less? || op.LessEq? || op.Add? || op.Sub? || op.Mul? || op.GetTag? || op.HasTag? ||
        op.Mem? || op.Contains? || op.ContainsAll? || op.ContainsAny?) && InFragment(a) && InFragment(b)
     case GetAttr(x, _) => InFragment(x)
-    case HasAttr(_, _) => false
+    case HasAttr(x, _) => InFragment(x)
     case SetE(xs) => forall x :: x in xs ==> InFragment(x)
     // Distinct keys, as the policy parsers require.
     case RecordE(fs) =>
@@ -127,6 +125,28 @@ module TypecheckProofs {
 
   predicate Sound(res: Result<Value>, t: Ty) {
     (res.Ok? ==> HasType(res.value, t)) && (res.Err? ==> res.err != TypeError)
+  }
+
+  // A capability holds: the attribute or tag is present, unless evaluating
+  // its object (or tag name) fails, in which case every use of it fails
+  // the same way.
+  predicate CapHolds(c: Cap, r: Request, es: Store) {
+    match c
+    case AttrCap(x, a) => Eval(x, r, es).Err? || Eval(HasAttr(x, a), r, es) == Ok(Bool(true))
+    case TagCap(x, tag) =>
+      Eval(x, r, es).Err? || Eval(tag, r, es).Err? || Eval(BinaryApp(HasTag, x, tag), r, es) == Ok(Bool(true))
+  }
+
+  predicate CapsHold(caps: seq<Cap>, r: Request, es: Store) {
+    forall c :: c in caps ==> CapHolds(c, r, es)
+  }
+
+  // What TypeOfSound proves of e: e types, its value has the type, and the
+  // capabilities it yields hold when it is true (or typed True).
+  predicate SoundAt(e: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store) {
+    var typed := TypeOf(e, caps, s, env);
+    typed.TOk? && Sound(Eval(e, r, es), typed.ty) &&
+    ((typed.ty == BoolT(TrueT) || Eval(e, r, es) == Ok(Bool(true))) ==> CapsHold(typed.caps, r, es))
   }
 
   lemma LubSymmetric(a: Ty, b: Ty)
@@ -231,7 +251,7 @@ module TypecheckProofs {
   // no error is a type error.
   lemma AllSound(xs: seq<Expr>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store, parent: Expr)
     requires forall x :: x in xs ==> x < parent && InFragment(x)
-    requires InEnv(r, env) && Conforms(s, r, es)
+    requires InEnv(r, env) && Conforms(s, r, es) && CapsHold(caps, r, es)
     requires TypeAll(xs, caps, s, env, parent).Done?
     ensures |TypeAll(xs, caps, s, env, parent).val| == |xs|
     ensures var vs := EvalAll(xs, r, es, parent);
@@ -267,9 +287,9 @@ module TypecheckProofs {
   }
 
   lemma TypeOfSound(e: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
-    requires InFragment(e) && InEnv(r, env) && Conforms(s, r, es)
+    requires InFragment(e) && InEnv(r, env) && Conforms(s, r, es) && CapsHold(caps, r, es)
     requires TypeOf(e, caps, s, env).TOk?
-    ensures Sound(Eval(e, r, es), TypeOf(e, caps, s, env).ty)
+    ensures SoundAt(e, caps, s, env, r, es)
     decreases e, 1
   {
     match e
@@ -289,30 +309,25 @@ module TypecheckProofs {
       var g := Expect(c, caps, s, env, [SBool]);
       assert g.TOk? && TypeOf(c, caps, s, env).TOk?;
       TypeOfSound(c, caps, s, env, r, es);
-      if g.ty.b == TrueT {
+      if g.ty.b == TrueT || (g.ty.b == AnyBool && Eval(c, r, es) == Ok(Bool(true))) {
+        assert CapsHold(caps + g.caps, r, es);
         TypeOfSound(t, caps + g.caps, s, env, r, es);
-      } else if g.ty.b == FalseT {
-        TypeOfSound(f, caps, s, env, r, es);
-      } else {
-        TypeOfSound(t, caps + g.caps, s, env, r, es);
-        TypeOfSound(f, caps, s, env, r, es);
-        var a := TypeOf(t, caps + g.caps, s, env);
-        var b := TypeOf(f, caps, s, env);
-        var tv := Eval(t, r, es);
-        var fv := Eval(f, r, es);
-        if tv.Ok? { LubIsUpperBound(tv.value, a.ty, b.ty); }
-        LubSymmetric(a.ty, b.ty);
-        if fv.Ok? { LubIsUpperBound(fv.value, b.ty, a.ty); }
       }
+      if g.ty.b != TrueT {
+        TypeOfSound(f, caps, s, env, r, es);
+      }
+      IteSound(c, t, f, caps, s, env, r, es);
     case And(a, b) =>
       assert TypeOf(e, caps, s, env) == TypeOfAnd(a, b, caps, s, env);
       var x := Expect(a, caps, s, env, [SBool]);
       assert x.TOk? && TypeOf(a, caps, s, env).TOk?;
       TypeOfSound(a, caps, s, env, r, es);
-      if x.ty.b != FalseT {
+      if x.ty.b != FalseT && (x.ty.b == TrueT || Eval(a, r, es) == Ok(Bool(true))) {
         assert Expect(b, caps + x.caps, s, env, [SBool]).TOk?;
+        assert CapsHold(caps + x.caps, r, es);
         TypeOfSound(b, caps + x.caps, s, env, r, es);
       }
+      AndSound(a, b, caps, s, env, r, es);
     case Or(a, b) =>
       assert TypeOf(e, caps, s, env) == TypeOfOr(a, b, caps, s, env);
       var x := Expect(a, caps, s, env, [SBool]);
@@ -322,6 +337,11 @@ module TypecheckProofs {
         assert Expect(b, caps, s, env, [SBool]).TOk?;
         TypeOfSound(b, caps, s, env, r, es);
       }
+      OrSound(a, b, caps, s, env, r, es);
+    case HasAttr(x, attr) =>
+      assert Expect(x, caps, s, env, [SEntity, SRecord]).TOk?;
+      TypeOfSound(x, caps, s, env, r, es);
+      HasAttrSound(x, attr, caps, s, env, r, es);
     case UnaryApp(op, a) =>
       if op.Not? {
         assert Expect(a, caps, s, env, [SBool]).TOk?;
@@ -353,6 +373,11 @@ module TypecheckProofs {
         TypeOfSound(a, caps, s, env, r, es);
         TypeOfSound(b, caps, s, env, r, es);
         GetTagSound(a, b, caps, s, env, r, es);
+      } else if op.HasTag? {
+        assert Expect(a, caps, s, env, [SEntity]).TOk? && Expect(b, caps, s, env, [SString]).TOk?;
+        TypeOfSound(a, caps, s, env, r, es);
+        TypeOfSound(b, caps, s, env, r, es);
+        HasTagSound(a, b, caps, s, env, r, es);
       } else if op.Contains? {
         assert Expect(a, caps, s, env, [SSet]).TOk? && TypeOf(b, caps, s, env).TOk?;
       } else if op.ContainsAll? || op.ContainsAny? {
@@ -385,6 +410,162 @@ module TypecheckProofs {
           }
         }
       }
+  }
+
+  // ---- &&, ||, if: the capabilities they carry ----
+
+  lemma IntersectIn(a: seq<Cap>, b: seq<Cap>, c: Cap)
+    ensures c in Intersect(a, b) ==> c in a && c in b
+  {
+    if |a| > 0 {
+      IntersectIn(a[1..], b, c);
+    }
+  }
+
+  lemma LubTrue(a: Ty, b: Ty)
+    requires Lub(a, b) == Some(BoolT(TrueT))
+    ensures a == BoolT(TrueT) && b == BoolT(TrueT)
+  {
+  }
+
+  lemma AndSound(a: Expr, b: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires TypeOf(And(a, b), caps, s, env).TOk?
+    requires Expect(a, caps, s, env, [SBool]).TOk? && SoundAt(a, caps, s, env, r, es)
+    requires var x := TypeOf(a, caps, s, env);
+      x.ty.b != FalseT && (x.ty.b == TrueT || Eval(a, r, es) == Ok(Bool(true))) ==>
+        Expect(b, caps + x.caps, s, env, [SBool]).TOk? && SoundAt(b, caps + x.caps, s, env, r, es)
+    ensures SoundAt(And(a, b), caps, s, env, r, es)
+  {
+    assert TypeOf(And(a, b), caps, s, env) == TypeOfAnd(a, b, caps, s, env);
+  }
+
+  lemma OrSound(a: Expr, b: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires TypeOf(Or(a, b), caps, s, env).TOk?
+    requires Expect(a, caps, s, env, [SBool]).TOk? && SoundAt(a, caps, s, env, r, es)
+    requires TypeOf(a, caps, s, env).ty.b != TrueT ==>
+      Expect(b, caps, s, env, [SBool]).TOk? && SoundAt(b, caps, s, env, r, es)
+    ensures SoundAt(Or(a, b), caps, s, env, r, es)
+  {
+    var x := TypeOf(a, caps, s, env);
+    var t := TypeOf(Or(a, b), caps, s, env);
+    assert t == TypeOfOr(a, b, caps, s, env);
+    if x.ty.b != TrueT {
+      var y := TypeOf(b, caps, s, env);
+      if y.ty.b != TrueT && y.ty.b != FalseT && x.ty.b != FalseT && Eval(Or(a, b), r, es) == Ok(Bool(true)) {
+        forall c | c in t.caps
+          ensures CapHolds(c, r, es)
+        {
+          IntersectIn(y.caps, x.caps, c);
+        }
+      }
+    }
+  }
+
+  lemma IteSound(c: Expr, t: Expr, f: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires TypeOf(Ite(c, t, f), caps, s, env).TOk?
+    requires Expect(c, caps, s, env, [SBool]).TOk? && SoundAt(c, caps, s, env, r, es)
+    requires var g := TypeOf(c, caps, s, env);
+      (g.ty.b == TrueT || (g.ty.b == AnyBool && Eval(c, r, es) == Ok(Bool(true)))) ==>
+        SoundAt(t, caps + g.caps, s, env, r, es)
+    requires TypeOf(c, caps, s, env).ty.b != TrueT ==> SoundAt(f, caps, s, env, r, es)
+    ensures SoundAt(Ite(c, t, f), caps, s, env, r, es)
+  {
+    var g := TypeOf(c, caps, s, env);
+    var res := TypeOf(Ite(c, t, f), caps, s, env);
+    assert res == TypeOfIf(c, t, f, caps, s, env);
+    if g.ty.b == AnyBool {
+      var a := TypeOf(t, caps + g.caps, s, env);
+      var b := TypeOf(f, caps, s, env);
+      var cv := Eval(c, r, es);
+      var l := Lub(a.ty, b.ty).value;
+      assert res == TOk(l, Intersect(b.caps, a.caps + g.caps));
+      LubSymmetric(a.ty, b.ty);
+      if cv.Ok? && cv.value.b {
+        var tv := Eval(t, r, es);
+        if tv.Ok? { LubIsUpperBound(tv.value, a.ty, b.ty); }
+      } else if cv.Ok? {
+        var fv := Eval(f, r, es);
+        if fv.Ok? { LubIsUpperBound(fv.value, b.ty, a.ty); }
+      }
+      if l == BoolT(TrueT) || Eval(Ite(c, t, f), r, es) == Ok(Bool(true)) {
+        if l == BoolT(TrueT) { LubTrue(a.ty, b.ty); }
+        forall k | k in res.caps
+          ensures CapHolds(k, r, es)
+        {
+          IntersectIn(b.caps, a.caps + g.caps, k);
+        }
+      }
+    }
+  }
+
+  // `x has a`: False when the type has no attribute a (records and stored
+  // entities are closed), True when a capability or a required record
+  // attribute says so.
+  lemma HasAttrSound(x: Expr, attr: string, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires Conforms(s, r, es) && CapsHold(caps, r, es)
+    requires TypeOf(HasAttr(x, attr), caps, s, env).TOk?
+    requires Expect(x, caps, s, env, [SEntity, SRecord]).TOk?
+    requires Sound(Eval(x, r, es), TypeOf(x, caps, s, env).ty)
+    ensures SoundAt(HasAttr(x, attr), caps, s, env, r, es)
+  {
+    var rx := TypeOf(x, caps, s, env);
+    var at := LookupAttr(rx.ty, attr, s);
+    var xv := Eval(x, r, es);
+    if xv.Ok? {
+      var v := xv.value;
+      assert HasType(v, rx.ty);
+      if rx.ty.RecordT? {
+        assert v.Record?;
+        if at.None? && attr in v.fields {
+          assert FindAttr(rx.ty.attrs, attr).Some?;
+        }
+        if at.Some? && at.value.required {
+          assert at.value in rx.ty.attrs;
+        }
+      } else {
+        assert rx.ty.EntityT? && v.Entity? && v.uid.ty == rx.ty.ety;
+        if v.uid in es {
+          NoEntityError(es, s, v.uid);
+          if v.uid.ty in s.entityTypes {
+            StoredAttrsTyped(es, s, v.uid);
+            if at.None? && attr in es[v.uid].attrs {
+              assert FindAttr(s.entityTypes[v.uid.ty].attrs, attr).Some?;
+            }
+          } else {
+            assert Conformance.IsActionEntity(v.uid, s);
+            assert es[v.uid].attrs == map[];
+          }
+        }
+      }
+    }
+    if AttrCap(x, attr) in caps {
+      assert CapHolds(AttrCap(x, attr), r, es);
+    }
+  }
+
+  lemma HasTagSound(a: Expr, b: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires Conforms(s, r, es) && CapsHold(caps, r, es)
+    requires TypeOf(BinaryApp(HasTag, a, b), caps, s, env).TOk?
+    requires Expect(a, caps, s, env, [SEntity]).TOk? && Expect(b, caps, s, env, [SString]).TOk?
+    requires Sound(Eval(a, r, es), TypeOf(a, caps, s, env).ty)
+    requires Sound(Eval(b, r, es), TypeOf(b, caps, s, env).ty)
+    ensures SoundAt(BinaryApp(HasTag, a, b), caps, s, env, r, es)
+  {
+    var x := TypeOf(a, caps, s, env);
+    assert TypeOf(BinaryApp(HasTag, a, b), caps, s, env) == TypeOfBinary(HasTag, a, b, caps, s, env);
+    var av := Eval(a, r, es);
+    var bv := Eval(b, r, es);
+    if av.Ok? && bv.Ok? {
+      assert av.value.Entity? && av.value.uid.ty == x.ty.ety && bv.value.Str?;
+      var u := av.value.uid;
+      if u in es && TagType(s, x.ty.ety).None? {
+        NoEntityError(es, s, u);
+        assert es[u].tags == map[];
+      }
+    }
+    if TagCap(a, b) in caps {
+      assert CapHolds(TagCap(a, b), r, es);
+    }
   }
 
   // ---- records, attributes and tags ----
@@ -507,7 +688,7 @@ module TypecheckProofs {
   // no error is a type error.
   lemma FieldsSound(fs: seq<(string, Expr)>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store, parent: Expr)
     requires forall f :: f in fs ==> f.1 < parent && InFragment(f.1)
-    requires InEnv(r, env) && Conforms(s, r, es)
+    requires InEnv(r, env) && Conforms(s, r, es) && CapsHold(caps, r, es)
     requires TypeFields(fs, caps, s, env, parent).Done?
     ensures FieldsTyped(fs, TypeFields(fs, caps, s, env, parent).val)
     ensures var m := EvalFields(fs, r, es, parent);
