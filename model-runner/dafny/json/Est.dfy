@@ -228,19 +228,17 @@ module Est {
 
   function method PolicyFromEst(id: string, j: Json, slots: Slots, fuel: Fuel): Conv<Policy> {
     var at := Member(Root("policy"), id);
-    var effect := Field(j, "effect");
-    var p := ScopeFromEst(Field(j, "principal"), Principal, Member(at, "principal"), slots);
-    var a := ScopeFromEst(Field(j, "action"), Action, Member(at, "action"), slots);
-    var r := ScopeFromEst(Field(j, "resource"), Resource, Member(at, "resource"), slots);
-    var conds := Field(j, "conditions");
-    var c := if conds.None? then Done(Lit(Bool(true)))
-             else if conds.value.JArray? then ConditionsFromEst(conds.value.items, at, slots, fuel)
+    var p := ScopeFromEst(FieldOrNull(j, "principal"), Principal, Member(at, "principal"), slots);
+    var a := ScopeFromEst(FieldOrNull(j, "action"), Action, Member(at, "action"), slots);
+    var r := ScopeFromEst(FieldOrNull(j, "resource"), Resource, Member(at, "resource"), slots);
+    var c := if !HasField(j, "conditions") then Done(Lit(Bool(true)))
+             else if FieldValue(j, "conditions").JArray? then ConditionsFromEst(FieldValue(j, "conditions").items, at, slots, fuel)
              else Fail(Show(at) + ": conditions must be an array");
-    if !HoldsString(effect, "permit") && !HoldsString(effect, "forbid") then Fail(Show(at) + ": bad effect")
+    if !FieldIs(j, "effect", "permit") && !FieldIs(j, "effect", "forbid") then Fail(Show(at) + ": bad effect")
     else if p.Fail? then Fail(p.why) else if a.Fail? then Fail(a.why)
     else if r.Fail? then Fail(r.why) else if c.Fail? then Fail(c.why)
     else
-      var eff := if HoldsString(effect, "permit") then Permit else Forbid;
+      var eff := if FieldIs(j, "effect", "permit") then Permit else Forbid;
       Done(Policy(id, eff, And(p.val, And(a.val, And(r.val, c.val)))))
   }
 
@@ -248,49 +246,48 @@ module Est {
   function method ConditionsFromEst(cs: seq<Json>, at: Path, slots: Slots, fuel: Fuel): Conv<Expr> {
     if |cs| == 0 then Done(Lit(Bool(true)))
     else
-      var kind := Field(cs[0], "kind");
       var body := Child(cs[0], "body", Member(at, "conditions"), slots, fuel);
       var rest := ConditionsFromEst(cs[1..], at, slots, fuel);
-      var c := if HoldsString(kind, "unless") && body.Done? then Done(UnaryApp(Not, body.val)) else body;
-      if !HoldsString(kind, "when") && !HoldsString(kind, "unless") then Fail(Show(at) + ": bad condition kind")
+      var unless := FieldIs(cs[0], "kind", "unless");
+      var c := if unless && body.Done? then Done(UnaryApp(Not, body.val)) else body;
+      if !FieldIs(cs[0], "kind", "when") && !unless then Fail(Show(at) + ": bad condition kind")
       else if c.Fail? then c else if rest.Fail? then rest
       else if |cs| == 1 then c else Done(And(c.val, rest.val))
   }
 
   // {"op": "All" | "==" | "in" | "is", "entity" | "slot" | "entities", "entity_type", "in"}
-  function method ScopeFromEst(s: Option<Json>, v: Var, at: Path, slots: Slots): Conv<Expr> {
-    var op := if s.Some? then Field(s.value, "op") else None;
-    if s.None? || op.None? then Fail(Show(at) + ": missing scope")
-    else if IsString(op.value, "All") then Done(Lit(Bool(true)))
-    else if IsString(op.value, "==") || IsString(op.value, "in") then
-      var target := ScopeTarget(s.value, at, slots);
+  // s is the scope member, JNull when the policy has none.
+  function method ScopeFromEst(s: Json, v: Var, at: Path, slots: Slots): Conv<Expr> {
+    var op := FieldOrNull(s, "op");
+    if !HasField(s, "op") then Fail(Show(at) + ": missing scope")
+    else if IsString(op, "All") then Done(Lit(Bool(true)))
+    else if IsString(op, "==") || IsString(op, "in") then
+      var target := ScopeTarget(s, at, slots);
       if target.Fail? then target
-      else Done(BinaryApp(if IsString(op.value, "==") then Eq else Mem, Var(v), target.val))
-    else if IsString(op.value, "is") && v != Action then
-      var ty := StringField(s.value, "entity_type", at);
-      var inner := Field(s.value, "in");
-      var target := if inner.Some? then ScopeTarget(inner.value, at, slots) else Done(Lit(Bool(true)));
+      else Done(BinaryApp(if IsString(op, "==") then Eq else Mem, Var(v), target.val))
+    else if IsString(op, "is") && v != Action then
+      var ty := StringField(s, "entity_type", at);
+      var hasIn := HasField(s, "in");
+      var target := if hasIn then ScopeTarget(FieldValue(s, "in"), at, slots) else Done(Lit(Bool(true)));
       if ty.Fail? then Fail(ty.why)
       else if !IsName(ty.val) then Fail(Show(at) + ": invalid entity type")
       else if target.Fail? then target
-      else if inner.None? then Done(UnaryApp(Is(ty.val), Var(v)))
+      else if !hasIn then Done(UnaryApp(Is(ty.val), Var(v)))
       else Done(And(UnaryApp(Is(ty.val), Var(v)), BinaryApp(Mem, Var(v), target.val)))
     else Fail(Show(at) + ": bad scope op")
   }
 
   // "entity": uid, "slot": "?principal", or (actions) "entities": [uid...]
   function method ScopeTarget(s: Json, at: Path, slots: Slots): Conv<Expr> {
-    var entity := Field(s, "entity");
-    var slot := Field(s, "slot");
-    var entities := Field(s, "entities");
-    if entity.Some? then
-      var uid := UidFromJson(entity.value, at);
+    if HasField(s, "entity") then
+      var uid := UidFromJson(FieldValue(s, "entity"), at);
       if uid.Fail? then Fail(uid.why) else Done(Lit(Entity(uid.val)))
-    else if slot.Some? then
-      if slot.value.JString? && slot.value.s in slots then Done(Lit(Entity(slots[slot.value.s])))
+    else if HasField(s, "slot") then
+      var slot := FieldValue(s, "slot");
+      if slot.JString? && slot.s in slots then Done(Lit(Entity(slots[slot.s])))
       else Fail(Show(at) + ": unbound slot")
-    else if entities.Some? && entities.value.JArray? then
-      var uids := UidsFromJson(entities.value.items, at);
+    else if FieldOrNull(s, "entities").JArray? then
+      var uids := UidsFromJson(FieldOrNull(s, "entities").items, at);
       if uids.Fail? then Fail(uids.why) else Done(SetE(uids.val))
     else Fail(Show(at) + ": expected entity, slot or entities")
   }

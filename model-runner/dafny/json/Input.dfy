@@ -52,16 +52,16 @@ module Input {
   function method EntityFromJson(j: Json, at: Path): Conv<(EntityUID, EntityData)> {
     var uid := if HasField(j, "uid") then UidFromJson(FieldValue(j, "uid"), Member(at, "uid"))
                else Fail(Show(at) + ": missing uid");
-    var attrs := Field(j, "attrs");
-    var parents := Field(j, "parents");
+    var attrs := FieldOrNull(j, "attrs");
+    var parents := FieldOrNull(j, "parents");
     var tags := if HasField(j, "tags") then FieldValue(j, "tags") else JObject([]);
-    var attrMap := if attrs.Some? && attrs.value.JObject?
-                   then RecordFromJson(attrs.value.members, Member(at, "attrs"), true, MaxDepth)
+    var attrMap := if attrs.JObject?
+                   then RecordFromJson(attrs.members, Member(at, "attrs"), true, MaxDepth)
                    else Fail(Show(at) + ": attrs must be an object");
     var tagMap := if tags.JObject? then RecordFromJson(tags.members, Member(at, "tags"), true, MaxDepth)
                   else Fail(Show(at) + ": tags must be an object");
-    var parentList := if parents.Some? && parents.value.JArray?
-                      then UidList(parents.value.items, Member(at, "parents"))
+    var parentList := if parents.JArray?
+                      then UidList(parents.items, Member(at, "parents"))
                       else Fail(Show(at) + ": parents must be an array");
     if uid.Fail? then Fail(uid.why)
     else if attrMap.Fail? then Fail(attrMap.why)

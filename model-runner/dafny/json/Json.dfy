@@ -115,6 +115,23 @@ module JsonData {
     j.members[KeyIndex(j.members, k, 0)].1.s
   }
 
+  // The first member k of j is the JSON string s (HoldsString(Field(j, k),
+  // s) without building the Option).
+  predicate method FieldIs(j: Json, k: string, s: string)
+    ensures FieldIs(j, k, s) <==> HoldsString(Field(j, k), s)
+  {
+    HasField(j, k) && IsString(FieldValue(j, k), s)
+  }
+
+  // The first member k of j, or JNull when there is none: for callers that
+  // treat a missing member as they treat null (both are not of the kind they
+  // need), without building an Option.
+  function method FieldOrNull(j: Json, k: string): (v: Json)
+    ensures v == if Field(j, k).Some? then Field(j, k).value else JNull
+  {
+    if HasField(j, k) then FieldValue(j, k) else JNull
+  }
+
   function method NotAStringField(path: Path, k: string): string {
     Show(path) + ": expected a string field \"" + k + "\""
   }

@@ -63,8 +63,7 @@ module JsonValues {
   function method UidFromJson(j: Json, path: Path): (r: Conv<EntityUID>)
     ensures r == UidFromJsonSpec(j, path)
   {
-    var escaped := Field(j, "__entity");
-    var inner := if escaped.Some? then escaped.value else j;
+    var inner := if HasField(j, "__entity") then FieldValue(j, "__entity") else j;
     if !HasStringField(inner, "type") then Fail(NotAStringField(path, "type"))
     else if !HasStringField(inner, "id") then Fail(NotAStringField(path, "id"))
     else
@@ -83,15 +82,11 @@ module JsonValues {
        HasString(body, "type") && HasString(body, "id")
      else
        HasString(body, "fn") &&
-       (Field(body, "arg").Some? || IsArray(Field(body, "args"))))
+       (HasField(body, "arg") || FieldOrNull(body, "args").JArray?))
   }
 
   predicate method HasString(j: Json, k: string) {
     HasStringField(j, k)
-  }
-
-  predicate method IsArray(f: Option<Json>) {
-    f.Some? && f.value.JArray?
   }
 
   // strictKeys: a duplicate key is an error (entity data); otherwise the last
@@ -154,10 +149,9 @@ module JsonValues {
     decreases fuel
   {
     var fn := StringField(body, "fn", path);
-    var arg := Field(body, "arg");
-    var argsField := if arg.Some? then None else Field(body, "args");
-    var argsJson := if arg.Some? then [arg.value]
-                    else if IsArray(argsField) then argsField.value.items else [];
+    var listed := FieldOrNull(body, "args");
+    var argsJson := if HasField(body, "arg") then [FieldValue(body, "arg")]
+                    else if listed.JArray? then listed.items else [];
     var args := if fuel == 0 then Fail(Show(path) + ": nested too deeply")
                 else ValuesFromJson(argsJson, Member(path, "__extn"), 0, true, fuel - 1);
     if fn.Fail? then Fail(fn.why)
