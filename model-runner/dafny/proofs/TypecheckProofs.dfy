@@ -18,12 +18,12 @@ module TypecheckProofs {
   import opened Typecheck
   import Conformance
 
-  // The fragment: every expression form except extension values and calls
-  // and template slots (linking replaces slots before evaluation); record
-  // literals must have distinct keys (the parsers reject duplicates).
+  // The fragment: every expression form; not template slots (linking
+  // replaces slots before evaluation), and record literals have distinct
+  // keys (the parsers reject duplicates).
   predicate InFragment(e: Expr) {
     match e
-    case Lit(v) => v.Bool? || v.Long? || v.Str? || (v.Entity? && !IsSlot(v.uid))
+    case Lit(v) => v.Bool? || v.Long? || v.Str? || v.Ext? || (v.Entity? && !IsSlot(v.uid))
     case Var(x) => true
     case Ite(c, t, f) => InFragment(c) && InFragment(t) && InFragment(f)
     case And(a, b) => InFragment(a) && InFragment(b)
@@ -39,7 +39,7 @@ module TypecheckProofs {
     case RecordE(fs) =>
       assert forall f :: f in fs ==> f.1 < f;
       DistinctKeys(fs) && forall f :: f in fs ==> InFragment(f.1)
-    case Call(_, _) => false
+    case Call(_, xs) => forall x :: x in xs ==> InFragment(x)
   }
 
   // v is a value of type t. Records are closed; an optional attribute may
@@ -269,7 +269,7 @@ module TypecheckProofs {
   }
 
   lemma LitSound(v: Value, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
-    requires v.Bool? || v.Long? || v.Str? || (v.Entity? && !IsSlot(v.uid))
+    requires v.Bool? || v.Long? || v.Str? || v.Ext? || (v.Entity? && !IsSlot(v.uid))
     ensures TypeOf(Lit(v), caps, s, env).TOk? ==> Sound(Eval(Lit(v), r, es), TypeOf(Lit(v), caps, s, env).ty)
   {
     var t := TypeOf(Lit(v), caps, s, env);
@@ -281,6 +281,8 @@ module TypecheckProofs {
       assert t == TOk(LongT, []);
     } else if v.Str? {
       assert t == TOk(StringT, []);
+    } else if v.Ext? {
+      assert t.TOk? && t.ty.ExtT?;
     } else if t.TOk? {
       assert t.ty == EntityT(v.uid.ty);
     }
@@ -389,6 +391,12 @@ module TypecheckProofs {
       }
       TypeOfSound(a, caps, s, env, r, es);
       TypeOfSound(b, caps, s, env, r, es);
+    case Call(fn, xs) =>
+      assert TypeOf(e, caps, s, env) == TypeOfCall(fn, xs, caps, s, env, e);
+      var params := Signature(fn).value.0;
+      assert ExpectAll(xs, params, caps, s, env, e).TOk?;
+      ArgsSound(xs, params, caps, s, env, r, es, e);
+      CallSound(fn, xs, caps, s, env, r, es);
     case SetE(xs) =>
       var ts := TypeAll(xs, caps, s, env, e);
       assert ts.Done? && |ts.val| > 0;
@@ -410,6 +418,75 @@ module TypecheckProofs {
           }
         }
       }
+  }
+
+  // ---- extension functions and methods ----
+
+  // The parameter types of the signatures: strings and extension types,
+  // each admitted by its shape alone.
+  predicate ParamType(t: Ty) { t.StringT? || t.ExtT? }
+
+  lemma SignatureParams(fn: string)
+    requires Signature(fn).Some?
+    ensures forall t :: t in Signature(fn).value.0 ==> ParamType(t)
+  {
+  }
+
+  // The arguments of a call: each value has its parameter's type, and no
+  // error is a type error.
+  lemma ArgsSound(xs: seq<Expr>, params: seq<Ty>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store, parent: Expr)
+    requires forall x :: x in xs ==> x < parent && InFragment(x)
+    requires InEnv(r, env) && Conforms(s, r, es) && CapsHold(caps, r, es)
+    requires |xs| == |params| && forall t :: t in params ==> ParamType(t)
+    requires ExpectAll(xs, params, caps, s, env, parent).TOk?
+    ensures var vs := EvalAll(xs, r, es, parent);
+      (vs.Err? ==> vs.err != TypeError) &&
+      (vs.Ok? ==> |vs.value| == |xs| && forall k :: 0 <= k < |xs| ==> HasType(vs.value[k], params[k]))
+    decreases parent, 0, |xs|
+  {
+    if |xs| > 0 {
+      assert xs[0] in xs;
+      assert forall x :: x in xs[1..] ==> x in xs;
+      assert params[0] in params;
+      assert forall t :: t in params[1..] ==> t in params;
+      assert Expect(xs[0], caps, s, env, [ShapeOf(params[0])]).TOk?;
+      assert TypeOf(xs[0], caps, s, env).ty == params[0];
+      TypeOfSound(xs[0], caps, s, env, r, es);
+      ArgsSound(xs[1..], params[1..], caps, s, env, r, es, parent);
+    }
+  }
+
+  // A call of a known function on arguments of its parameter types never
+  // fails with a type error and returns its result type; a constructor's
+  // string (a literal, checked by the typechecker) parses.
+  lemma ExtCallSound(fn: string, args: seq<Value>)
+    requires Signature(fn).Some? && |args| == |Signature(fn).value.0|
+    requires forall k :: 0 <= k < |args| ==> HasType(args[k], Signature(fn).value.0[k])
+    requires Signature(fn).value.2 ==> args[0].Str? && ExtFun.Construct(fn, args[0].s).Ok?
+    ensures Sound(ExtFun.Call(fn, args), Signature(fn).value.1)
+  {
+    if ExtFun.IsConstructor(fn) {
+      assert ExtFun.Construct(fn, args[0].s) == ExtFun.ConstructUncached(fn, args[0].s);
+    }
+  }
+
+  lemma CallSound(fn: string, xs: seq<Expr>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
+    requires forall x :: x in xs ==> x < Call(fn, xs)
+    requires TypeOfCall(fn, xs, caps, s, env, Call(fn, xs)).TOk?
+    requires var vs := EvalAll(xs, r, es, Call(fn, xs));
+      (vs.Err? ==> vs.err != TypeError) &&
+      (vs.Ok? ==> |vs.value| == |xs| && forall k :: 0 <= k < |xs| ==> HasType(vs.value[k], Signature(fn).value.0[k]))
+    ensures Sound(Eval(Call(fn, xs), r, es), TypeOfCall(fn, xs, caps, s, env, Call(fn, xs)).ty)
+  {
+    var sig := Signature(fn).value;
+    var vs := EvalAll(xs, r, es, Call(fn, xs));
+    if vs.Ok? {
+      if sig.2 {
+        assert AllLiterals(xs) && |xs| > 0;
+        assert vs.value[0] == xs[0].v;
+      }
+      ExtCallSound(fn, vs.value);
+    }
   }
 
   // ---- &&, ||, if: the capabilities they carry ----
