@@ -196,13 +196,26 @@ module Validate {
       :: Env(e.principal, e.action, e.resource, e.context, ps, rs)
   }
 
-  method PolicyKinds(cond: Expr, s: Schema) returns (kinds: set<string>) {
+  // An empty verdict means: the scope was read back, and the condition
+  // types to a Bool in every request environment the scope admits (what
+  // the soundness theorem, proofs/ValidatedAuthorization.dfy, needs).
+  predicate TypesInScopeEnvs(cond: Expr, s: Schema) {
+    ScopesOf(cond).Some? &&
+    forall env :: env in EnvsFor(s, ScopesOf(cond).value) ==> Expect(cond, [], s, env, [SBool]).TOk?
+  }
+
+  method PolicyKinds(cond: Expr, s: Schema) returns (kinds: set<string>)
+    ensures kinds == {} ==> TypesInScopeEnvs(cond, s)
+  {
     var sc := ScopesOf(cond);
     if sc.None? { return {"InternalInvariantViolation"}; }
     kinds := LiteralKinds(cond, s);
     if !CanApply(s, sc.value) { kinds := kinds + {"InvalidActionApplication"}; }
-    var envs := EnvsFor(s, sc.value);
+    var all := EnvsFor(s, sc.value);
+    var envs := all;
     while envs != {}
+      invariant envs <= all
+      invariant forall env :: env in all && env !in envs && Expect(cond, [], s, env, [SBool]).TErr? ==> kinds != {}
       decreases envs
     {
       var env :| env in envs;
