@@ -11,6 +11,7 @@
 use engine::ast::{Expr, PolicyId, PolicySet};
 use engine::entities::Entities;
 use engine::request::Request;
+use engine::schema::Schema;
 use generators::render::DataWriter;
 use serde_json::{json, Value as Json};
 use std::borrow::Cow;
@@ -29,6 +30,15 @@ pub struct AuthCase {
     /// Entities JSON with explicit `__entity`/`__extn` escapes in values
     /// and declared (not closed) parents.
     pub entities: Json,
+    /// For a quarter of the cases with a schema (chosen by `render_seed`):
+    /// the same entities for a reader that has the schema, as Cedar's
+    /// schema-directed parsing reads them: without the action entities
+    /// (such a reader adds the schema's, docs/semantics.md §6.3 step 5) and
+    /// with values in forms only a schema makes readable
+    /// (`generators::render::DataWriter::entities_with_schema`). Our engine
+    /// and upstream read these with the schema and must build the store the
+    /// model reads from `entities`.
+    pub entities_with_schema: Option<Json>,
     /// `{"principal","action","resource","context"}` each.
     pub requests: Vec<Json>,
     /// The seed `generators::text` wrote `policies_text` from (`None`: the
@@ -39,7 +49,8 @@ pub struct AuthCase {
     pub render_seed: u64,
 }
 
-/// `AuthCase::actions_from_schema`, from what decides it.
+/// Whether a case gets `AuthCase::entities_with_schema`: a quarter of those
+/// with a schema, chosen by `render_seed` so a saved case keeps it.
 pub fn takes_actions_from_schema(has_schema: bool, render_seed: u64) -> bool {
     has_schema && render_seed.is_multiple_of(4)
 }
@@ -69,6 +80,9 @@ pub struct EvalCase {
 #[derive(Debug, Clone)]
 pub struct AuthParts {
     pub schema: Option<String>,
+    /// `schema` read (the generator's own, or parsed from a saved case):
+    /// the data writer needs the declared types.
+    pub schema_def: Option<Schema>,
     pub policies: PolicySet,
     pub entities: Entities,
     pub requests: Vec<Request>,
@@ -94,6 +108,7 @@ impl AuthParts {
     pub fn from_input(i: &generators::AuthInput) -> AuthParts {
         AuthParts {
             schema: i.schema.as_ref().map(crate::schema_text::schema_to_text),
+            schema_def: i.schema.clone(),
             policies: i.policies.clone(),
             entities: i.entities.clone(),
             requests: i.requests.clone(),
@@ -103,11 +118,12 @@ impl AuthParts {
     }
     /// See `AuthCase::actions_from_schema`.
     pub fn actions_from_schema(&self) -> bool {
-        takes_actions_from_schema(self.schema.is_some(), self.render_seed)
+        takes_actions_from_schema(self.schema_def.is_some(), self.render_seed)
     }
     pub fn render(&self) -> AuthCase {
         AuthCase::render(
             self.schema.clone(),
+            self.schema_def.as_ref(),
             &self.policies,
             &self.entities,
             &self.requests,
@@ -121,11 +137,13 @@ impl AuthCase {
     /// A generated input in public formats (without copying it first).
     pub fn render_input(i: &generators::AuthInput) -> AuthCase {
         let schema = i.schema.as_ref().map(crate::schema_text::schema_to_text);
-        AuthCase::render(schema, &i.policies, &i.entities, &i.requests, i.text_seed, i.render_seed)
+        AuthCase::render(schema, i.schema.as_ref(), &i.policies, &i.entities, &i.requests, i.text_seed, i.render_seed)
     }
 
+    #[allow(clippy::too_many_arguments)] // the parts of a case, each named
     fn render(
         schema: Option<String>,
+        schema_def: Option<&Schema>,
         policies: &PolicySet,
         entities: &Entities,
         requests: &[Request],
@@ -134,12 +152,18 @@ impl AuthCase {
     ) -> AuthCase {
         let ps = renumber(policies);
         let mut w = DataWriter::new(render_seed);
+        let written = w.entities(entities);
+        let requests = requests.iter().map(|r| w.request(r)).collect();
+        let with_schema = schema_def
+            .filter(|_| takes_actions_from_schema(true, render_seed))
+            .map(|s| w.entities_with_schema(entities, s));
         AuthCase {
             schema,
             policies_text: policy_text(&ps, text_seed),
             policies_json: engine::est::policy_set_to_json(&ps),
-            entities: w.entities(entities),
-            requests: requests.iter().map(|r| w.request(r)).collect(),
+            entities: written,
+            entities_with_schema: with_schema,
+            requests,
             text_seed,
             render_seed,
         }
@@ -220,6 +244,9 @@ impl AuthCase {
             "entities": self.entities,
             "requests": self.requests,
         });
+        if let (Some(es), Some(o)) = (&self.entities_with_schema, j.as_object_mut()) {
+            o.insert("entitiesWithSchema".into(), es.clone());
+        }
         with_seeds(&mut j, self.text_seed, self.render_seed);
         j
     }
@@ -229,31 +256,15 @@ impl AuthCase {
             policies_text: req_str(j, "policies")?,
             policies_json: field(j, "policiesJson")?.clone(),
             entities: field(j, "entities")?.clone(),
+            entities_with_schema: j.get("entitiesWithSchema").cloned(),
             requests: field(j, "requests")?.as_array().ok_or("`requests` must be an array")?.clone(),
             text_seed: text_seed_of(j)?,
             render_seed: render_seed_of(j)?,
         })
     }
-    /// Whether engines that read data with a schema get the entities
-    /// without their action entries (a quarter of the cases with a schema,
-    /// chosen by `render_seed` so a saved case keeps it). Cedar adds the
-    /// schema's action entities to a store read with a schema
-    /// (docs/semantics.md §6.3 step 5), so our engine and upstream must build
-    /// from that the store the model reads from the full list.
+    /// Whether our engine and upstream read `entities_with_schema`.
     pub fn actions_from_schema(&self) -> bool {
-        takes_actions_from_schema(self.schema.is_some(), self.render_seed)
-    }
-    /// The entities JSON without the entries of action entities (type
-    /// `Action` or `Namespace::Action`).
-    pub fn entities_without_actions(&self) -> Json {
-        let is_action = |e: &Json| {
-            let uid = e.get("uid").map(|u| u.get("__entity").unwrap_or(u));
-            is_action_type(uid.and_then(|u| u.get("type")).and_then(Json::as_str).unwrap_or(""))
-        };
-        match &self.entities {
-            Json::Array(list) => Json::Array(list.iter().filter(|e| !is_action(e)).cloned().collect()),
-            other => other.clone(),
-        }
+        self.entities_with_schema.is_some()
     }
     /// A short stable fingerprint of the rendered case (FNV-1a of its JSON),
     /// used to name files and to match known discrepancies exactly.
@@ -365,36 +376,18 @@ pub fn fnv_hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
 
-    fn case(schema: Option<&str>, render_seed: u64, entities: Json) -> AuthCase {
-        AuthCase {
-            schema: schema.map(str::to_string),
-            policies_text: String::new(),
-            policies_json: json!({}),
-            entities,
-            requests: vec![],
-            text_seed: None,
-            render_seed,
+    #[test]
+    fn a_quarter_of_the_cases_with_a_schema_have_entities_for_a_schema_reader() {
+        assert!(!takes_actions_from_schema(false, 0));
+        assert_eq!((0..400).filter(|s| takes_actions_from_schema(true, *s)).count(), 100);
+        for t in [crate::targets::Target::AbacTypeDirected, crate::targets::Target::Abac] {
+            for seed in 0..40 {
+                let i = crate::gen::auth_input(t, crate::gen::Source::Seed(seed)).unwrap();
+                let case = AuthCase::render_input(&i);
+                let want = i.schema.is_some() && takes_actions_from_schema(true, i.render_seed);
+                assert_eq!(case.entities_with_schema.is_some(), want, "{} seed {seed}", t.name());
+                assert_eq!(AuthCase::from_json(&case.to_json()).unwrap(), case);
+            }
         }
-    }
-
-    #[test]
-    fn entities_without_actions_drops_exactly_the_action_entries() {
-        let es = json!([
-            {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": []},
-            {"uid": {"__entity": {"type": "NS::Action", "id": "edit"}}, "attrs": {}, "parents": []},
-            {"uid": {"type": "NS::User", "id": "alice"}, "attrs": {}, "parents": []},
-            {"uid": {"type": "Actions", "id": "x"}, "attrs": {}, "parents": []},
-        ]);
-        let c = case(Some("entity User;"), 4, es);
-        let kept = c.entities_without_actions();
-        let kept: Vec<&str> = kept.as_array().unwrap().iter().map(|e| e["uid"]["type"].as_str().unwrap()).collect();
-        assert_eq!(kept, ["NS::User", "Actions"]);
-    }
-
-    #[test]
-    fn actions_from_schema_needs_a_schema_and_takes_a_quarter_of_the_seeds() {
-        assert!(!case(None, 0, json!([])).actions_from_schema());
-        let with = (0..400).filter(|s| case(Some("entity User;"), *s, json!([])).actions_from_schema()).count();
-        assert_eq!(with, 100);
     }
 }

@@ -40,13 +40,14 @@ impl Engine for OurEngine {
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
         let mut ps = reject!(engine::parser::parse_policy_set(&case.policies_text), "policy text");
         ps.links = reject!(read_links(&case.policies_json), "template links");
-        let es = if case.actions_from_schema() {
-            let text = case.schema.as_deref().unwrap_or_default();
-            let schema = reject!(engine::schema::Schema::from_cedar_str(text), "schema");
-            let entities = case.entities_without_actions().to_string();
-            reject!(Entities::from_json_str(&entities, Some(&schema)), "entities read with the schema")
-        } else {
-            reject!(read_entities(&case.entities), "entities")
+        // Read with the schema when the case has entities written for that
+        // (`AuthCase::entities_with_schema`), as Cedar's CLI does with `--schema`.
+        let es = match (&case.entities_with_schema, &case.schema) {
+            (Some(entities), Some(text)) => {
+                let schema = reject!(engine::schema::Schema::from_cedar_str(text), "schema");
+                reject!(Entities::from_json_str(&entities.to_string(), Some(&schema)), "entities read with the schema")
+            }
+            _ => reject!(read_entities(&case.entities), "entities"),
         };
         let auth = reject!(Authorizer::new(&ps), "policy set");
         let mut out = Vec::with_capacity(case.requests.len());

@@ -31,8 +31,13 @@ pub fn auth_parts(c: &AuthCase) -> Result<AuthParts, String> {
         id.0.strip_prefix("policy").and_then(|n| n.parse::<u64>().ok()).unwrap_or(u64::MAX)
     };
     policies.policies.sort_by(|a, b| pos(&a.id).cmp(&pos(&b.id)).then_with(|| a.id.cmp(&b.id)));
+    let schema_def = match &c.schema {
+        Some(text) => Some(engine::schema::Schema::from_cedar_str(text).map_err(|e| format!("schema: {e}"))?),
+        None => None,
+    };
     Ok(AuthParts {
         schema: c.schema.clone(),
+        schema_def,
         policies,
         entities: Entities::from_json(&c.entities, None).map_err(|e| format!("entities: {e}"))?,
         requests: c

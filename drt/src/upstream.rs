@@ -45,12 +45,12 @@ impl Engine for UpstreamEngine {
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
         let mut ps = reject!(up::PolicySet::from_str(&case.policies_text), "policy text");
         reject!(link(&mut ps, &case.policies_json), "template links");
-        let es = if case.actions_from_schema() {
-            let text = case.schema.as_deref().unwrap_or_default();
-            let (schema, _warnings) = reject!(up::Schema::from_cedarschema_str(text), "schema");
-            reject!(up::Entities::from_json_value(case.entities_without_actions(), Some(&schema)), "entities")
-        } else {
-            reject!(up::Entities::from_json_value(case.entities.clone(), None), "entities")
+        let es = match (&case.entities_with_schema, &case.schema) {
+            (Some(entities), Some(text)) => {
+                let (schema, _warnings) = reject!(up::Schema::from_cedarschema_str(text), "schema");
+                reject!(up::Entities::from_json_value(entities.clone(), Some(&schema)), "entities")
+            }
+            _ => reject!(up::Entities::from_json_value(case.entities.clone(), None), "entities"),
         };
         let auth = up::Authorizer::new();
         let mut out = Vec::with_capacity(case.requests.len());

@@ -23,8 +23,10 @@ use crate::pool::{format_datetime, format_decimal, format_duration, format_ip};
 use engine::ast::EntityUid;
 use engine::entities::{Entities, Entity};
 use engine::request::Request;
+use engine::schema::{EntityTypeDef, RecordType, Schema, SchemaType};
 use engine::value::{ExtValue, Value};
 use serde_json::{Map, Value as Json};
+use std::collections::BTreeMap;
 
 const DAY_MS: i64 = 86_400_000;
 
@@ -41,37 +43,97 @@ impl DataWriter {
     /// The entities file: every entity of `es` (schema actions included),
     /// in a shuffled order, each with its declared parents only.
     pub fn entities(&mut self, es: &Entities) -> Json {
+        self.entity_list(es, None)
+    }
+
+    /// The entities file for a reader that has the schema (Cedar's
+    /// schema-directed parsing): the action entities left out, since such a
+    /// reader adds the schema's, and each value at random in a form only a
+    /// schema makes readable: an entity reference as a bare `{"type","id"}`,
+    /// an extension value as its constructor's argument alone.
+    pub fn entities_with_schema(&mut self, es: &Entities, schema: &Schema) -> Json {
+        self.entity_list(es, Some(schema))
+    }
+
+    fn entity_list(&mut self, es: &Entities, schema: Option<&Schema>) -> Json {
         // Listed from the store's map by type and id (no engine helper decides
         // what is written), then shuffled.
-        let mut list: Vec<&Entity> = es.map.values().collect();
+        let mut list: Vec<&Entity> =
+            es.map.values().filter(|e| schema.is_none_or(|s| !s.actions.contains_key(&e.uid))).collect();
         list.sort_by(|a, b| (&a.uid.ty.0, &a.uid.id).cmp(&(&b.uid.ty.0, &b.uid.id)));
         self.shuffle(&mut list);
-        let mut out: Vec<Json> = list.iter().map(|e| self.entity(e)).collect();
+        let def = |e: &Entity| schema.and_then(|s| s.entity_types.get(&e.uid.ty));
+        let mut out: Vec<Json> = list.iter().map(|e| self.entity(e, def(e))).collect();
         // An entity listed twice with equal contents is one entity
         // (docs/semantics.md §6.3): now and then repeat one, written with its
         // own encoding choices, somewhere in the list.
         if !list.is_empty() && self.c.flip(0.1) {
             let which = self.c.below(list.len());
-            let again = self.entity(list[which]);
+            let again = self.entity(list[which], def(list[which]));
             let at = self.c.below(out.len() + 1);
             out.insert(at, again);
         }
         Json::Array(out)
     }
 
-    fn entity(&mut self, e: &Entity) -> Json {
+    /// One entity; with its schema definition `def`, values are written
+    /// for a schema-directed reader.
+    fn entity(&mut self, e: &Entity, def: Option<&EntityTypeDef>) -> Json {
         let mut parents: Vec<&EntityUid> = e.parents.iter().collect();
         self.shuffle(&mut parents);
+        let attrs = match def {
+            Some(d) => self.typed_record(&e.attrs, &d.attrs),
+            None => self.record(e.attrs.iter()),
+        };
         let mut members = vec![
             ("uid".to_string(), self.uid(&e.uid)),
-            ("attrs".to_string(), self.record(e.attrs.iter())),
+            ("attrs".to_string(), attrs),
             ("parents".to_string(), Json::Array(parents.into_iter().map(|p| self.uid(p)).collect())),
         ];
         // An absent `tags` and an empty one mean the same.
         if !e.tags.is_empty() || self.c.flip(0.3) {
-            members.push(("tags".to_string(), self.record(e.tags.iter())));
+            let tags = match def.and_then(|d| d.tags.as_ref()) {
+                Some(t) => {
+                    let members: Vec<(String, Json)> =
+                        e.tags.iter().map(|(k, v)| (k.clone(), self.typed_value(v, t))).collect();
+                    self.object(members)
+                }
+                None => self.record(e.tags.iter()),
+            };
+            members.push(("tags".to_string(), tags));
         }
         self.object(members)
+    }
+
+    /// A record whose declared type is `rt`, for a schema-directed reader.
+    fn typed_record(&mut self, attrs: &BTreeMap<String, Value>, rt: &RecordType) -> Json {
+        let members: Vec<(String, Json)> = attrs
+            .iter()
+            .map(|(k, v)| {
+                let j = match rt.attrs.get(k) {
+                    Some(at) => self.typed_value(v, &at.ty),
+                    None => self.value(v),
+                };
+                (k.clone(), j)
+            })
+            .collect();
+        self.object(members)
+    }
+
+    /// A value of declared type `ty`, for a schema-directed reader: half the
+    /// time in a form only the schema makes readable, else escaped.
+    fn typed_value(&mut self, v: &Value, ty: &SchemaType) -> Json {
+        match (v, ty) {
+            (Value::EntityUid(u), SchemaType::Entity(_)) if self.c.flip(0.5) => self.type_and_id(u),
+            (Value::Ext(x), SchemaType::Extension(_)) if self.c.flip(0.5) => Json::String(self.ext_call(x).1),
+            (Value::Set(xs), SchemaType::Set(elem)) => {
+                let mut items: Vec<Json> = xs.iter().map(|x| self.typed_value(x, elem)).collect();
+                self.shuffle(&mut items);
+                Json::Array(items)
+            }
+            (Value::Record(m), SchemaType::Record(rt)) => self.typed_record(m, rt),
+            _ => self.value(v),
+        }
     }
 
     /// A request: `{"principal", "action", "resource", "context"}`.
@@ -139,7 +201,19 @@ impl DataWriter {
     }
 
     fn extension(&mut self, x: &ExtValue) -> Json {
-        let (f, arg) = match *x {
+        let (f, arg) = self.ext_call(x);
+        let arg = if self.c.flip(0.5) {
+            ("arg".to_string(), Json::String(arg))
+        } else {
+            ("args".to_string(), Json::Array(vec![Json::String(arg)]))
+        };
+        let body = self.object(vec![("fn".to_string(), Json::String(f.to_string())), arg]);
+        self.object(vec![("__extn".to_string(), body)])
+    }
+
+    /// The constructor and an argument text (in one of its shapes) that make `x`.
+    fn ext_call(&mut self, x: &ExtValue) -> (&'static str, String) {
+        match *x {
             ExtValue::Decimal(v) => ("decimal", self.decimal_text(v)),
             ExtValue::IpAddr(ip) => {
                 let full = if ip.addr.is_ipv4() { 32 } else { 128 };
@@ -148,14 +222,7 @@ impl DataWriter {
             }
             ExtValue::Datetime(ms) => ("datetime", self.datetime_text(ms)),
             ExtValue::Duration(ms) => ("duration", self.duration_text(ms)),
-        };
-        let arg = if self.c.flip(0.5) {
-            ("arg".to_string(), Json::String(arg))
-        } else {
-            ("args".to_string(), Json::Array(vec![Json::String(arg)]))
-        };
-        let body = self.object(vec![("fn".to_string(), Json::String(f.to_string())), arg]);
-        self.object(vec![("__extn".to_string(), body)])
+        }
     }
 
     /// `1.5` or the same with trailing zeros up to four decimal places.
@@ -259,5 +326,49 @@ mod tests {
         }
         assert_eq!(texts.len(), 5, "{texts:?}");
         assert!(orders.len() > 1, "entity order never changes");
+    }
+
+    /// For a schema-directed reader: no action entries, and the forms only a
+    /// schema makes readable occur (bare references, argument strings) along
+    /// with the escaped ones; our engine reads the file with the schema into
+    /// the store it reads from the escaped file.
+    #[test]
+    fn entities_for_a_schema_reader() {
+        let schema = Schema::from_cedar_str(
+            "entity User { boss?: User, d: decimal, ips: Set<ipaddr> }; action view appliesTo { principal: User, resource: User };",
+        )
+        .unwrap();
+        let mut es = vec![Entity::new(uid("Action", "view"))];
+        for id in ["a", "b", "c"] {
+            let mut e = Entity::new(uid("User", id));
+            e.attrs.insert("boss".into(), Value::EntityUid(uid("User", "a")));
+            e.attrs.insert("d".into(), Value::Ext(ExtValue::Decimal(15_000)));
+            let ip = engine::ext::ipaddr::parse("10.0.0.1").unwrap();
+            e.attrs.insert("ips".into(), Value::set([Value::Ext(ExtValue::IpAddr(ip))]));
+            es.push(e);
+        }
+        let store = build_store(es);
+        let mut forms = BTreeSet::new();
+        for seed in 0..30 {
+            let j = DataWriter::new(seed).entities_with_schema(&store, &schema);
+            let t = j.to_string();
+            assert!(!t.contains("Action"), "seed {seed}: an action entry: {t}");
+            for (needle, form) in [
+                ("\"boss\":{\"", "reference"),
+                ("__entity", "escaped"),
+                ("\"d\":\"1.5", "argument"),
+                ("__extn", "extn"),
+            ] {
+                if t.contains(needle) {
+                    forms.insert(form);
+                }
+            }
+            let read = Entities::from_json_str(&t, Some(&schema)).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{t}"));
+            for e in store.map.values().filter(|e| e.uid.ty.0 == "User") {
+                assert_eq!(read.get(&e.uid).map(|r| &r.attrs), Some(&e.attrs), "seed {seed}");
+            }
+            assert!(read.get(&uid("Action", "view")).is_some(), "seed {seed}: the schema's action is missing");
+        }
+        assert_eq!(forms.len(), 4, "{forms:?}");
     }
 }
