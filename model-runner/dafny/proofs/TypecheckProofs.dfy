@@ -6,8 +6,9 @@ include "../validation/Conformance.dfy"
 // expression of the fragment gets type T in an environment, then on any
 // request of that environment that conforms to a well-formed schema, and any
 // store that conforms to it, it evaluates to a value of type T or to an
-// error that is not a type error; and the capabilities (`has`/`hasTag`
-// facts) it yields hold when it is true.
+// error that is not a type error nor a missing attribute or tag (Allowed);
+// and the capabilities (`has`/`hasTag` facts) it yields hold when it is
+// true.
 module TypecheckProofs {
   import opened Values
   import opened Syntax
@@ -124,7 +125,15 @@ module TypecheckProofs {
   }
 
   predicate Sound(res: Result<Value>, t: Ty) {
-    (res.Ok? ==> HasType(res.value, t)) && (res.Err? ==> res.err != TypeError)
+    (res.Ok? ==> HasType(res.value, t)) && (res.Err? ==> Allowed(res.err))
+  }
+
+  // The errors a validated expression may still meet: a missing entity,
+  // overflow, an extension error. Not a type error, and not a missing
+  // attribute or tag (the typechecker demands a capability or a required
+  // attribute for every access).
+  predicate Allowed(err: Error) {
+    err != TypeError && err != AttrDoesNotExist && err != TagDoesNotExist
   }
 
   // A capability holds: the attribute or tag is present, unless evaluating
@@ -255,7 +264,7 @@ module TypecheckProofs {
     requires TypeAll(xs, caps, s, env, parent).Done?
     ensures |TypeAll(xs, caps, s, env, parent).val| == |xs|
     ensures var vs := EvalAll(xs, r, es, parent);
-      (vs.Err? ==> vs.err != TypeError) &&
+      (vs.Err? ==> Allowed(vs.err)) &&
       (vs.Ok? ==> |vs.value| == |xs| &&
          forall k :: 0 <= k < |xs| ==> HasType(vs.value[k], TypeAll(xs, caps, s, env, parent).val[k]))
     decreases parent, 0, |xs|
@@ -440,7 +449,7 @@ module TypecheckProofs {
     requires |xs| == |params| && forall t :: t in params ==> ParamType(t)
     requires ExpectAll(xs, params, caps, s, env, parent).TOk?
     ensures var vs := EvalAll(xs, r, es, parent);
-      (vs.Err? ==> vs.err != TypeError) &&
+      (vs.Err? ==> Allowed(vs.err)) &&
       (vs.Ok? ==> |vs.value| == |xs| && forall k :: 0 <= k < |xs| ==> HasType(vs.value[k], params[k]))
     decreases parent, 0, |xs|
   {
@@ -474,7 +483,7 @@ module TypecheckProofs {
     requires forall x :: x in xs ==> x < Call(fn, xs)
     requires TypeOfCall(fn, xs, caps, s, env, Call(fn, xs)).TOk?
     requires var vs := EvalAll(xs, r, es, Call(fn, xs));
-      (vs.Err? ==> vs.err != TypeError) &&
+      (vs.Err? ==> Allowed(vs.err)) &&
       (vs.Ok? ==> |vs.value| == |xs| && forall k :: 0 <= k < |xs| ==> HasType(vs.value[k], Signature(fn).value.0[k]))
     ensures Sound(Eval(Call(fn, xs), r, es), TypeOfCall(fn, xs, caps, s, env, Call(fn, xs)).ty)
   {
@@ -660,7 +669,7 @@ module TypecheckProofs {
   }
 
   lemma GetAttrSound(x: Expr, attr: string, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
-    requires Conforms(s, r, es)
+    requires Conforms(s, r, es) && CapsHold(caps, r, es)
     requires TypeOf(GetAttr(x, attr), caps, s, env).TOk?
     requires Expect(x, caps, s, env, [SEntity, SRecord]).TOk?
     requires Sound(Eval(x, r, es), TypeOf(x, caps, s, env).ty)
@@ -673,10 +682,16 @@ module TypecheckProofs {
     if xv.Ok? {
       var v := xv.value;
       assert HasType(v, rx.ty);
+      if !at.value.required {
+        assert AttrCap(x, attr) in caps && CapHolds(AttrCap(x, attr), r, es);
+      }
       if rx.ty.RecordT? {
         assert v.Record?;
         if attr in v.fields {
           assert HasType(v.fields[attr], FindAttr(rx.ty.attrs, attr).value.ty);
+        }
+        if at.value.required {
+          assert at.value in rx.ty.attrs;
         }
       } else {
         assert rx.ty.EntityT? && v.Entity? && v.uid.ty == rx.ty.ety;
@@ -686,13 +701,16 @@ module TypecheckProofs {
           if attr in fields {
             assert HasType(fields[attr], FindAttr(s.entityTypes[v.uid.ty].attrs, attr).value.ty);
           }
+          if at.value.required {
+            assert at.value in s.entityTypes[v.uid.ty].attrs;
+          }
         }
       }
     }
   }
 
   lemma GetTagSound(a: Expr, b: Expr, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store)
-    requires Conforms(s, r, es)
+    requires Conforms(s, r, es) && CapsHold(caps, r, es)
     requires TypeOf(BinaryApp(GetTag, a, b), caps, s, env).TOk?
     requires Expect(a, caps, s, env, [SEntity]).TOk? && Expect(b, caps, s, env, [SString]).TOk?
     requires Sound(Eval(a, r, es), TypeOf(a, caps, s, env).ty)
@@ -708,6 +726,7 @@ module TypecheckProofs {
     if av.Ok? && bv.Ok? {
       assert av.value.Entity? && av.value.uid.ty == x.ty.ety && bv.value.Str?;
       var u := av.value.uid;
+      assert TagCap(a, b) in caps && CapHolds(TagCap(a, b), r, es);
       if u in es && bv.value.s in es[u].tags {
         NoEntityError(es, s, u);
         assert u.ty in s.entityTypes && !Conformance.IsActionEntity(u, s);
@@ -769,7 +788,7 @@ module TypecheckProofs {
     requires TypeFields(fs, caps, s, env, parent).Done?
     ensures FieldsTyped(fs, TypeFields(fs, caps, s, env, parent).val)
     ensures var m := EvalFields(fs, r, es, parent);
-      (m.Err? ==> m.err != TypeError) &&
+      (m.Err? ==> Allowed(m.err)) &&
       (m.Ok? ==> FieldValuesTyped(fs, TypeFields(fs, caps, s, env, parent).val, m.value))
     decreases parent, 0, |fs|
   {
@@ -848,7 +867,7 @@ module TypecheckProofs {
     requires TypeFields(fs, caps, s, env, RecordE(fs)).Done?
     requires FieldsTyped(fs, TypeFields(fs, caps, s, env, RecordE(fs)).val)
     requires var m := EvalFields(fs, r, es, RecordE(fs));
-      (m.Err? ==> m.err != TypeError) &&
+      (m.Err? ==> Allowed(m.err)) &&
       (m.Ok? ==> FieldValuesTyped(fs, TypeFields(fs, caps, s, env, RecordE(fs)).val, m.value))
     ensures TypeOf(RecordE(fs), caps, s, env).TOk? &&
       Sound(Eval(RecordE(fs), r, es), TypeOf(RecordE(fs), caps, s, env).ty)
@@ -1082,7 +1101,7 @@ module TypecheckProofs {
     requires InFragment(e) && InEnv(r, env) && Conforms(s, r, es)
     requires Expect(e, [], s, env, [SBool]).TOk?
     ensures Eval(e, r, es).Ok? ==> Eval(e, r, es).value.Bool?
-    ensures Eval(e, r, es).Err? ==> Eval(e, r, es).err != TypeError
+    ensures Eval(e, r, es).Err? ==> Allowed(Eval(e, r, es).err)
   {
     TypeOfSound(e, [], s, env, r, es);
   }

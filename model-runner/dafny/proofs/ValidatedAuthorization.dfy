@@ -6,7 +6,8 @@ include "../model/Authorizer.dfy"
 // A validated policy set never meets a type error in authorization: for a
 // well-formed schema and a request and a store that conform to it, no
 // policy of the fragment that types to Bool in every request environment of
-// the schema errs with TypeError, and none evaluates to a non-boolean
+// the schema errs with TypeError (nor with a missing attribute or tag:
+// TypecheckProofs.Allowed), and none evaluates to a non-boolean
 // (ValidatedPoliciesNeverTypeError); and the premise on the policies is the
 // validator's own verdict (ValidatorVerdictNeverTypeError).
 module ValidatedAuthorization {
@@ -89,7 +90,7 @@ module ValidatedAuthorization {
     returns (accepted: bool)
     requires Conforms(s, r, es)
     requires forall p :: p in ps ==> InFragment(p.condition)
-    ensures accepted ==> forall p :: p in ps && Errored(p, r, es) ==> Eval(p.condition, r, es).err != TypeError
+    ensures accepted ==> forall p :: p in ps && Errored(p, r, es) ==> Allowed(Eval(p.condition, r, es).err)
     ensures accepted ==> forall p :: p in ps && !Errored(p, r, es) ==> Eval(p.condition, r, es).value.Bool?
   {
     accepted := true;
@@ -114,13 +115,13 @@ module ValidatedAuthorization {
   lemma ValidatedPoliciesNeverTypeError(ps: seq<Policy>, s: Schema, r: Request, es: Store)
     requires Conforms(s, r, es)
     requires forall p :: p in ps ==> InFragment(p.condition) && TypesInEveryEnvironment(p, s)
-    ensures forall p :: p in ps && Errored(p, r, es) ==> Eval(p.condition, r, es).err != TypeError
+    ensures forall p :: p in ps && Errored(p, r, es) ==> Allowed(Eval(p.condition, r, es).err)
     ensures forall p :: p in ps && !Errored(p, r, es) ==> Eval(p.condition, r, es).value.Bool?
   {
     ConformingRequestHasAnEnvironment(r, s);
     var env := EnvOf(r, s);
     forall p | p in ps
-      ensures Eval(p.condition, r, es).Err? ==> Eval(p.condition, r, es).err != TypeError
+      ensures Eval(p.condition, r, es).Err? ==> Allowed(Eval(p.condition, r, es).err)
       ensures Eval(p.condition, r, es).Ok? ==> Eval(p.condition, r, es).value.Bool?
     {
       ValidConditionNeverTypeErrors(p.condition, s, env, r, es);
