@@ -13,29 +13,6 @@ fail() { echo "model patch failed: $*" >&2; exit 1; }
 # Every generated package (not the runtime, not the Go main).
 GEN_FILES=$(ls "$SRC"/*_Compile_/*.go)
 
-# 2. String literals: Dafny 2.3 writes each as a _dafny.SeqOfString("...")
-#    call, evaluated on every use (a map lookup in the patched runtime). Hoist
-#    each distinct literal of a file into a package-level variable holding the
-#    same (immutable) sequence.
-for G in $GEN_FILES; do
-  perl -0pi -e '
-    my %lit; my @order; my $tag = "";
-    if ($ARGV =~ m{/(\d+)_[^/]*_Compile_/}) { $tag = $1; }
-    s{_dafny\.SeqOfString\(("(?:[^"\\\n]|\\.)*")\)}{
-      if (!exists $lit{$1}) { $lit{$1} = "_strLit${tag}_" . scalar(@order); push @order, $1; }
-      $lit{$1}
-    }ge;
-    if (@order) {
-      my $decl = "\n// String literals, built once (see model-runner/go/patch-model.sh).\nvar (\n";
-      $decl .= "\t$lit{$_} = _dafny.SeqOfString($_)\n" for @order;
-      $_ .= $decl . ")\n";
-    }
-  ' "$G"
-done
-if grep -n '_dafny\.SeqOfString("' $GEN_FILES | grep -v '= _dafny\.SeqOfString("' >&2; then
-  echo "model patch (string literals) failed" >&2; exit 1
-fi
-
 # 4. Ok(Bool(b)) and Ok(b) (the evaluator's AsBool) are built for nearly every
 #    evaluation step, and each costs two allocations (the boxed value and the
 #    boxed constructor). Datatype values are immutable, so the two possible
