@@ -297,6 +297,8 @@ fn gen_datetime<C: Choices>(c: &mut C) -> (i64, u8, i64) {
         3 => 0,
         2 => 20_000 + c.below(10) as i64, // 2024-10-04 …
         2 => c.below(36_500) as i64 - 7_300,
+        // 2000-02-29: a leap day only because 2000 is divisible by 400.
+        1 => 11_016,
     );
     let shape = c.below(5) as u8;
     if shape == 0 {
@@ -367,6 +369,9 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
                 ExtType::IpAddr => &["01.1.1.1", "1.2.3.4/33", "::ffff:1.2.3.4", "1::2::3", "1.2.3.4/", "256.0.0.1"],
                 ExtType::Datetime => &[
                     "2023-02-29",
+                    // Not leap years: divisible by 100 but not by 400.
+                    "1900-02-29",
+                    "0100-02-29",
                     "2024-01-01T10:00:00",
                     "2024-1-01",
                     "2024-01-01T24:00:00Z",
