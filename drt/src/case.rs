@@ -116,7 +116,8 @@ impl AuthParts {
             render_seed: i.render_seed,
         }
     }
-    /// See `AuthCase::actions_from_schema`.
+    /// Whether the rendered case gets `AuthCase::entities_with_schema`, so
+    /// some engines take the action entities from the schema.
     pub fn actions_from_schema(&self) -> bool {
         takes_actions_from_schema(self.schema_def.is_some(), self.render_seed)
     }
@@ -261,10 +262,6 @@ impl AuthCase {
             text_seed: text_seed_of(j)?,
             render_seed: render_seed_of(j)?,
         })
-    }
-    /// Whether our engine and upstream read `entities_with_schema`.
-    pub fn actions_from_schema(&self) -> bool {
-        self.entities_with_schema.is_some()
     }
     /// A short stable fingerprint of the rendered case (FNV-1a of its JSON),
     /// used to name files and to match known discrepancies exactly.

@@ -172,7 +172,7 @@ fn eval_candidates(p: &EvalParts) -> Vec<EvalParts> {
     out
 }
 
-/// With `keep_actions` (`AuthCase::actions_from_schema`), action entities
+/// With `keep_actions` (`AuthParts::actions_from_schema`), action entities
 /// are left as they are: some engines take them from the schema then, so
 /// changing them would make a different finding, not a smaller one.
 fn entity_candidates(es: &Entities, keep_actions: bool) -> Vec<Entities> {
