@@ -441,6 +441,13 @@ module TypecheckProofs {
   {
   }
 
+  lemma ShapeAdmitsParam(t: Ty, u: Ty)
+    requires ParamType(t) && AdmitsAny([ShapeOf(t)], u)
+    ensures u == t
+  {
+    assert Admits(ShapeOf(t), u);
+  }
+
   // The arguments of a call: each value has its parameter's type, and no
   // error is a type error.
   lemma ArgsSound(xs: seq<Expr>, params: seq<Ty>, caps: seq<Cap>, s: Schema, env: Env, r: Request, es: Store, parent: Expr)
@@ -459,7 +466,7 @@ module TypecheckProofs {
       assert params[0] in params;
       assert forall t :: t in params[1..] ==> t in params;
       assert Expect(xs[0], caps, s, env, [ShapeOf(params[0])]).TOk?;
-      assert TypeOf(xs[0], caps, s, env).ty == params[0];
+      ShapeAdmitsParam(params[0], TypeOf(xs[0], caps, s, env).ty);
       TypeOfSound(xs[0], caps, s, env, r, es);
       ArgsSound(xs[1..], params[1..], caps, s, env, r, es, parent);
     }
