@@ -31,14 +31,8 @@ pub struct AuthCase {
     /// and declared (not closed) parents.
     pub entities: Json,
     /// For a quarter of the cases with a schema (chosen by `render_seed`):
-    /// the same entities for a reader that has the schema, as Cedar's
-    /// schema-directed parsing reads them: without the action entities
-    /// (such a reader adds the schema's, docs/semantics.md §6.3 step 5) and
-    /// with values in forms only a schema makes readable
-    /// (`generators::render::DataWriter::entities_with_schema`). Our engine
-    /// and upstream read these with the schema and must build the store the
-    /// model reads from `entities`.
-    pub entities_with_schema: Option<Json>,
+    /// the same data written for a reader that has the schema.
+    pub with_schema: Option<SchemaData>,
     /// `{"principal","action","resource","context"}` each.
     pub requests: Vec<Json>,
     /// The seed `generators::text` wrote `policies_text` from (`None`: the
@@ -53,6 +47,19 @@ pub struct AuthCase {
 /// with a schema, chosen by `render_seed` so a saved case keeps it.
 pub fn takes_actions_from_schema(has_schema: bool, render_seed: u64) -> bool {
     has_schema && render_seed.is_multiple_of(4)
+}
+
+/// Entities and requests written for a reader that has the schema, as
+/// Cedar's schema-directed parsing reads them: no action entities (such a
+/// reader adds the schema's, docs/semantics.md §6.3 step 5), and values in
+/// forms only a schema makes readable (`DataWriter::entities_with_schema`,
+/// `DataWriter::request_with_schema`). Our engine and upstream read these
+/// with the schema and must reach the store and requests the model reads
+/// from the escaped `entities` and `requests`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SchemaData {
+    pub entities: Json,
+    pub requests: Vec<Json>,
 }
 
 /// Cedar's action entity types: `Action` or `Namespace::Action`.
@@ -147,23 +154,24 @@ impl AuthCase {
         schema_def: Option<&Schema>,
         policies: &PolicySet,
         entities: &Entities,
-        requests: &[Request],
+        requests_in: &[Request],
         text_seed: Option<u64>,
         render_seed: u64,
     ) -> AuthCase {
         let ps = renumber(policies);
         let mut w = DataWriter::new(render_seed);
         let written = w.entities(entities);
-        let requests = requests.iter().map(|r| w.request(r)).collect();
-        let with_schema = schema_def
-            .filter(|_| takes_actions_from_schema(true, render_seed))
-            .map(|s| w.entities_with_schema(entities, s));
+        let requests = requests_in.iter().map(|r| w.request(r)).collect();
+        let with_schema = schema_def.filter(|_| takes_actions_from_schema(true, render_seed)).map(|s| SchemaData {
+            entities: w.entities_with_schema(entities, s),
+            requests: requests_in.iter().map(|r| w.request_with_schema(r, s)).collect(),
+        });
         AuthCase {
             schema,
             policies_text: policy_text(&ps, text_seed),
             policies_json: engine::est::policy_set_to_json(&ps),
             entities: written,
-            entities_with_schema: with_schema,
+            with_schema,
             requests,
             text_seed,
             render_seed,
@@ -245,8 +253,8 @@ impl AuthCase {
             "entities": self.entities,
             "requests": self.requests,
         });
-        if let (Some(es), Some(o)) = (&self.entities_with_schema, j.as_object_mut()) {
-            o.insert("entitiesWithSchema".into(), es.clone());
+        if let (Some(d), Some(o)) = (&self.with_schema, j.as_object_mut()) {
+            o.insert("withSchema".into(), json!({"entities": d.entities, "requests": d.requests}));
         }
         with_seeds(&mut j, self.text_seed, self.render_seed);
         j
@@ -257,7 +265,13 @@ impl AuthCase {
             policies_text: req_str(j, "policies")?,
             policies_json: field(j, "policiesJson")?.clone(),
             entities: field(j, "entities")?.clone(),
-            entities_with_schema: j.get("entitiesWithSchema").cloned(),
+            with_schema: match j.get("withSchema") {
+                None | Some(Json::Null) => None,
+                Some(d) => Some(SchemaData {
+                    entities: field(d, "entities")?.clone(),
+                    requests: field(d, "requests")?.as_array().ok_or("`withSchema.requests` must be an array")?.clone(),
+                }),
+            },
             requests: field(j, "requests")?.as_array().ok_or("`requests` must be an array")?.clone(),
             text_seed: text_seed_of(j)?,
             render_seed: render_seed_of(j)?,
@@ -382,7 +396,7 @@ mod tests {
                 let i = crate::gen::auth_input(t, crate::gen::Source::Seed(seed)).unwrap();
                 let case = AuthCase::render_input(&i);
                 let want = i.schema.is_some() && takes_actions_from_schema(true, i.render_seed);
-                assert_eq!(case.entities_with_schema.is_some(), want, "{} seed {seed}", t.name());
+                assert_eq!(case.with_schema.is_some(), want, "{} seed {seed}", t.name());
                 assert_eq!(AuthCase::from_json(&case.to_json()).unwrap(), case);
             }
         }

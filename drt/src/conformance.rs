@@ -40,7 +40,7 @@ pub fn load(root: Option<&Path>, path: &Path) -> Result<(LoadedTest, engine::tes
             policies_text: engine::printer::policy_set_to_text(ps),
             policies_json: engine::est::policy_set_to_json(ps),
             entities: t.entities.to_json(),
-            entities_with_schema: None,
+            with_schema: None,
             requests: t.requests.iter().map(|r| r.request.to_json()).collect(),
             text_seed: None,
             render_seed: 0,

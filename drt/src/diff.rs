@@ -396,7 +396,7 @@ mod tests {
             policies_text: "permit(principal, action, resource) when { context.x };".into(),
             policies_json: json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
             entities: json!([]),
-            entities_with_schema: None,
+            with_schema: None,
             requests: vec![json!({"principal": {"type": "User", "id": "a"}})],
             text_seed: None,
             render_seed: 0,

@@ -40,19 +40,21 @@ impl Engine for OurEngine {
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
         let mut ps = reject!(engine::parser::parse_policy_set(&case.policies_text), "policy text");
         ps.links = reject!(read_links(&case.policies_json), "template links");
-        // Read with the schema when the case has entities written for that
-        // (`AuthCase::entities_with_schema`), as Cedar's CLI does with `--schema`.
-        let es = match (&case.entities_with_schema, &case.schema) {
-            (Some(entities), Some(text)) => {
-                let schema = reject!(engine::schema::Schema::from_cedar_str(text), "schema");
-                reject!(Entities::from_json_str(&entities.to_string(), Some(&schema)), "entities read with the schema")
-            }
-            _ => reject!(read_entities(&case.entities), "entities"),
+        // Read with the schema when the case has data written for that
+        // (`AuthCase::with_schema`), as Cedar's CLI does with `--schema`.
+        let schema = match (&case.with_schema, &case.schema) {
+            (Some(_), Some(text)) => Some(reject!(engine::schema::Schema::from_cedar_str(text), "schema")),
+            _ => None,
         };
+        let (entities, requests) = match (&case.with_schema, &schema) {
+            (Some(d), Some(_)) => (&d.entities, &d.requests),
+            _ => (&case.entities, &case.requests),
+        };
+        let es = reject!(Entities::from_json_str(&entities.to_string(), schema.as_ref()), "entities");
         let auth = reject!(Authorizer::new(&ps), "policy set");
-        let mut out = Vec::with_capacity(case.requests.len());
-        for (i, r) in case.requests.iter().enumerate() {
-            let req = reject!(Request::from_json(r, None), format!("request {i}"));
+        let mut out = Vec::with_capacity(requests.len());
+        for (i, r) in requests.iter().enumerate() {
+            let req = reject!(Request::from_json(r, schema.as_ref()), format!("request {i}"));
             // Judge the answer in the form the engine gives its users (the
             // JSON `engine authorize` prints), so its writer is under test too.
             let answer = auth.is_authorized(&req, &es).to_json();

@@ -103,7 +103,7 @@ mod tests {
             policies_text: "permit(principal, action, resource);\n".into(),
             policies_json: json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
             entities: json!([]),
-            entities_with_schema: None,
+            with_schema: None,
             requests: vec![json!({"principal": {"type": "U", "id": "a"}, "action": {"type": "Action", "id": "v"},
                                   "resource": {"type": "R", "id": "r"}, "context": {}})],
             text_seed: None,

@@ -294,7 +294,7 @@ pub fn eval_as_auth(c: &EvalCase) -> AuthCase {
             "templates": {}, "templateLinks": []
         }),
         entities: c.entities.clone(),
-        entities_with_schema: None,
+        with_schema: None,
         requests: vec![c.request.clone()],
         text_seed: c.text_seed,
         render_seed: c.render_seed,

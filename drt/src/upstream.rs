@@ -45,17 +45,19 @@ impl Engine for UpstreamEngine {
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
         let mut ps = reject!(up::PolicySet::from_str(&case.policies_text), "policy text");
         reject!(link(&mut ps, &case.policies_json), "template links");
-        let es = match (&case.entities_with_schema, &case.schema) {
-            (Some(entities), Some(text)) => {
-                let (schema, _warnings) = reject!(up::Schema::from_cedarschema_str(text), "schema");
-                reject!(up::Entities::from_json_value(entities.clone(), Some(&schema)), "entities")
-            }
-            _ => reject!(up::Entities::from_json_value(case.entities.clone(), None), "entities"),
+        let schema = match (&case.with_schema, &case.schema) {
+            (Some(_), Some(text)) => Some(reject!(up::Schema::from_cedarschema_str(text), "schema").0),
+            _ => None,
         };
+        let (entities, requests) = match (&case.with_schema, &schema) {
+            (Some(d), Some(_)) => (&d.entities, &d.requests),
+            _ => (&case.entities, &case.requests),
+        };
+        let es = reject!(up::Entities::from_json_value(entities.clone(), schema.as_ref()), "entities");
         let auth = up::Authorizer::new();
-        let mut out = Vec::with_capacity(case.requests.len());
-        for (i, r) in case.requests.iter().enumerate() {
-            let req = reject!(request(r), format!("request {i}"));
+        let mut out = Vec::with_capacity(requests.len());
+        for (i, r) in requests.iter().enumerate() {
+            let req = reject!(request(r, schema.as_ref()), format!("request {i}"));
             let resp = auth.is_authorized(&req, &ps, &es);
             out.push(AuthAnswer {
                 decision: match resp.decision() {
@@ -78,7 +80,7 @@ impl Engine for UpstreamEngine {
     fn evaluate(&mut self, case: &EvalCase) -> EngineResult<EvalAnswer> {
         let e = reject!(up::Expression::from_str(&case.expr_text), "expression text");
         let es = reject!(up::Entities::from_json_value(case.entities.clone(), None), "entities");
-        let req = reject!(request(&case.request), "request");
+        let req = reject!(request(&case.request, None), "request");
         Ok(Outcome::Answer(match up::eval_expression(&req, &es, &e) {
             Ok(v) => match value(&v) {
                 Ok(v) => EvalAnswer::Value(v),
@@ -113,11 +115,15 @@ fn uid_of(j: &Json) -> Result<up::EntityUid, String> {
     up::EntityUid::from_json(j.clone()).map_err(|e| e.to_string())
 }
 
-/// `{"principal","action","resource","context"}` as an upstream request.
-fn request(r: &Json) -> Result<up::Request, String> {
+/// `{"principal","action","resource","context"}` as an upstream request;
+/// with a schema, the context is read against the action's context type
+/// (the request itself is not validated, as our engine's reader does not).
+fn request(r: &Json, schema: Option<&up::Schema>) -> Result<up::Request, String> {
     let get = |k: &str| r.get(k).ok_or_else(|| format!("request is missing `{k}`"));
-    let ctx = up::Context::from_json_value(get("context")?.clone(), None).map_err(|e| e.to_string())?;
-    up::Request::new(uid_of(get("principal")?)?, uid_of(get("action")?)?, uid_of(get("resource")?)?, ctx, None)
+    let action = uid_of(get("action")?)?;
+    let ctx = up::Context::from_json_value(get("context")?.clone(), schema.map(|s| (s, &action)))
+        .map_err(|e| e.to_string())?;
+    up::Request::new(uid_of(get("principal")?)?, action, uid_of(get("resource")?)?, ctx, None)
         .map_err(|e| e.to_string())
 }
 

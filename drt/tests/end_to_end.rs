@@ -198,7 +198,7 @@ fn action_with_a_non_action_parent_is_refused_by_both_engines() {
             {"uid": {"type": "User", "id": "alice"}, "attrs": {}, "parents": []},
             {"uid": {"type": "Action", "id": "view"}, "attrs": {}, "parents": [{"type": "User", "id": "alice"}]}
         ]),
-        entities_with_schema: None,
+        with_schema: None,
         requests: vec![serde_json::json!({
             "principal": {"type": "User", "id": "alice"},
             "action": {"type": "Action", "id": "view"},

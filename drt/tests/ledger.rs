@@ -20,7 +20,7 @@ fn case(text: &str) -> AuthCase {
         policies_text: text.into(),
         policies_json: json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
         entities: json!([]),
-        entities_with_schema: None,
+        with_schema: None,
         requests: vec![json!({"principal": {"type": "User", "id": "a"}})],
         text_seed: None,
         render_seed: 0,

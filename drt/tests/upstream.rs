@@ -46,7 +46,7 @@ fn upstream_answers_in_our_terms() {
             .into(),
         policies_json: serde_json::json!({"staticPolicies": {}, "templates": {}, "templateLinks": []}),
         entities: serde_json::json!([]),
-        entities_with_schema: None,
+        with_schema: None,
         requests: vec![serde_json::json!({
             "principal": {"type": "User", "id": "a"}, "action": {"type": "Action", "id": "v"},
             "resource": {"type": "R", "id": "r"}, "context": {"x": 1}

@@ -142,6 +142,22 @@ impl DataWriter {
             Value::Record(m) => self.record(m.iter()),
             other => self.value(other),
         };
+        self.request_with_context(r, context)
+    }
+
+    /// A request for a reader that has the schema: the context written
+    /// against the action's declared context type (`typed_value`).
+    pub fn request_with_schema(&mut self, r: &Request, schema: &Schema) -> Json {
+        let context_type = schema.actions.get(&r.action).and_then(|a| a.applies_to.as_ref()).map(|a| &a.context);
+        let context = match (&r.context, context_type) {
+            (Value::Record(m), Some(rt)) => self.typed_record(m, rt),
+            (Value::Record(m), None) => self.record(m.iter()),
+            (other, _) => self.value(other),
+        };
+        self.request_with_context(r, context)
+    }
+
+    fn request_with_context(&mut self, r: &Request, context: Json) -> Json {
         let members = vec![
             ("principal".to_string(), self.uid(&r.principal)),
             ("action".to_string(), self.uid(&r.action)),
@@ -370,5 +386,34 @@ mod tests {
             assert!(read.get(&uid("Action", "view")).is_some(), "seed {seed}: the schema's action is missing");
         }
         assert_eq!(forms.len(), 4, "{forms:?}");
+    }
+
+    /// A request's context is written against the action's context type, and
+    /// our engine reads it with the schema to the same context.
+    #[test]
+    fn requests_for_a_schema_reader() {
+        let schema = Schema::from_cedar_str(
+            "entity User; action view appliesTo { principal: User, resource: User, context: { who: User, d: decimal } };",
+        )
+        .unwrap();
+        let ctx = Value::record([
+            ("who".into(), Value::EntityUid(uid("User", "a"))),
+            ("d".into(), Value::Ext(ExtValue::Decimal(15_000))),
+        ]);
+        let r = Request {
+            principal: uid("User", "a"),
+            action: uid("Action", "view"),
+            resource: uid("User", "b"),
+            context: ctx,
+        };
+        let mut forms = BTreeSet::new();
+        for seed in 0..30 {
+            let j = DataWriter::new(seed).request_with_schema(&r, &schema);
+            let t = j["context"].to_string();
+            forms.extend(["__entity", "__extn", "\"d\":\"1.5"].into_iter().filter(|n| t.contains(n)));
+            let read = Request::from_json(&j, Some(&schema)).unwrap_or_else(|e| panic!("seed {seed}: {e}\n{j}"));
+            assert_eq!(read.context, r.context, "seed {seed}");
+        }
+        assert_eq!(forms.len(), 3, "{forms:?}");
     }
 }
