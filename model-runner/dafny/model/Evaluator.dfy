@@ -26,19 +26,15 @@ module Evaluator {
     case Lit(v) => Ok(v)
     case Var(x) => Ok(VarValue(x, r))
     case Ite(c, t, f) =>
-      var cv := AsBool(Eval(c, r, es));
-      if cv.Err? then Err(cv.err)
-      else if cv.value then Eval(t, r, es) else Eval(f, r, es)
+      var cv := BoolOperand(Eval(c, r, es));
+      if cv.Err? then cv
+      else if cv.value.b then Eval(t, r, es) else Eval(f, r, es)
     case And(a, b) =>
-      var av := AsBool(Eval(a, r, es));
-      if av.Err? then Err(av.err)
-      else if !av.value then Ok(Bool(false))
-      else BoolResult(AsBool(Eval(b, r, es)))
+      var av := BoolOperand(Eval(a, r, es));
+      if av.Err? || !av.value.b then av else BoolOperand(Eval(b, r, es))
     case Or(a, b) =>
-      var av := AsBool(Eval(a, r, es));
-      if av.Err? then Err(av.err)
-      else if av.value then Ok(Bool(true))
-      else BoolResult(AsBool(Eval(b, r, es)))
+      var av := BoolOperand(Eval(a, r, es));
+      if av.Err? || av.value.b then av else BoolOperand(Eval(b, r, es))
     case UnaryApp(op, a) =>
       var av := Eval(a, r, es);
       if av.Err? then av else ApplyUnary(op, av.value)
@@ -74,14 +70,14 @@ module Evaluator {
     case Context => Record(r.context)
   }
 
-  function method AsBool(v: Result<Value>): Result<bool> {
-    if v.Err? then Err(v.err)
-    else if v.value.Bool? then Ok(v.value.b)
-    else Err(TypeError)
-  }
-
-  function method BoolResult(b: Result<bool>): Result<Value> {
-    if b.Err? then Err(b.err) else Ok(Bool(b.value))
+  // An operand of `if`, `&&` or `||`: its error, its value if that is a
+  // boolean, else a type error. (The result is the operand's own Result when
+  // it is passed on, rather than a new Ok(Bool(b)): in Go, every datatype
+  // value built is an allocation.)
+  function method BoolOperand(v: Result<Value>): (r: Result<Value>)
+    ensures r.Ok? ==> r.value.Bool?
+  {
+    if v.Err? || v.value.Bool? then v else Err(TypeError)
   }
 
   // Elements left to right; the first error wins.
