@@ -372,6 +372,7 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
                     // Not leap years: divisible by 100 but not by 400.
                     "1900-02-29",
                     "0100-02-29",
+                    "2024-04-31",
                     "2024-01-01T10:00:00",
                     "2024-1-01",
                     "2024-01-01T24:00:00Z",
@@ -379,8 +380,8 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
                     "2024-01-01T10:00:60Z",
                     "2024-01-01T00:00:00+01:00",
                 ],
-                // "1d2" and "-15": digits with no unit after them.
-                ExtType::Duration => &["1h1d", "", "-", "1.5h", "1H", "9223372036854775808ms", "1d2", "-15"],
+                // "1d2" and "-15": digits with no unit after them; "1h1h": a unit twice.
+                ExtType::Duration => &["1h1d", "", "-", "1.5h", "1H", "9223372036854775808ms", "1d2", "-15", "1h1h"],
             };
             c.pick(bad).to_string()
         }
