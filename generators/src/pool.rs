@@ -366,7 +366,17 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
         _ => {
             let bad: &[&str] = match t {
                 ExtType::Decimal => &["1.23456", "1", ".5", "+1.0", "1e3", "922337203685478.0"],
-                ExtType::IpAddr => &["01.1.1.1", "1.2.3.4/33", "::ffff:1.2.3.4", "1::2::3", "1.2.3.4/", "256.0.0.1"],
+                // "/+8" and "/08": prefixes a number parser would take.
+                ExtType::IpAddr => &[
+                    "01.1.1.1",
+                    "1.2.3.4/33",
+                    "::ffff:1.2.3.4",
+                    "1::2::3",
+                    "1.2.3.4/",
+                    "256.0.0.1",
+                    "10.0.0.1/+8",
+                    "10.0.0.1/08",
+                ],
                 ExtType::Datetime => &[
                     "2023-02-29",
                     // Not leap years: divisible by 100 but not by 400.
