@@ -43,7 +43,7 @@ pub struct AuthCase {
     pub render_seed: u64,
 }
 
-/// Whether a case gets `AuthCase::entities_with_schema`: a quarter of those
+/// Whether a case gets `AuthCase::with_schema`: a quarter of those
 /// with a schema, chosen by `render_seed` so a saved case keeps it.
 pub fn takes_actions_from_schema(has_schema: bool, render_seed: u64) -> bool {
     has_schema && render_seed.is_multiple_of(4)
@@ -123,7 +123,7 @@ impl AuthParts {
             render_seed: i.render_seed,
         }
     }
-    /// Whether the rendered case gets `AuthCase::entities_with_schema`, so
+    /// Whether the rendered case gets `AuthCase::with_schema`, so
     /// some engines take the action entities from the schema.
     pub fn actions_from_schema(&self) -> bool {
         takes_actions_from_schema(self.schema_def.is_some(), self.render_seed)
@@ -276,6 +276,15 @@ impl AuthCase {
             text_seed: text_seed_of(j)?,
             render_seed: render_seed_of(j)?,
         })
+    }
+    /// What an engine that can read with a schema reads: the schema text
+    /// with `with_schema`'s data when the case has both, else no schema and
+    /// the escaped data.
+    pub fn data_to_read(&self) -> (Option<&str>, &Json, &[Json]) {
+        match (&self.with_schema, &self.schema) {
+            (Some(d), Some(text)) => (Some(text), &d.entities, &d.requests),
+            _ => (None, &self.entities, &self.requests),
+        }
     }
     /// A short stable fingerprint of the rendered case (FNV-1a of its JSON),
     /// used to name files and to match known discrepancies exactly.

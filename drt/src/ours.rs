@@ -42,13 +42,10 @@ impl Engine for OurEngine {
         ps.links = reject!(read_links(&case.policies_json), "template links");
         // Read with the schema when the case has data written for that
         // (`AuthCase::with_schema`), as Cedar's CLI does with `--schema`.
-        let schema = match (&case.with_schema, &case.schema) {
-            (Some(_), Some(text)) => Some(reject!(engine::schema::Schema::from_cedar_str(text), "schema")),
-            _ => None,
-        };
-        let (entities, requests) = match (&case.with_schema, &schema) {
-            (Some(d), Some(_)) => (&d.entities, &d.requests),
-            _ => (&case.entities, &case.requests),
+        let (schema_text, entities, requests) = case.data_to_read();
+        let schema = match schema_text {
+            Some(text) => Some(reject!(engine::schema::Schema::from_cedar_str(text), "schema")),
+            None => None,
         };
         let es = reject!(Entities::from_json_str(&entities.to_string(), schema.as_ref()), "entities");
         let auth = reject!(Authorizer::new(&ps), "policy set");

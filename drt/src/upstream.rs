@@ -45,13 +45,10 @@ impl Engine for UpstreamEngine {
     fn authorize(&mut self, case: &AuthCase) -> EngineResult<Vec<AuthAnswer>> {
         let mut ps = reject!(up::PolicySet::from_str(&case.policies_text), "policy text");
         reject!(link(&mut ps, &case.policies_json), "template links");
-        let schema = match (&case.with_schema, &case.schema) {
-            (Some(_), Some(text)) => Some(reject!(up::Schema::from_cedarschema_str(text), "schema").0),
-            _ => None,
-        };
-        let (entities, requests) = match (&case.with_schema, &schema) {
-            (Some(d), Some(_)) => (&d.entities, &d.requests),
-            _ => (&case.entities, &case.requests),
+        let (schema_text, entities, requests) = case.data_to_read();
+        let schema = match schema_text {
+            Some(text) => Some(reject!(up::Schema::from_cedarschema_str(text), "schema").0),
+            None => None,
         };
         let es = reject!(up::Entities::from_json_value(entities.clone(), schema.as_ref()), "entities");
         let auth = up::Authorizer::new();
