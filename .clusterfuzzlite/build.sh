@@ -29,6 +29,9 @@ case "${SANITIZER:-address}" in
   none) flags+=(--sanitizer none) ;;
   address|memory|undefined) flags+=(--no-default-features) ;;
 esac
+# Coverage counters go into the engine and the generators only
+# (scripts/fuzz-rustc), as in scripts/fuzz-build.
+export RUSTC_WRAPPER="$PWD/scripts/fuzz-rustc"
 cd fuzz
 RUSTC_BOOTSTRAP=${RUSTC_BOOTSTRAP:-1} cargo fuzz build "${flags[@]}"
 BIN="${CARGO_TARGET_DIR:-$PWD/target}/x86_64-unknown-linux-gnu/release"
