@@ -207,10 +207,8 @@ impl Prepared {
             Prepared::Auth(case) => Some(Job::Authorize(case)),
             Prepared::Eval(case) => Some(Job::Evaluate(case)),
             Prepared::Validation(case) => Some(Job::Validate(case)),
-            Prepared::RequestValidation(_)
-            | Prepared::EntityValidation(_)
-            | Prepared::Soundness(_)
-            | Prepared::Checked { .. } => None,
+            Prepared::Soundness(case) => case.auth.as_ref().map(Job::Authorize),
+            Prepared::RequestValidation(_) | Prepared::EntityValidation(_) | Prepared::Checked { .. } => None,
         }
     }
 }
