@@ -147,6 +147,7 @@ pub fn main(root: Option<&Path>, tests: &[PathBuf], show: usize) -> ExitCode {
                 let case = crate::validation::ValidationCase {
                     schema_text: t.case.schema.clone().unwrap_or_default(),
                     schema_json: schema.clone(),
+                    schema_spoil: None,
                     policies_text: t.case.policies_text.clone(),
                     policies_json: t.case.policies_json.clone(),
                 };

@@ -18,6 +18,9 @@ pub struct ValidationCase {
     pub schema_text: String,
     /// The schema in Cedar's JSON schema format: what both engines read.
     pub schema_json: Json,
+    /// The schema-level mistake put into `schema_json` (see
+    /// `SCHEMA_SPOILS`), if any; `schema_text` is then the schema before it.
+    pub schema_spoil: Option<&'static str>,
     /// Policies and templates as Cedar text (ids `policy0`, … by position).
     pub policies_text: String,
     /// The same policy set in Cedar's policy-set JSON (with template links).
@@ -29,16 +32,62 @@ pub struct ValidationCase {
 pub type Verdicts = BTreeMap<String, BTreeSet<String>>;
 
 impl ValidationCase {
-    /// A generated input in public formats; `None` without a schema.
+    /// A generated input in public formats; `None` without a schema. About
+    /// one schema in 25 gets a schema-level mistake (`spoil_schema`) that
+    /// both schema readers must refuse: the generator builds valid schemas
+    /// only.
     pub fn render_input(i: &generators::AuthInput) -> Option<ValidationCase> {
+        use rand::{Rng, SeedableRng};
         let schema = i.schema.as_ref()?;
         let ps = crate::case::renumber(&i.policies);
+        let mut schema_json = schema.to_json();
+        // The mistake is a function of the input, so a seed replays it.
+        let digest = crate::case::fnv_hex(schema_json.to_string().as_bytes());
+        let mut rng = rand::rngs::StdRng::seed_from_u64(u64::from_str_radix(&digest, 16).unwrap_or(0));
+        let schema_spoil = if rng.gen_bool(0.04) {
+            let how = rng.gen_range(0..SCHEMA_SPOILS.len());
+            let ns = rng.gen_range(0..schema_json.as_object().map_or(0, |m| m.len()).max(1));
+            spoil_schema(&mut schema_json, how, ns);
+            Some(SCHEMA_SPOILS[how])
+        } else {
+            None
+        };
         Some(ValidationCase {
             schema_text: crate::schema_text::schema_to_text(schema),
-            schema_json: schema.to_json(),
+            schema_json,
+            schema_spoil,
             policies_text: engine::printer::policy_set_to_text(&ps),
             policies_json: engine::est::policy_set_to_json(&ps),
         })
+    }
+}
+
+/// The schema-level mistakes `validation-drt` puts into generated schemas.
+/// Cedar refuses each; a reader that accepts one builds a schema the
+/// validator's soundness argument does not cover (an entity type `Action`
+/// would make action literals and entities of that type indistinguishable).
+pub const SCHEMA_SPOILS: [&str; 4] = [
+    "an entity type named `Action`",
+    "an entity type named `__cedar`",
+    "a qualified entity type name `Spoiled::Nested`",
+    "an action whose parent is not a declared action",
+];
+
+/// Put mistake `how` (an index into `SCHEMA_SPOILS`) into the `ns`-th
+/// namespace of a schema in the JSON format (the empty namespace, created,
+/// if the schema has none).
+fn spoil_schema(schema: &mut Json, how: usize, ns: usize) {
+    let Some(top) = schema.as_object_mut() else { return };
+    if top.is_empty() {
+        top.insert(String::new(), serde_json::json!({"entityTypes": {}, "actions": {}}));
+    }
+    let n = top.len();
+    let Some((_, body)) = top.iter_mut().nth(ns % n) else { return };
+    match how {
+        0 => body["entityTypes"]["Action"] = serde_json::json!({}),
+        1 => body["entityTypes"]["__cedar"] = serde_json::json!({}),
+        2 => body["entityTypes"]["Spoiled::Nested"] = serde_json::json!({}),
+        _ => body["actions"]["spoiledAction"] = serde_json::json!({"memberOf": [{"id": "undeclaredParent"}]}),
     }
 }
 
@@ -209,6 +258,9 @@ pub fn report(
     writeln!(r, "==================== DRT DISAGREEMENT ====================").unwrap();
     writeln!(r, "target: {target}   differs: {bucket}").unwrap();
     writeln!(r, "--- schema ---\n{}", case.schema_text).unwrap();
+    if let Some(spoil) = case.schema_spoil {
+        writeln!(r, "--- schema JSON as read (the schema above plus {spoil}) ---\n{}", case.schema_json).unwrap();
+    }
     writeln!(r, "--- policies ---\n{}", case.policies_text).unwrap();
     if let Some(links) = case.policies_json.get("templateLinks").filter(|l| l.as_array().is_some_and(|a| !a.is_empty()))
     {
@@ -285,11 +337,42 @@ mod tests {
         let mut seen = BTreeSet::new();
         for s in 0..600u64 {
             let i = crate::gen::auth_input(crate::targets::Target::ValidationDrt, crate::gen::Source::Seed(s)).unwrap();
-            let Some(case) = ValidationCase::render_input(&i) else { continue };
+            let Some(case) = ValidationCase::render_input(&i).filter(|c| c.schema_spoil.is_none()) else { continue };
             let Outcome::Answer(v) = our_verdicts(&case) else { panic!("our engine rejected its own rendering") };
             seen.extend(v.into_values().flatten().filter(|k| want.contains(&k.as_str())));
         }
         assert_eq!(seen.len(), want.len(), "only {seen:?}");
+    }
+
+    /// Every schema-level mistake occurs on the first inputs, and our
+    /// schema reader refuses every spoiled schema (the model's must too:
+    /// `compare_validation` counts a refusal by one side as a disagreement).
+    #[test]
+    fn spoiled_schemas_are_refused() {
+        let mut seen = BTreeSet::new();
+        for s in 0..2000u64 {
+            let i = crate::gen::auth_input(crate::targets::Target::ValidationDrt, crate::gen::Source::Seed(s)).unwrap();
+            let Some(case) = ValidationCase::render_input(&i) else { continue };
+            let Some(spoil) = case.schema_spoil else { continue };
+            seen.insert(spoil);
+            let Err(e) = engine::schema::Schema::from_json_value(&case.schema_json) else {
+                panic!("our schema reader accepted {spoil}:\n{}", case.schema_json)
+            };
+            assert!(!e.to_string().is_empty());
+        }
+        assert_eq!(seen.len(), SCHEMA_SPOILS.len(), "only {seen:?}");
+    }
+
+    #[test]
+    fn spoiling_reaches_every_namespace_and_an_empty_schema() {
+        let mut j = serde_json::json!({});
+        spoil_schema(&mut j, 0, 5);
+        assert_eq!(j, serde_json::json!({"": {"entityTypes": {"Action": {}}, "actions": {}}}));
+        let mut j =
+            serde_json::json!({"A": {"entityTypes": {}, "actions": {}}, "B": {"entityTypes": {}, "actions": {}}});
+        spoil_schema(&mut j, 3, 1);
+        assert_eq!(j["B"]["actions"]["spoiledAction"]["memberOf"][0]["id"], "undeclaredParent");
+        assert!(j["A"]["actions"].as_object().unwrap().is_empty());
     }
 
     #[test]
@@ -298,7 +381,10 @@ mod tests {
             .map(|s| {
                 crate::gen::auth_input(crate::targets::Target::ValidationDrt, crate::gen::Source::Seed(s)).unwrap()
             })
-            .find(|i| i.schema.is_some() && !i.policies.policies.is_empty())
+            .find(|i| {
+                !i.policies.policies.is_empty()
+                    && ValidationCase::render_input(i).is_some_and(|c| c.schema_spoil.is_none())
+            })
             .expect("a typed input");
         let case = ValidationCase::render_input(&i).unwrap();
         let Outcome::Answer(v) = our_verdicts(&case) else { panic!("our engine rejected its own rendering") };

@@ -76,7 +76,11 @@ module SchemaJson {
     if |ms| == 0 then Done(d)
     else
       var q := Qualify(ns, ms[0].0);
-      if !IsIdent(ms[0].0) then Fail(Show(Member(at, ms[0].0)) + ": invalid entity type name")
+      if ms[0].0 == "Action" then
+        Fail(Show(Member(at, ms[0].0)) + ": the entity type `Action` may not be declared (it is the type of actions)")
+      else if ms[0].0 == "__cedar" then
+        Fail(Show(Member(at, ms[0].0)) + ": `__cedar` may not be used as an entity type name")
+      else if !IsIdent(ms[0].0) then Fail(Show(Member(at, ms[0].0)) + ": invalid entity type name")
       else if q in d.entities then Fail(Show(Member(at, ms[0].0)) + ": entity type declared twice")
       else DeclareEntities(ns, ms[1..], d.(entities := d.entities + {q}), at)
   }
