@@ -104,9 +104,9 @@ module TypecheckProofs {
     HasType(Record(r.context), RecordT(env.context))
   }
 
-  // The schema as SchemaJson builds it: every action is of an action type
-  // that is not also a declared entity type, and its parents are declared
-  // actions.
+  // The schema as SchemaJson builds it (SchemaJsonProofs.
+  // ParsedSchemaIsWellFormed): every action is of an action type that is
+  // not also a declared entity type, and its parents are declared actions.
   predicate WellFormedSchema(s: Schema) {
     forall a :: a in s.actions ==>
       IsActionType(a.ty) && a.ty !in s.entityTypes && s.actions[a].memberOf <= s.actions.Keys
