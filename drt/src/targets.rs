@@ -225,7 +225,8 @@ pub(crate) fn property(target: Target, what: &'static str, report: String) -> Ve
     }))
 }
 
-/// print → parse gives the same policies (ids are positional in text).
+/// print → parse gives the same policies (ids are positional in text), in
+/// the one-line and the pretty layout.
 fn text_roundtrip(i: &generators::AuthInput) -> Verdict {
     let ps = crate::case::renumber(&i.policies);
     let text = engine::printer::policy_set_to_text(&ps);
@@ -239,6 +240,11 @@ fn text_roundtrip(i: &generators::AuthInput) -> Verdict {
     let again = engine::printer::policy_set_to_text(&back);
     if again != text {
         return report(format!("printing is not stable; second print:\n{again}"));
+    }
+    // `engine format`'s layout must read back the same way.
+    let pretty = engine::printer::pretty_policy_set(&ps);
+    if let Err(msg) = parses_to(&ps, &pretty, "pretty-printed (`engine format`)") {
+        return report(format!("{msg}\n--- pretty-printed text ---\n{pretty}"));
     }
     varied_text_roundtrip(&ps, i.text_seed.unwrap_or_else(|| seed_of(&text)))
 }

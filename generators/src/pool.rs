@@ -213,6 +213,9 @@ fn gen_ip<C: Choices>(c: &mut C) -> (IpAddr, u8, bool) {
     } else {
         let segs: [u16; 8] = choose!(c,
             2 => [0, 0, 0, 0, 0, 0, 0, 1],
+            // Zero groups up to the end: `::` and `fe80::`.
+            1 => [0, 0, 0, 0, 0, 0, 0, 0],
+            1 => [0xfe80, 0, 0, 0, 0, 0, 0, 0],
             2 => [0xff02, 0, 0, 0, 0, 0, 0, 1 + c.below(3) as u16],
             2 => [0x2001, 0xdb8, c.below(3) as u16, 0, 0, 0, 0, c.below(65536) as u16],
             2 => {
@@ -383,6 +386,10 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
                     "1900-02-29",
                     "0100-02-29",
                     "2024-04-31",
+                    // No month 13 or 0, no day 0.
+                    "2024-13-01",
+                    "2024-00-10",
+                    "2024-01-00",
                     "2024-01-01T10:00:00",
                     "2024-1-01",
                     "2024-01-01T24:00:00Z",
