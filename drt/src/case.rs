@@ -45,7 +45,7 @@ pub struct AuthCase {
 
 /// Whether a case gets `AuthCase::with_schema`: a quarter of those
 /// with a schema, chosen by `render_seed` so a saved case keeps it.
-pub fn takes_actions_from_schema(has_schema: bool, render_seed: u64) -> bool {
+pub fn renders_for_schema_reader(has_schema: bool, render_seed: u64) -> bool {
     has_schema && render_seed.is_multiple_of(4)
 }
 
@@ -126,7 +126,7 @@ impl AuthParts {
     /// Whether the rendered case gets `AuthCase::with_schema`, so
     /// some engines take the action entities from the schema.
     pub fn actions_from_schema(&self) -> bool {
-        takes_actions_from_schema(self.schema_def.is_some(), self.render_seed)
+        renders_for_schema_reader(self.schema_def.is_some(), self.render_seed)
     }
     pub fn render(&self) -> AuthCase {
         AuthCase::render(
@@ -162,7 +162,7 @@ impl AuthCase {
         let mut w = DataWriter::new(render_seed);
         let written = w.entities(entities);
         let requests = requests_in.iter().map(|r| w.request(r)).collect();
-        let with_schema = schema_def.filter(|_| takes_actions_from_schema(true, render_seed)).map(|s| SchemaData {
+        let with_schema = schema_def.filter(|_| renders_for_schema_reader(true, render_seed)).map(|s| SchemaData {
             entities: w.entities_with_schema(entities, s),
             requests: requests_in.iter().map(|r| w.request_with_schema(r, s)).collect(),
         });
@@ -398,13 +398,13 @@ mod tests {
 
     #[test]
     fn a_quarter_of_the_cases_with_a_schema_have_entities_for_a_schema_reader() {
-        assert!(!takes_actions_from_schema(false, 0));
-        assert_eq!((0..400).filter(|s| takes_actions_from_schema(true, *s)).count(), 100);
+        assert!(!renders_for_schema_reader(false, 0));
+        assert_eq!((0..400).filter(|s| renders_for_schema_reader(true, *s)).count(), 100);
         for t in [crate::targets::Target::AbacTypeDirected, crate::targets::Target::Abac] {
             for seed in 0..40 {
                 let i = crate::gen::auth_input(t, crate::gen::Source::Seed(seed)).unwrap();
                 let case = AuthCase::render_input(&i);
-                let want = i.schema.is_some() && takes_actions_from_schema(true, i.render_seed);
+                let want = i.schema.is_some() && renders_for_schema_reader(true, i.render_seed);
                 assert_eq!(case.with_schema.is_some(), want, "{} seed {seed}", t.name());
                 assert_eq!(AuthCase::from_json(&case.to_json()).unwrap(), case);
             }
