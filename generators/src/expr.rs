@@ -211,6 +211,12 @@ impl<C: Choices> Gen<'_, C> {
                 // a printer must parenthesize a literal.
                 return Expr::long(self.int().checked_abs().map_or(i64::MIN, |n| -n.max(1)));
             }
+            if matches!(wrong, SchemaType::Long | SchemaType::Bool) && self.c.flip(0.3) {
+                // So is a negation (`(!a).x`, `(-a).contains(1)`), which a
+                // printer must parenthesize too.
+                let op = if wrong == SchemaType::Bool { UnaryOp::Not } else { UnaryOp::Neg };
+                return Expr::unary(op, self.leaf(env, &wrong));
+            }
             return self.leaf(env, &wrong);
         }
         let mark = self.pending.len();
