@@ -66,11 +66,12 @@ impl ValidationCase {
 /// Cedar refuses each; a reader that accepts one builds a schema the
 /// validator's soundness argument does not cover (an entity type `Action`
 /// would make action literals and entities of that type indistinguishable).
-pub const SCHEMA_SPOILS: [&str; 4] = [
+pub const SCHEMA_SPOILS: [&str; 5] = [
     "an entity type named `Action`",
     "an entity type named `__cedar`",
     "a qualified entity type name `Spoiled::Nested`",
     "an action whose parent is not a declared action",
+    "an action that is its own parent (a cycle)",
 ];
 
 /// Put mistake `how` (an index into `SCHEMA_SPOILS`) into the `ns`-th
@@ -87,7 +88,8 @@ fn spoil_schema(schema: &mut Json, how: usize, ns: usize) {
         0 => body["entityTypes"]["Action"] = serde_json::json!({}),
         1 => body["entityTypes"]["__cedar"] = serde_json::json!({}),
         2 => body["entityTypes"]["Spoiled::Nested"] = serde_json::json!({}),
-        _ => body["actions"]["spoiledAction"] = serde_json::json!({"memberOf": [{"id": "undeclaredParent"}]}),
+        3 => body["actions"]["spoiledAction"] = serde_json::json!({"memberOf": [{"id": "undeclaredParent"}]}),
+        _ => body["actions"]["spoiledAction"] = serde_json::json!({"memberOf": [{"id": "spoiledAction"}]}),
     }
 }
 

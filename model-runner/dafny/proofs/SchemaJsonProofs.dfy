@@ -30,10 +30,6 @@ module SchemaJsonProofs {
 
   // ---- names ----
 
-  predicate EntityTypeName(n: string) {
-    IsIdent(n) && n != "Action"
-  }
-
   lemma IdentCharsHaveNoColon(s: string)
     requires IdentChars(s)
     ensures forall i :: 0 <= i < |s| ==> s[i] != ':'
@@ -48,20 +44,9 @@ module SchemaJsonProofs {
     }
   }
 
-  // `Action` qualified by a namespace is an action type.
-  lemma ActionTypeIsActionType(ns: string)
-    ensures IsActionType(Qualify(ns, "Action"))
-  {
-    if ns != "" {
-      var t := Qualify(ns, "Action");
-      assert t == ns + "::Action";
-      assert t[|t| - 8..] == "::Action";
-    }
-  }
-
   // A (qualified) identifier other than `Action` is not an action type.
   lemma QualifiedNotActionType(ns: string, n: string)
-    requires EntityTypeName(n)
+    requires IsIdent(n) && n != "Action"
     ensures !IsActionType(Qualify(ns, n))
   {
     IdentCharsHaveNoColon(n);
@@ -105,31 +90,28 @@ module SchemaJsonProofs {
     if |ms| == 0 then {} else {EntityUID(Qualify(ns, "Action"), ms[0].0)} + ActionIds(ns, ms[1..])
   }
 
-  function NsActions(ns: string, body: Json): set<EntityUID> {
-    var acts := Field(body, "actions");
-    if acts.Some? && acts.value.JObject? then ActionIds(ns, acts.value.members) else {}
-  }
-
   // The actions the namespaces declare.
   function DeclaredActions(nss: seq<(string, Json)>): set<EntityUID> {
-    if |nss| == 0 then {} else NsActions(nss[0].0, nss[0].1) + DeclaredActions(nss[1..])
-  }
-
-  predicate NsEntityNamesOk(body: Json) {
-    var ets := Field(body, "entityTypes");
-    ets.Some? && ets.value.JObject? ==> forall m :: m in ets.value.members ==> EntityTypeName(m.0)
+    if |nss| == 0 then {}
+    else
+      var acts := Field(nss[0].1, "actions");
+      (if acts.Some? && acts.value.JObject? then ActionIds(nss[0].0, acts.value.members) else {}) +
+      DeclaredActions(nss[1..])
   }
 
   // Every entity type name of every namespace is an identifier other than
   // `Action`.
   predicate EntityNamesOk(nss: seq<(string, Json)>) {
-    |nss| == 0 || (NsEntityNamesOk(nss[0].1) && EntityNamesOk(nss[1..]))
+    |nss| == 0 ||
+    ((var ets := Field(nss[0].1, "entityTypes");
+      ets.Some? && ets.value.JObject? ==> forall m :: m in ets.value.members ==> IsIdent(m.0) && m.0 != "Action") &&
+     EntityNamesOk(nss[1..]))
   }
 
   lemma DeclareEntitiesSpec(ns: string, ms: seq<(string, Json)>, d: Decls, at: Path)
     requires DeclareEntities(ns, ms, d, at).Done?
     ensures DeclareEntities(ns, ms, d, at).val.actions == d.actions
-    ensures forall m :: m in ms ==> EntityTypeName(m.0)
+    ensures forall m :: m in ms ==> IsIdent(m.0) && m.0 != "Action"
   {
     if |ms| > 0 {
       var q := Qualify(ns, ms[0].0);
@@ -189,7 +171,7 @@ module SchemaJsonProofs {
 
   lemma EntityDefsNotActionTypes(ns: string, ms: seq<(string, Json)>, d: Decls, at: Path)
     requires EntityDefs(ns, ms, d, at).Done?
-    requires forall m :: m in ms ==> EntityTypeName(m.0)
+    requires forall m :: m in ms ==> IsIdent(m.0) && m.0 != "Action"
     ensures forall k :: k in EntityDefs(ns, ms, d, at).val ==> !IsActionType(k)
   {
     if |ms| > 0 {
@@ -207,7 +189,6 @@ module SchemaJsonProofs {
     if |nss| > 0 {
       var (ns, body) := nss[0];
       var ets := Field(body, "entityTypes");
-      assert NsEntityNamesOk(nss[0].1);
       if ets.Some? && ets.value.JObject? {
         EntityDefsNotActionTypes(ns, ets.value.members, d, Member(NsPath(ns), "entityTypes"));
       }
@@ -228,16 +209,6 @@ module SchemaJsonProofs {
     }
   }
 
-  lemma ActionDefParentsDeclared(ns: string, j: Json, d: Decls, at: Path)
-    requires ActionDefFromJson(ns, j, d, at).Done?
-    ensures ActionDefFromJson(ns, j, d, at).val.memberOf <= d.actions
-  {
-    var mo := Field(j, "memberOf");
-    if mo.Some? && mo.value.JArray? {
-      ActionRefsDeclared(ns, mo.value.items, d, Member(at, "memberOf"));
-    }
-  }
-
   // The actions of one namespace: one per declared action, each of an
   // action type, with declared parents.
   predicate ActionsOk(m: map<EntityUID, ActionDef>, d: Decls) {
@@ -251,8 +222,17 @@ module SchemaJsonProofs {
   {
     if |ms| > 0 {
       ActionDefsSpec(ns, ms[1..], d, at);
-      ActionDefParentsDeclared(ns, ms[0].1, d, Member(at, ms[0].0));
-      ActionTypeIsActionType(ns);
+      // The parents are declared actions.
+      var mo := Field(ms[0].1, "memberOf");
+      if mo.Some? && mo.value.JArray? {
+        ActionRefsDeclared(ns, mo.value.items, d, Member(Member(at, ms[0].0), "memberOf"));
+      }
+      // `Action` qualified by a namespace is an action type.
+      if ns != "" {
+        var t := Qualify(ns, "Action");
+        assert t == ns + "::Action";
+        assert t[|t| - 8..] == "::Action";
+      }
     }
   }
 

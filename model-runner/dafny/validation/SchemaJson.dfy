@@ -43,7 +43,35 @@ module SchemaJson {
         var acts := Actions(j.members, d.val);
         if ets.Fail? then Fail(ets.why)
         else if acts.Fail? then Fail(acts.why)
-        else Done(Schema(ets.val, acts.val))
+        else
+          var s := Schema(ets.val, acts.val);
+          var cyc := OnCycle(s, DeclaredActionList(j.members));
+          if cyc.Some? then
+            Fail(Show(Member(Member(NsPath(cyc.value.0), "actions"), cyc.value.1.eid)) +
+                 ": the action hierarchy has a cycle through this action")
+          else Done(s)
+  }
+
+  // Every declared action, with its namespace, in the order written.
+  function method DeclaredActionList(nss: seq<(string, Json)>): seq<(string, EntityUID)> {
+    if |nss| == 0 then []
+    else
+      var (ns, body) := nss[0];
+      var acts := Field(body, "actions");
+      var here := if acts.Some? && acts.value.JObject? then ActionsOfNs(ns, acts.value.members) else [];
+      here + DeclaredActionList(nss[1..])
+  }
+
+  function method ActionsOfNs(ns: string, ms: seq<(string, Json)>): seq<(string, EntityUID)> {
+    if |ms| == 0 then [] else [(ns, EntityUID(Qualify(ns, "Action"), ms[0].0))] + ActionsOfNs(ns, ms[1..])
+  }
+
+  // The first action that is its own ancestor (Cedar refuses action
+  // hierarchies with cycles).
+  function method OnCycle(s: Schema, xs: seq<(string, EntityUID)>): Option<(string, EntityUID)> {
+    if |xs| == 0 then None
+    else if xs[0].1 in ActionAncestors(s, xs[0].1) then Some(xs[0])
+    else OnCycle(s, xs[1..])
   }
 
   // ---- pass 1: declarations ----
