@@ -396,6 +396,9 @@ pub fn malform<C: Choices>(c: &mut C, t: ExtType, valid: &str) -> String {
                     "2024-01-01T10:60:00Z",
                     "2024-01-01T10:00:60Z",
                     "2024-01-01T00:00:00+01:00",
+                    // Offsets out of range: hour 24, minute 60.
+                    "2024-01-01T00:00:00+2400",
+                    "2024-01-01T00:00:00-0060",
                 ],
                 // "1d2" and "-15": digits with no unit after them; "1h1h": a unit twice.
                 ExtType::Duration => &["1h1d", "", "-", "1.5h", "1H", "9223372036854775808ms", "1d2", "-15", "1h1h"],
