@@ -66,12 +66,13 @@ impl ValidationCase {
 /// Cedar refuses each; a reader that accepts one builds a schema the
 /// validator's soundness argument does not cover (an entity type `Action`
 /// would make action literals and entities of that type indistinguishable).
-pub const SCHEMA_SPOILS: [&str; 5] = [
+pub const SCHEMA_SPOILS: [&str; 6] = [
     "an entity type named `Action`",
     "an entity type named `__cedar`",
     "a qualified entity type name `Spoiled::Nested`",
     "an action whose parent is not a declared action",
     "an action that is its own parent (a cycle)",
+    "an entity type `Spoiled::Shadowed` beside an empty-namespace `Shadowed` (RFC 70)",
 ];
 
 /// Put mistake `how` (an index into `SCHEMA_SPOILS`) into the `ns`-th
@@ -81,6 +82,12 @@ fn spoil_schema(schema: &mut Json, how: usize, ns: usize) {
     let Some(top) = schema.as_object_mut() else { return };
     if top.is_empty() {
         top.insert(String::new(), serde_json::json!({"entityTypes": {}, "actions": {}}));
+    }
+    if how == 5 {
+        let empty = top.entry(String::new()).or_insert_with(|| serde_json::json!({"entityTypes": {}, "actions": {}}));
+        empty["entityTypes"]["Shadowed"] = serde_json::json!({});
+        top.insert("Spoiled".into(), serde_json::json!({"entityTypes": {"Shadowed": {}}, "actions": {}}));
+        return;
     }
     let n = top.len();
     let Some((_, body)) = top.iter_mut().nth(ns % n) else { return };
@@ -375,6 +382,8 @@ mod tests {
         spoil_schema(&mut j, 3, 1);
         assert_eq!(j["B"]["actions"]["spoiledAction"]["memberOf"][0]["id"], "undeclaredParent");
         assert!(j["A"]["actions"].as_object().unwrap().is_empty());
+        spoil_schema(&mut j, 5, 0);
+        assert!(j[""]["entityTypes"]["Shadowed"].is_object() && j["Spoiled"]["entityTypes"]["Shadowed"].is_object());
     }
 
     #[test]

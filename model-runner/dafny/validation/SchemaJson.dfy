@@ -37,7 +37,9 @@ module SchemaJson {
     if !j.JObject? then Fail("schema: expected an object")
     else
       var d := Declarations(j.members, Decls({}, {}, map[], {}));
+      var shadow := if d.Fail? then None else Shadowing(j.members, d.val);
       if d.Fail? then Fail(d.why)
+      else if shadow.Some? then Fail(shadow.value)
       else
         var ets := EntityTypes(j.members, d.val);
         var acts := Actions(j.members, d.val);
@@ -50,6 +52,40 @@ module SchemaJson {
             Fail(Show(Member(Member(NsPath(cyc.value.0), "actions"), cyc.value.1.eid)) +
                  ": the action hierarchy has a cycle through this action")
           else Done(s)
+  }
+
+  // RFC 70: a named namespace may not declare an entity type or common type
+  // whose name the empty namespace declares as either, nor an action whose
+  // id an action of the empty namespace has. The first such declaration.
+  function method Shadowing(nss: seq<(string, Json)>, d: Decls): Option<string> {
+    if |nss| == 0 then None
+    else
+      var (ns, body) := nss[0];
+      var at := NsPath(ns);
+      var ets := Field(body, "entityTypes");
+      var cts := Field(body, "commonTypes");
+      var acts := Field(body, "actions");
+      var e := if ns != "" && ets.Some? && ets.value.JObject?
+               then ShadowedName(ets.value.members, d, Member(at, "entityTypes")) else None;
+      var c := if ns != "" && cts.Some? && cts.value.JObject?
+               then ShadowedName(cts.value.members, d, Member(at, "commonTypes")) else None;
+      var a := if ns != "" && acts.Some? && acts.value.JObject?
+               then ShadowedAction(acts.value.members, d, Member(at, "actions")) else None;
+      if e.Some? then e else if c.Some? then c else if a.Some? then a else Shadowing(nss[1..], d)
+  }
+
+  function method ShadowedName(ms: seq<(string, Json)>, d: Decls, at: Path): Option<string> {
+    if |ms| == 0 then None
+    else if ms[0].0 in d.entities || ms[0].0 in d.commons then
+      Some(Show(Member(at, ms[0].0)) + ": shadows the empty namespace's declaration of " + ms[0].0 + " (not allowed)")
+    else ShadowedName(ms[1..], d, at)
+  }
+
+  function method ShadowedAction(ms: seq<(string, Json)>, d: Decls, at: Path): Option<string> {
+    if |ms| == 0 then None
+    else if EntityUID("Action", ms[0].0) in d.actions then
+      Some(Show(Member(at, ms[0].0)) + ": shadows the empty namespace's action with the same id (not allowed)")
+    else ShadowedAction(ms[1..], d, at)
   }
 
   // Every declared action, with its namespace, in the order written.
