@@ -139,7 +139,7 @@ fn auth_candidates(p: &AuthParts) -> Vec<AuthParts> {
         }));
     }
     out.extend(
-        entity_candidates(&p.entities, p.schema.is_some())
+        entity_candidates(&p.entities, p.actions_from_schema())
             .into_iter()
             .map(|es| AuthParts { entities: es, ..p.clone() }),
     );

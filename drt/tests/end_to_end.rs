@@ -69,7 +69,11 @@ fn shrinking_a_real_input_keeps_the_property_and_drops_the_rest() {
     assert_eq!(small.requests.len(), 1);
     // Only the action entities stay, and only when engines take them from the schema.
     let kept_actions = small.actions_from_schema();
-    assert!(small.entities.map.keys().all(|u| kept_actions && drt::case::is_action_type(&u.ty.0)));
+    assert!(
+        small.entities.map.keys().all(|u| kept_actions && drt::case::is_action_type(&u.ty.0)),
+        "{:?} {kept_actions}",
+        small.entities.map.keys().collect::<Vec<_>>()
+    );
     let p = &small.policies.policies[0];
     assert!(p.conditions.is_empty(), "{p:?}");
     // It still renders to a case both engines read.
