@@ -143,16 +143,9 @@ fn ours(
         requests.push(request_json);
     }
     if !requests.is_empty() {
-        let name = |k: usize| format!("policy{k}");
-        let statics: serde_json::Map<String, Json> = accepted
-            .iter()
-            .enumerate()
-            .map(|(k, p)| {
-                let mut static_policy = (*p).clone();
-                static_policy.id = engine::ast::PolicyId(name(k));
-                (name(k), engine::est::policy_to_json(&static_policy))
-            })
-            .collect();
+        // The policy JSON has no id: the key names it.
+        let statics: serde_json::Map<String, Json> =
+            accepted.iter().enumerate().map(|(k, p)| (format!("policy{k}"), engine::est::policy_to_json(p))).collect();
         out.auth = Some(AuthCase {
             schema: None,
             // Ids by position, as readers of policy text assign them.
